@@ -1,0 +1,103 @@
+"""Frozen dataclasses and StrEnums shared by every layer of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Stage(StrEnum):
+    TITLE_ABSTRACT = "title_abstract"
+    FULL_TEXT = "full_text"
+
+
+class Verdict(StrEnum):
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+    MAYBE = "maybe"
+    UNDO = "undo"  # an undo is an event too: it withdraws the reviewer's latest decision
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One citation as parsed from a file, with normalised fields and the raw tagged fields.
+
+    ``position`` is the record's ordinal in its file (1-based) and ``line`` the line on which
+    it starts (0 where the format has no lines, e.g. XML), both used in messages.
+    ``source_record_id`` is the record's own identifier in its file: RIS ``ID``/``AN``,
+    PMID, BibTeX key, CSV id column, or the ordinal as a string.
+    ``raw`` keeps the original tagged values (tag -> list of strings) untouched.
+    """
+
+    position: int
+    line: int
+    source_record_id: str
+    title: str = ""
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    journal: str = ""
+    journal_abbrev: str = ""
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    start_page: str = ""
+    end_page: str = ""
+    doi: str = ""
+    pmid: str = ""
+    issn: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    type: str = ""
+    language: str = ""
+    url: str = ""
+    label: int | None = None  # a screening label carried by the file (ASReview-style CSV/RIS)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def has_content(self) -> bool:
+        """Whether there is anything to screen: a title, an abstract, a DOI or a PMID."""
+        return bool(self.title or self.abstract or self.doi or self.pmid)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A record as kept in a project, with its database id and source."""
+
+    id: int
+    source_id: int
+    record: Record
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One imported file = one search (PRISMA-S)."""
+
+    id: int
+    database: str
+    platform: str
+    query: str
+    searched_on: str
+    file_name: str
+    sha256: str
+    format: str
+    encoding: str
+    record_count: int
+    skipped_count: int
+    imported_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One event of the append-only screening log; the latest event per reviewer counts."""
+
+    id: int
+    record_id: int
+    stage: Stage
+    reviewer: str
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    tags: dict[str, tuple[str, ...]]
+    note: str
+    created_at: datetime

@@ -1,0 +1,147 @@
+"""Field normalisation shared by every importer: DOI, PMID, year, pages, authors, text."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+# Inline markup that publishers leave in titles and abstracts; other '<' stay as data.
+_TAGS = re.compile(
+    r"</?(?:i|b|em|strong|sup|sub|u|sc|span|p|br|inf|scp|mml:[a-z]+|jats:[a-z]+)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_CONTROL = dict.fromkeys(
+    c for c in range(0x20) if chr(c) not in "\t\n"
+) | {0x7F: None}
+
+
+def clean_text(value: object) -> str:
+    """Unescape HTML entities, drop inline markup and control characters, collapse spaces."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    text = text.translate(_CONTROL)
+    return _WS.sub(" ", text).strip()
+
+
+_DOI_PREFIX = re.compile(
+    r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
+)
+_DOI = re.compile(r"10\.\d{3,9}/\S+")
+
+
+def normalise_doi(value: object) -> str:
+    """Lower-case DOI without URL or ``doi:`` prefix; '' when there is no DOI in ``value``."""
+    if not value:
+        return ""
+    text = clean_text(value)
+    text = _DOI_PREFIX.sub("", text)
+    try:
+        from urllib.parse import unquote
+
+        text = unquote(text)
+    except ValueError:  # pragma: no cover - unquote is total on str
+        pass
+    match = _DOI.search(text)
+    if not match:
+        return ""
+    doi = match.group(0).rstrip(".,;)]}>\"'").lower()
+    # "10.1000/xyz [doi]" (MEDLINE) is handled by the \S+ stop; trailing tags need no more work.
+    return doi
+
+
+_PMID = re.compile(r"\b(\d{1,9})\b")
+
+
+def normalise_pmid(value: object) -> str:
+    """Digits of a PubMed id (``PMID: 123``, ``123 [pmid]``); '' when there is none."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    if "pubmed" in text.lower() and "/" in text:  # https://pubmed.ncbi.nlm.nih.gov/123/
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    match = _PMID.search(text)
+    return match.group(1).lstrip("0") if match and match.group(1).strip("0") else ""
+
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+
+
+def parse_year(value: object) -> int | None:
+    """The year from any date form: ``2016``, ``2016/09//``, ``2016 Sep 12``, ``12/09/2016``."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value if 1500 <= value <= 2199 else None
+    match = _YEAR.search(str(value))
+    return int(match.group(1)) if match else None
+
+
+_PAGE_SPLIT = re.compile(r"\s*(?:-|–|—|‐|‑|−|\bto\b)+\s*")
+
+
+def split_pages(value: object) -> tuple[str, str, str]:
+    """``(pages, start, end)``; ``1535-41`` gives start 1535 and end 1541 (digits borrowed)."""
+    pages = clean_text(value)
+    if not pages:
+        return "", "", ""
+    parts = [p for p in _PAGE_SPLIT.split(pages, maxsplit=1) if p]
+    start = parts[0] if parts else ""
+    end = parts[1] if len(parts) > 1 else ""
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return pages, start, end
+
+
+_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+
+
+def normalise_author(value: object) -> str:
+    """An author as ``Family, Given``: accepts ``Family, Given``, ``Family GA`` (MEDLINE ``AU``)
+    and ``Given Family``; group names and single words are kept as they are."""
+    name = clean_text(value).strip(" ;,")
+    if not name:
+        return ""
+    if "," in name:
+        family, _, given = name.partition(",")
+        family, given = family.strip(), given.strip(" ,")
+        return f"{family}, {given}" if given else family
+    words = name.split(" ")
+    if len(words) == 1:
+        return name
+    if _INITIALS.match(words[-1]):  # "Smith JA" -> "Smith, JA"
+        return f"{' '.join(words[:-1])}, {words[-1]}"
+    if len(words) > 4:  # more likely a collective name ("The XYZ Study Group ...")
+        return name
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
+def split_list(value: object, separators: str = ";") -> tuple[str, ...]:
+    """Split a joined field (keywords, authors) on any of ``separators``; drop empty items."""
+    if not value:
+        return ()
+    text = str(value)
+    pattern = "|".join(re.escape(s) for s in separators)
+    items = (clean_text(part) for part in re.split(pattern, text))
+    return tuple(item for item in items if item)
+
+
+def normalise_issn(value: object) -> tuple[str, ...]:
+    """ISSNs as ``1234-567X``; a field may hold several (print and electronic)."""
+    found = re.findall(r"\b(\d{4})-?(\d{3}[\dXx])\b", str(value or ""))
+    seen: dict[str, None] = {}
+    for a, b in found:
+        seen[f"{a}-{b.upper()}"] = None
+    return tuple(seen)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-folded text for comparing header names and tags."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

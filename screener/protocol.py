@@ -1,0 +1,227 @@
+"""The review protocol (protocol.toml): parsing, validation with key paths, and the template."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screener.errors import ProtocolError
+from screener.models import Stage
+
+REQUIRED_VOCABULARIES = ("tissue", "model", "outcome")
+_CODE = re.compile(r"^[a-z0-9_]+$")
+_HIGHLIGHT = re.compile(r"^[\w*][\w*\s'./-]*$")
+_TOP_LEVEL = {
+    "title", "question", "dual_screening", "reviewers", "criteria", "stages",
+    "vocabularies", "highlights",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageRules:
+    reason_required: bool
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    name: str
+    open: bool
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    title: str
+    question: str
+    inclusion: tuple[str, ...]
+    exclusion: tuple[str, ...]
+    stages: dict[Stage, StageRules]
+    vocabularies: dict[str, Vocabulary]
+    highlight_include: tuple[str, ...]
+    highlight_exclude: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    dual_screening: bool
+
+
+def template(title: str) -> str:
+    """The commented protocol.toml written by ``screener init``."""
+    text = (Path(__file__).parent / "protocol_template.toml").read_text(encoding="utf-8")
+    escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+    return text.replace("{{TITLE}}", escaped)
+
+
+def load(path: Path) -> Protocol:
+    """Read and validate ``path``; raises :class:`ProtocolError` listing every problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProtocolError(str(path), ["file not found (is this a screener project?)"]) from None
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(str(path), [f"not valid TOML: {exc}"]) from None
+    return parse(data, str(path))
+
+
+class _Checker:
+    """Collects every problem with its key path instead of stopping at the first one."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def string(self, data: dict[str, Any], key: str, path: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(path, "missing")
+            return ""
+        if not isinstance(value, str):
+            self.problem(path, f"must be text, not {type(value).__name__}")
+            return ""
+        if required and not value.strip():
+            self.problem(path, "must not be empty")
+        return value.strip()
+
+    def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(path, "must be true or false")
+            return default
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, path: str, unique: bool = False) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.problem(path, "must be a list of text items")
+            return ()
+        items: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(f"{path}[{i}]", "must be non-empty text")
+                continue
+            if unique and item.strip().casefold() in (x.casefold() for x in items):
+                self.problem(f"{path}[{i}]", f"duplicate {item.strip()!r}")
+                continue
+            items.append(item.strip())
+        return tuple(items)
+
+    def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            self.problem(path, "missing section")
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, "must be a section (table)")
+            return {}
+        return value
+
+
+def _stage(check: _Checker, data: dict[str, Any], path: str) -> StageRules:
+    required = check.boolean(data, "reason_required", f"{path}.reason_required", False)
+    raw = data.get("reasons", [])
+    reasons: list[Reason] = []
+    if not isinstance(raw, list):
+        check.problem(f"{path}.reasons", "must be a list of { code = ..., label = ... }")
+        raw = []
+    for i, item in enumerate(raw):
+        where = f"{path}.reasons[{i}]"
+        if not isinstance(item, dict):
+            check.problem(where, "must be { code = \"...\", label = \"...\" }")
+            continue
+        code = check.string(item, "code", f"{where}.code")
+        label = check.string(item, "label", f"{where}.label")
+        if code and not _CODE.match(code):
+            check.problem(where, f"code {code!r} must be lower-case letters, digits or _")
+        if code and any(r.code == code for r in reasons):
+            check.problem(where, f"code {code!r} is used twice")
+        for char in ",;":
+            if char in label:
+                check.problem(where, f"label contains '{char}' (PRISMA2020 files split on it)")
+        reasons.append(Reason(code, label))
+    if required and not reasons:
+        check.problem(f"{path}.reasons", "reason_required is true but no reasons are listed")
+    return StageRules(required, tuple(reasons))
+
+
+def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
+    """Validate parsed TOML; raises :class:`ProtocolError` listing every problem."""
+    check = _Checker()
+    for key in sorted(set(data) - _TOP_LEVEL):
+        check.problem(key, f"unknown setting (known: {', '.join(sorted(_TOP_LEVEL))})")
+    title = check.string(data, "title", "title")
+    question = check.string(data, "question", "question", required=False)
+    dual = check.boolean(data, "dual_screening", "dual_screening", True)
+    reviewers = check.strings(data, "reviewers", "reviewers", unique=True)
+    criteria = check.table(data, "criteria", "criteria")
+    inclusion = check.strings(criteria, "inclusion", "criteria.inclusion")
+    exclusion = check.strings(criteria, "exclusion", "criteria.exclusion")
+
+    stages_data = check.table(data, "stages", "stages")
+    stages: dict[Stage, StageRules] = {}
+    for key in sorted(set(stages_data) - {s.value for s in Stage}):
+        check.problem(f"stages.{key}", f"unknown stage (known: {', '.join(s.value for s in Stage)})")
+    for stage in Stage:
+        if isinstance(data.get("stages"), dict):
+            section = check.table(stages_data, stage.value, f"stages.{stage.value}")
+            stages[stage] = _stage(check, section, f"stages.{stage.value}")
+
+    vocab_data = check.table(data, "vocabularies", "vocabularies")
+    vocabularies: dict[str, Vocabulary] = {}
+    for name in REQUIRED_VOCABULARIES:
+        if isinstance(data.get("vocabularies"), dict) and name not in vocab_data:
+            check.problem(f"vocabularies.{name}", "missing vocabulary (tissue, model and outcome are required)")
+    for name, section in vocab_data.items():
+        where = f"vocabularies.{name}"
+        if not isinstance(section, dict):
+            check.problem(where, "must be a section with open = true/false and terms = [...]")
+            continue
+        for key in sorted(set(section) - {"open", "terms"}):
+            check.problem(f"{where}.{key}", "unknown setting (known: open, terms)")
+        is_open = check.boolean(section, "open", f"{where}.open", True)
+        terms = check.strings(section, "terms", f"{where}.terms", unique=True)
+        if not terms and not is_open:
+            check.problem(f"{where}.terms", "a closed vocabulary needs at least one term")
+        vocabularies[name] = Vocabulary(name, is_open, terms)
+
+    highlights = data.get("highlights", {})
+    if not isinstance(highlights, dict):
+        check.problem("highlights", "must be a section with include = [...] and exclude = [...]")
+        highlights = {}
+    lists = {}
+    for side in ("include", "exclude"):
+        terms = check.strings(highlights, side, f"highlights.{side}")
+        for i, term in enumerate(terms):
+            if not _HIGHLIGHT.match(term):
+                check.problem(
+                    f"highlights.{side}[{i}]",
+                    f"{term!r}: use words, phrases and * wildcards only",
+                )
+        lists[side] = terms
+
+    if check.problems:
+        raise ProtocolError(path, check.problems)
+    return Protocol(
+        title=title,
+        question=question,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        stages=stages,
+        vocabularies=vocabularies,
+        highlight_include=lists["include"],
+        highlight_exclude=lists["exclude"],
+        reviewers=reviewers,
+        dual_screening=dual,
+    )

@@ -1,0 +1,330 @@
+"""The only module that talks to SQLite: schema, migrations, and reads/writes as domain objects."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from screener.errors import ScreenerError
+from screener.models import Decision, Record, Source, Stage, StoredRecord, Verdict
+
+BUSY_TIMEOUT_SECONDS = 30.0
+_BATCH = 2000
+
+_RECORD_FIELDS = (
+    "position", "line", "source_record_id", "title", "abstract", "authors", "year", "journal",
+    "journal_abbrev", "volume", "issue", "pages", "start_page", "end_page", "doi", "pmid", "issn",
+    "keywords", "type", "language", "url", "label", "raw",
+)
+_JSON_FIELDS = {"authors", "issn", "keywords", "raw"}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """First schema: sources, records, and the append-only decision log."""
+    db.execute(
+        """CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            database TEXT NOT NULL,
+            platform TEXT NOT NULL DEFAULT '',
+            query TEXT NOT NULL DEFAULT '',
+            searched_on TEXT NOT NULL DEFAULT '',
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            record_count INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            position INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            source_record_id TEXT NOT NULL,
+            title TEXT NOT NULL, abstract TEXT NOT NULL, authors TEXT NOT NULL,
+            year INTEGER, journal TEXT NOT NULL, journal_abbrev TEXT NOT NULL,
+            volume TEXT NOT NULL, issue TEXT NOT NULL, pages TEXT NOT NULL,
+            start_page TEXT NOT NULL, end_page TEXT NOT NULL,
+            doi TEXT NOT NULL, pmid TEXT NOT NULL, issn TEXT NOT NULL, keywords TEXT NOT NULL,
+            type TEXT NOT NULL, language TEXT NOT NULL, url TEXT NOT NULL, label INTEGER,
+            raw TEXT NOT NULL,
+            UNIQUE (source_id, position)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            reviewer TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('include', 'exclude', 'maybe', 'undo')),
+            reasons TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    # The audit trail is append-only: records and decision events are never changed or removed.
+    for table in ("records", "decisions"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"""
+            )
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Keep how each file was decoded and how many empty records it skipped; index the ids
+    that deduplication and screening look records up by."""
+    db.execute("ALTER TABLE sources ADD COLUMN encoding TEXT NOT NULL DEFAULT 'utf-8'")
+    db.execute("ALTER TABLE sources ADD COLUMN skipped_count INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX records_source ON records(source_id)")
+    db.execute("CREATE INDEX records_doi ON records(doi) WHERE doi != ''")
+    db.execute("CREATE INDEX records_pmid ON records(pmid) WHERE pmid != ''")
+    db.execute("CREATE INDEX decisions_record ON decisions(record_id, stage, reviewer)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    """What the importer knows about a file before it is stored."""
+
+    database: str
+    platform: str
+    query: str
+    searched_on: str
+    file_name: str
+    sha256: str
+    format: str
+    encoding: str
+    skipped_count: int
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Store:
+    """A project's SQLite database (WAL mode, busy timeout, foreign keys, migrated on open)."""
+
+    def __init__(self, path: Path | str, *, upgrade_to: int = SCHEMA_VERSION) -> None:
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                check_same_thread=False,
+            )
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(upgrade_to)
+        except sqlite3.DatabaseError as exc:
+            raise ScreenerError(f"{self.path}: cannot open the project database: {exc}") from None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, target: int) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise ScreenerError(
+                f"{self.path}: written by a newer screener (schema {current}, this version "
+                f"knows {SCHEMA_VERSION}); upgrade screener to open it"
+            )
+        for version in range(current + 1, target + 1):
+            with self.transaction():
+                MIGRATIONS[version - 1](self.db)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; BEGIN IMMEDIATE takes the write lock up front so that two
+        reviewers writing at once wait for each other (busy timeout) instead of failing."""
+        if self.db.conn.in_transaction:
+            with self.db.atomic():  # nested: a savepoint
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- sources and records ---------------------------------------------------------------
+
+    def source_by_sha256(self, sha256: str) -> Source | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE sha256 = ?", [sha256]))
+        return _source(rows[0]) if rows else None
+
+    def add_source(
+        self,
+        source: NewSource,
+        records: Sequence[Record],
+        progress: Callable[[int], None] | None = None,
+    ) -> Source:
+        """Store a file's records in one transaction: all of them or, on any error, none."""
+        with self.transaction():
+            cursor = self.db.execute(
+                """INSERT INTO sources (database, platform, query, searched_on, file_name,
+                sha256, format, record_count, imported_at, encoding, skipped_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [source.database, source.platform, source.query, source.searched_on,
+                 source.file_name, source.sha256, source.format, len(records), _now(),
+                 source.encoding, source.skipped_count],
+            )
+            source_id = cursor.lastrowid
+            columns = ", ".join(("source_id", *_RECORD_FIELDS))
+            marks = ", ".join("?" * (len(_RECORD_FIELDS) + 1))
+            sql = f"INSERT INTO records ({columns}) VALUES ({marks})"
+            for start in range(0, len(records), _BATCH):
+                batch = records[start : start + _BATCH]
+                self.db.conn.executemany(sql, [_record_row(source_id, r) for r in batch])
+                if progress:
+                    progress(len(batch))
+        stored = self.db.query("SELECT * FROM sources WHERE id = ?", [source_id])
+        return _source(next(stored))
+
+    def sources(self) -> list[Source]:
+        return [_source(row) for row in self.db.query("SELECT * FROM sources ORDER BY id")]
+
+    def record_count(self, source_id: int | None = None) -> int:
+        if source_id is None:
+            return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+        sql = "SELECT count(*) FROM records WHERE source_id = ?"
+        return int(self.db.execute(sql, [source_id]).fetchone()[0])
+
+    def records(self, source_id: int | None = None) -> Iterator[StoredRecord]:
+        """Every record in import order (optionally of one source)."""
+        if source_id is None:
+            rows = self.db.query("SELECT * FROM records ORDER BY id")
+        else:
+            rows = self.db.query(
+                "SELECT * FROM records WHERE source_id = ? ORDER BY id", [source_id]
+            )
+        for row in rows:
+            yield _stored_record(row)
+
+    def record(self, record_id: int) -> StoredRecord | None:
+        rows = list(self.db.query("SELECT * FROM records WHERE id = ?", [record_id]))
+        return _stored_record(rows[0]) if rows else None
+
+    # -- decisions (append-only event log) -------------------------------------------------
+
+    def add_decision(
+        self,
+        record_id: int,
+        stage: Stage,
+        reviewer: str,
+        verdict: Verdict,
+        reasons: Sequence[str] = (),
+        tags: dict[str, Sequence[str]] | None = None,
+        note: str = "",
+    ) -> Decision:
+        """Append one event and commit it before returning."""
+        tag_json = json.dumps({k: list(v) for k, v in (tags or {}).items()}, ensure_ascii=False)
+        with self.transaction():
+            cursor = self.db.execute(
+                """INSERT INTO decisions (record_id, stage, reviewer, verdict, reasons, tags,
+                note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [record_id, str(stage), reviewer, str(verdict),
+                 json.dumps(list(reasons), ensure_ascii=False), tag_json, note, _now()],
+            )
+        row = next(self.db.query("SELECT * FROM decisions WHERE id = ?", [cursor.lastrowid]))
+        return _decision(row)
+
+    def decisions(
+        self, *, stage: Stage | None = None, reviewer: str | None = None
+    ) -> list[Decision]:
+        """Decision events in the order they were made, optionally of one stage/reviewer."""
+        where, params = [], []
+        if stage is not None:
+            where.append("stage = ?")
+            params.append(str(stage))
+        if reviewer is not None:
+            where.append("reviewer = ?")
+            params.append(reviewer)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.query(f"SELECT * FROM decisions {clause} ORDER BY id", params)
+        return [_decision(row) for row in rows]
+
+    # -- audit -----------------------------------------------------------------------------
+
+    def dump(self) -> str:
+        """The whole database as SQL text: equal dumps mean equal projects."""
+        return "\n".join(self.db.conn.iterdump())
+
+
+def _record_row(source_id: int | None, record: Record) -> tuple[Any, ...]:
+    values: list[Any] = [source_id]
+    for name in _RECORD_FIELDS:
+        value = getattr(record, name)
+        values.append(json.dumps(value, ensure_ascii=False) if name in _JSON_FIELDS else value)
+    return tuple(values)
+
+
+def _stored_record(row: dict[str, Any]) -> StoredRecord:
+    fields = {name: row[name] for name in _RECORD_FIELDS}
+    for name in _JSON_FIELDS:
+        value = json.loads(fields[name])
+        fields[name] = tuple(value) if isinstance(value, list) else value
+    return StoredRecord(id=row["id"], source_id=row["source_id"], record=Record(**fields))
+
+
+def _source(row: dict[str, Any]) -> Source:
+    return Source(
+        id=row["id"],
+        database=row["database"],
+        platform=row["platform"],
+        query=row["query"],
+        searched_on=row["searched_on"],
+        file_name=row["file_name"],
+        sha256=row["sha256"],
+        format=row["format"],
+        encoding=row["encoding"],
+        record_count=row["record_count"],
+        skipped_count=row["skipped_count"],
+        imported_at=datetime.fromisoformat(row["imported_at"]),
+    )
+
+
+def _decision(row: dict[str, Any]) -> Decision:
+    tags = json.loads(row["tags"])
+    return Decision(
+        id=row["id"],
+        record_id=row["record_id"],
+        stage=Stage(row["stage"]),
+        reviewer=row["reviewer"],
+        verdict=Verdict(row["verdict"]),
+        reasons=tuple(json.loads(row["reasons"])),
+        tags={k: tuple(v) for k, v in tags.items()},
+        note=row["note"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )

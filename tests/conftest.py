@@ -1,0 +1,34 @@
+"""Shared fixtures: fresh projects, and the ../shared data folder (skipped when absent)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from screener.project import Project, init_project, open_project
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, or skip the test when the checkout has no ../shared beside it."""
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    return data
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return init_project(tmp_path / "review", "Test review")
+
+
+@pytest.fixture
+def project(project_path: Path) -> Iterator[Project]:
+    with open_project(project_path) as opened:
+        yield opened

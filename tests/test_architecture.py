@@ -1,0 +1,61 @@
+"""The layering rules: the core never imports Textual; only the store touches SQLite."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "screener"
+CORE_MODULES = sorted(
+    ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    for path in PACKAGE.rglob("*.py")
+    if "tui" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"
+)
+STORAGE_MODULES = {"screener.store"}
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_modules_found() -> None:
+    assert "screener.store" in CORE_MODULES
+    assert "screener.importers.base" in CORE_MODULES
+
+
+@pytest.mark.parametrize("module", [m.removesuffix(".__init__") for m in CORE_MODULES])
+def test_core_module_does_not_load_textual(module: str) -> None:
+    code = f"import sys, {module}; sys.exit(1 if 'textual' in sys.modules else 0)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, f"{module} imports textual (or failed: {result.stderr})"
+
+
+def test_only_the_store_touches_sqlite() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        if module in STORAGE_MODULES:
+            continue
+        touched = {
+            name for name in _imported_modules(path)
+            if name.split(".")[0] in {"sqlite3", "sqlite_utils"}
+        }
+        if touched:
+            offenders.append(f"{module}: {sorted(touched)}")
+    assert not offenders
+
+
+def test_package_never_reads_shared_folder() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        assert "../shared" not in path.read_text(encoding="utf-8"), path

@@ -1,0 +1,90 @@
+"""protocol.toml: the template, validation with key paths, and opening projects."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from screener import protocol
+from screener.errors import ProtocolError, ScreenerError
+from screener.models import Stage
+from screener.project import PROTOCOL_FILE, init_project, open_project
+
+
+def _template_data() -> dict:
+    return tomllib.loads(protocol.template("T"))
+
+
+def test_template_is_valid_and_commented() -> None:
+    text = protocol.template('Stem cells "secretome" review')
+    assert text.count("#") > 10
+    parsed = protocol.parse(tomllib.loads(text))
+    assert parsed.title == 'Stem cells "secretome" review'
+    assert parsed.dual_screening is True
+    assert set(parsed.vocabularies) >= {"tissue", "model", "outcome"}
+    assert parsed.stages[Stage.FULL_TEXT].reason_required is True
+
+
+def _problems(data: dict) -> list[str]:
+    with pytest.raises(ProtocolError) as caught:
+        protocol.parse(data)
+    return caught.value.problems
+
+
+def test_reports_every_problem_with_its_key_path() -> None:
+    data = _template_data()
+    data["stages"]["full_text"]["reasons"][2]["label"] = "No outcome; no data"
+    data["stages"]["full_text"]["reasons"][3]["code"] = "Bad Code"
+    data["vocabularies"]["tissue"]["terms"] = ["bone", "Bone"]
+    del data["vocabularies"]["outcome"]
+    data["dual_screening"] = "yes"
+    data["highlights"]["include"] = ["exosom*", "(regex)+"]
+    data["colour"] = "blue"
+    problems = _problems(data)
+    assert "stages.full_text.reasons[2]: label contains ';' (PRISMA2020 files split on it)" in problems
+    assert any(p.startswith("stages.full_text.reasons[3]: code 'Bad Code'") for p in problems)
+    assert "vocabularies.tissue.terms[1]: duplicate 'Bone'" in problems
+    assert any(p.startswith("vocabularies.outcome: missing vocabulary") for p in problems)
+    assert "dual_screening: must be true or false" in problems
+    assert any(p.startswith("highlights.include[1]:") for p in problems)
+    assert any(p.startswith("colour: unknown setting") for p in problems)
+    assert len(problems) == 7
+
+
+def test_reason_codes_unique_and_closed_vocabulary_needs_terms() -> None:
+    data = _template_data()
+    data["stages"]["title_abstract"]["reasons"].append({"code": "design", "label": "Again"})
+    data["vocabularies"]["species"] = {"open": False, "terms": []}
+    problems = _problems(data)
+    assert any("code 'design' is used twice" in p for p in problems)
+    assert "vocabularies.species.terms: a closed vocabulary needs at least one term" in problems
+
+
+def test_init_writes_template_and_open_validates(tmp_path: Path) -> None:
+    path = init_project(tmp_path / "p", "My review")
+    assert (path / "screener.db").exists()
+    with open_project(path) as project:
+        assert project.protocol.title == "My review"
+    with pytest.raises(ScreenerError, match="already a screener project"):
+        init_project(path)
+    text = (path / PROTOCOL_FILE).read_text()
+    (path / PROTOCOL_FILE).write_text(text.replace('label = "Wrong population"', 'label = "a, b"', 1))
+    with pytest.raises(ProtocolError) as caught:
+        open_project(path)
+    assert caught.value.problems == [
+        "stages.title_abstract.reasons[0]: label contains ',' (PRISMA2020 files split on it)"
+    ]
+
+
+def test_broken_toml_and_missing_project(tmp_path: Path) -> None:
+    path = init_project(tmp_path / "p")
+    (path / PROTOCOL_FILE).write_text("title = \n")
+    with pytest.raises(ProtocolError, match="not valid TOML"):
+        open_project(path)
+    with pytest.raises(ScreenerError, match="no such project folder"):
+        open_project(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ScreenerError, match="not a screener project"):
+        open_project(tmp_path / "empty")

@@ -1,0 +1,139 @@
+"""The SQLite store: connection settings, migrations, transactions, the append-only log."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from screener.errors import ScreenerError
+from screener.models import Record, Stage, Verdict
+from screener.screening import current_decisions
+from screener.store import SCHEMA_VERSION, NewSource, Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _source(sha: str = "abc") -> NewSource:
+    return NewSource("PubMed", "", "q", "2026-11-01", "f.nbib", sha, "medline", "utf-8", 0)
+
+
+def _record(position: int, **fields: object) -> Record:
+    return Record(position=position, line=position * 10, source_record_id=str(position),
+                  **fields)  # type: ignore[arg-type]
+
+
+def test_connection_settings(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        pragma = store.db.execute
+        assert pragma("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert pragma("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert pragma("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert store.schema_version == SCHEMA_VERSION
+
+
+def test_round_trip_returns_domain_objects(tmp_path: Path) -> None:
+    record = _record(1, title="Secretome [review]", authors=("Smith, J",), year=2020,
+                     keywords=("MSC", "exosomes"), issn=("1234-5678",), label=1,
+                     raw={"TI": ["Secretome [review]"], "AU": ["Smith J"]})
+    with Store(tmp_path / "s.db") as store:
+        source = store.add_source(_source(), [record])
+        assert source.record_count == 1 and source.database == "PubMed"
+        stored = next(store.records())
+        assert stored.record == record
+        assert stored.record.raw == record.raw
+        assert store.record(stored.id) == stored
+        assert store.source_by_sha256("abc") == source
+        assert store.source_by_sha256("zzz") is None
+
+
+def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        before = store.dump()
+        bad = [_record(1, title="a"), _record(1, title="same position twice")]
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add_source(_source(), bad)
+        assert store.dump() == before
+        assert store.sources() == []
+
+
+def test_log_is_append_only(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_source(_source(), [_record(1, title="a")])
+        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+        for sql in ("DELETE FROM decisions", "UPDATE decisions SET verdict = 'exclude'",
+                    "DELETE FROM records", "UPDATE records SET title = 'b'"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                store.db.execute(sql)
+        with pytest.raises(sqlite3.IntegrityError):  # foreign key: no such record
+            store.add_decision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+
+
+def test_undo_is_an_event(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_source(_source(), [_record(1, title="a"), _record(2, title="b")])
+        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"])
+        store.add_decision(2, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE,
+                           tags={"tissue": ["skin/wound"]}, note="rat model")
+        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO)
+        store.add_decision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE)
+        events = store.decisions()
+        assert [e.verdict for e in events] == ["exclude", "include", "undo", "maybe"]
+        current = current_decisions(events)
+        assert set(current) == {(2, Stage.TITLE_ABSTRACT, "alice"), (2, Stage.TITLE_ABSTRACT, "bob")}
+        assert current[(2, Stage.TITLE_ABSTRACT, "alice")].tags == {"tissue": ("skin/wound",)}
+        assert len(store.decisions(reviewer="bob")) == 1
+
+
+def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "schema_v1.db", path)
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        (source,) = store.sources()
+        assert (source.file_name, source.encoding, source.skipped_count) == ("old.nbib", "utf-8", 0)
+        titles = [r.record.title for r in store.records()]
+        assert titles == ["Secretome of adipose-derived stem cells", "Exosomes"]
+        assert [d.reviewer for d in store.decisions()] == ["alice"]
+        indexes = {row[1] for row in store.db.execute("PRAGMA index_list(records)")}
+        assert {"records_doi", "records_pmid"} <= indexes
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(ScreenerError, match="newer screener"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ScreenerError, match="cannot open the project database"):
+        Store(path)
+
+
+def test_two_writers_do_not_lose_work(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.add_source(_source(), [_record(i, title=str(i)) for i in range(1, 51)])
+
+    def screen(reviewer: str) -> None:
+        with Store(path) as mine:
+            for record_id in range(1, 51):
+                mine.add_decision(record_id, Stage.TITLE_ABSTRACT, reviewer, Verdict.INCLUDE)
+
+    threads = [threading.Thread(target=screen, args=(name,)) for name in ("alice", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with Store(path) as store:
+        assert len(store.decisions(reviewer="alice")) == 50
+        assert len(store.decisions(reviewer="bob")) == 50
