@@ -5,16 +5,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
-_WS = re.compile(r"\s+")
 # Inline markup that publishers leave in titles and abstracts; other '<' stay as data.
 _TAGS = re.compile(
     r"</?(?:i|b|em|strong|sup|sub|u|sc|span|p|br|inf|scp|mml:[a-z]+|jats:[a-z]+)\b[^<>]*>",
     re.IGNORECASE,
 )
-_CONTROL = dict.fromkeys(
-    c for c in range(0x20) if chr(c) not in "\t\n"
-) | {0x7F: None}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean_text(value: object) -> str:
@@ -26,8 +24,9 @@ def clean_text(value: object) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAGS.sub("", text)
-    text = text.translate(_CONTROL)
-    return _WS.sub(" ", text).strip()
+    if not text.isprintable():  # fast path: most values have no control characters
+        text = _CONTROL.sub("", text)
+    return " ".join(text.split())
 
 
 _DOI_PREFIX = re.compile(
@@ -42,12 +41,8 @@ def normalise_doi(value: object) -> str:
         return ""
     text = clean_text(value)
     text = _DOI_PREFIX.sub("", text)
-    try:
-        from urllib.parse import unquote
-
+    if "%" in text:  # DOIs copied from URLs are percent-encoded
         text = unquote(text)
-    except ValueError:  # pragma: no cover - unquote is total on str
-        pass
     match = _DOI.search(text)
     if not match:
         return ""
@@ -100,6 +95,11 @@ def split_pages(value: object) -> tuple[str, str, str]:
 
 
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
+_GROUP = re.compile(
+    r"\b(group|consortium|collaborat\w*|committee|network|investigators|society|association"
+    r"|team|trialists|working party|organi[sz]ation|institute|council|foundation)\b",
+    re.IGNORECASE,
+)
 
 
 def normalise_author(value: object) -> str:
@@ -113,7 +113,7 @@ def normalise_author(value: object) -> str:
         family, given = family.strip(), given.strip(" ,")
         return f"{family}, {given}" if given else family
     words = name.split(" ")
-    if len(words) == 1:
+    if len(words) == 1 or _GROUP.search(name):  # a collective author keeps its word order
         return name
     if _INITIALS.match(words[-1]):  # "Smith JA" -> "Smith, JA"
         return f"{' '.join(words[:-1])}, {words[-1]}"
