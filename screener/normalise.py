@@ -17,21 +17,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def clean_text(value: object) -> str:
     """Unescape HTML entities, drop inline markup and control characters, collapse spaces."""
-    if value is None:
+    if not value:
         return ""
-    text = str(value)
+    text = value if isinstance(value, str) else str(value)
     if "&" in text:
         text = html.unescape(text)
     if "<" in text:
         text = _TAGS.sub("", text)
-    if not text.isprintable():  # fast path: most values have no control characters
+    if text.isprintable():  # no control characters, tabs or newlines: the common case
+        if "  " not in text and text[:1] != " " and text[-1:] != " ":
+            return text
+    else:
         text = _CONTROL.sub("", text)
     return " ".join(text.split())
 
 
-_DOI_PREFIX = re.compile(
-    r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE
-)
+_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI = re.compile(r"10\.\d{3,9}/\S+")
 
 
@@ -94,7 +95,7 @@ def split_pages(value: object) -> tuple[str, str, str]:
     return pages, start, end
 
 
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")  # JA, J.A., J.-A.
 _GROUP = re.compile(
     r"\b(group|consortium|collaborat\w*|committee|network|investigators|society|association"
     r"|team|trialists|working party|organi[sz]ation|institute|council|foundation)\b",

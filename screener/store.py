@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +20,29 @@ BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000
 
 _RECORD_FIELDS = (
-    "position", "line", "source_record_id", "title", "abstract", "authors", "year", "journal",
-    "journal_abbrev", "volume", "issue", "pages", "start_page", "end_page", "doi", "pmid", "issn",
-    "keywords", "type", "language", "url", "label", "raw",
+    "position",
+    "line",
+    "source_record_id",
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "journal_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "start_page",
+    "end_page",
+    "doi",
+    "pmid",
+    "issn",
+    "keywords",
+    "type",
+    "language",
+    "url",
+    "label",
+    "raw",
 )
 _JSON_FIELDS = {"authors", "issn", "keywords", "raw"}
 
@@ -109,7 +129,6 @@ class NewSource:
     sha256: str
     format: str
     encoding: str
-    skipped_count: int
 
 
 def _now() -> str:
@@ -123,11 +142,17 @@ class Store:
         self.path = str(path)
         try:
             conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                self.path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
                 check_same_thread=False,
             )
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA foreign_keys = ON")
+            # Larger pages suit records of a few kB (abstract + raw fields): fewer overflow
+            # pages, about a fifth faster bulk imports. Applies to new databases only.
+            self.db.execute("PRAGMA page_size = 16384")
+            self.db.execute("PRAGMA cache_size = -65536")  # KiB
             if self.path != ":memory:":
                 self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -187,30 +212,56 @@ class Store:
     def add_source(
         self,
         source: NewSource,
-        records: Sequence[Record],
+        records: Iterable[Record],
         progress: Callable[[int], None] | None = None,
     ) -> Source:
-        """Store a file's records in one transaction: all of them or, on any error, none."""
+        """Store a file's records in one transaction: all of them or, on any error (also one
+        raised while ``records`` is being iterated), none."""
+        return self.add_source_rows(source, _row_batches(records), progress)
+
+    def add_source_rows(
+        self,
+        source: NewSource,
+        batches: Iterable[tuple[int, Sequence[tuple[Any, ...]]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> Source:
+        """:meth:`add_source` for records already turned into rows by :func:`record_row`
+        (in worker processes, for big files), as ``(offset, rows)`` batches: ``offset`` is
+        added to the rows' positions. Only a batch at a time is held in memory."""
         with self.transaction():
             cursor = self.db.execute(
                 """INSERT INTO sources (database, platform, query, searched_on, file_name,
                 sha256, format, record_count, imported_at, encoding, skipped_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0)""",
                 [source.database, source.platform, source.query, source.searched_on,
-                 source.file_name, source.sha256, source.format, len(records), _now(),
-                 source.encoding, source.skipped_count],
-            )
-            source_id = cursor.lastrowid
+                 source.file_name, source.sha256, source.format, _now(), source.encoding],
+            )  # fmt: skip
+            source_id = int(cursor.lastrowid or 0)
             columns = ", ".join(("source_id", *_RECORD_FIELDS))
-            marks = ", ".join("?" * (len(_RECORD_FIELDS) + 1))
-            sql = f"INSERT INTO records ({columns}) VALUES ({marks})"
-            for start in range(0, len(records), _BATCH):
-                batch = records[start : start + _BATCH]
-                self.db.conn.executemany(sql, [_record_row(source_id, r) for r in batch])
+            marks = ", ".join("?" * (len(_RECORD_FIELDS) - 1))
+            count = 0
+            for offset, rows in batches:
+                # The source id and offset go into the SQL (both ints) so that rows from
+                # worker processes are inserted as they come, without being copied.
+                values = f"{source_id:d}, ? + {offset:d}, {marks}"
+                sql = f"INSERT INTO records ({columns}) VALUES ({values})"
+                self.db.conn.executemany(sql, rows)
+                count += len(rows)
                 if progress:
-                    progress(len(batch))
-        stored = self.db.query("SELECT * FROM sources WHERE id = ?", [source_id])
-        return _source(next(stored))
+                    progress(len(rows))
+            self.db.execute("UPDATE sources SET record_count = ? WHERE id = ?", [count, source_id])
+        return self._source(source_id)
+
+    def finish_source(self, source_id: int, *, database: str, skipped: int) -> Source:
+        """Set what is known only once a file has been parsed: the database guessed from
+        its records and how many empty records were skipped."""
+        with self.transaction():
+            sql = "UPDATE sources SET database = ?, skipped_count = ? WHERE id = ?"
+            self.db.execute(sql, [database, skipped, source_id])
+        return self._source(source_id)
+
+    def _source(self, source_id: int) -> Source:
+        return _source(next(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id])))
 
     def sources(self) -> list[Source]:
         return [_source(row) for row in self.db.query("SELECT * FROM sources ORDER BY id")]
@@ -254,8 +305,16 @@ class Store:
             cursor = self.db.execute(
                 """INSERT INTO decisions (record_id, stage, reviewer, verdict, reasons, tags,
                 note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [record_id, str(stage), reviewer, str(verdict),
-                 json.dumps(list(reasons), ensure_ascii=False), tag_json, note, _now()],
+                [
+                    record_id,
+                    str(stage),
+                    reviewer,
+                    str(verdict),
+                    json.dumps(list(reasons), ensure_ascii=False),
+                    tag_json,
+                    note,
+                    _now(),
+                ],
             )
         row = next(self.db.query("SELECT * FROM decisions WHERE id = ?", [cursor.lastrowid]))
         return _decision(row)
@@ -282,12 +341,30 @@ class Store:
         return "\n".join(self.db.conn.iterdump())
 
 
-def _record_row(source_id: int | None, record: Record) -> tuple[Any, ...]:
-    values: list[Any] = [source_id]
-    for name in _RECORD_FIELDS:
-        value = getattr(record, name)
-        values.append(json.dumps(value, ensure_ascii=False) if name in _JSON_FIELDS else value)
-    return tuple(values)
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def record_row(r: Record) -> tuple[Any, ...]:
+    """A record as the values of a ``records`` row, without its source id. Pure and
+    picklable, so that worker processes can prepare rows while the store writes."""
+    # Spelled out rather than looped over _RECORD_FIELDS: this runs once per imported record.
+    return (
+        r.position, r.line, r.source_record_id, r.title, r.abstract, _to_json(r.authors),
+        r.year, r.journal, r.journal_abbrev, r.volume, r.issue, r.pages, r.start_page,
+        r.end_page, r.doi, r.pmid, _to_json(r.issn), _to_json(r.keywords), r.type, r.language,
+        r.url, r.label, _to_json(r.raw),
+    )  # fmt: skip
+
+
+def _row_batches(records: Iterable[Record]) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    batch: list[tuple[Any, ...]] = []
+    for record in records:
+        batch.append(record_row(record))
+        if len(batch) == _BATCH:
+            yield 0, batch
+            batch = []
+    if batch:
+        yield 0, batch
 
 
 def _stored_record(row: dict[str, Any]) -> StoredRecord:

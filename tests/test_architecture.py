@@ -48,7 +48,8 @@ def test_only_the_store_touches_sqlite() -> None:
         if module in STORAGE_MODULES:
             continue
         touched = {
-            name for name in _imported_modules(path)
+            name
+            for name in _imported_modules(path)
             if name.split(".")[0] in {"sqlite3", "sqlite_utils"}
         }
         if touched:

@@ -29,14 +29,25 @@ def test_scopus_2024_semicolon_authors_and_multiline_abstract() -> None:
     assert first.line == 2 and second.line == 5  # the abstract spans lines 2-4
     assert first.title == "Sleep hygiene apps for shift workers: a pilot trial"
     assert first.abstract == (
-        "Background: shift work disrupts sleep. Methods: we randomised 40 nurses.")
+        "Background: shift work disrupts sleep. Methods: we randomised 40 nurses."
+    )
     assert first.authors == ("Moreau, C.", "van der Berg, A.-M.", "Ng, K.")
     assert (first.year, first.journal, first.journal_abbrev) == (
-        2024, "Journal of Imaginary Sleep Research", "J. Imag. Sleep Res.")
+        2024,
+        "Journal of Imaginary Sleep Research",
+        "J. Imag. Sleep Res.",
+    )
     assert (first.volume, first.issue, first.start_page, first.end_page) == (
-        "17", "2", "101", "109")
-    assert (first.doi, first.pmid, first.issn) == ("10.9999/jisr.2024.0101", "38000001",
-                                                   ("1234-5678",))
+        "17",
+        "2",
+        "101",
+        "109",
+    )
+    assert (first.doi, first.pmid, first.issn) == (
+        "10.9999/jisr.2024.0101",
+        "38000001",
+        ("1234-5678",),
+    )
     assert first.keywords == ("sleep", "shift work", "mHealth", "Humans", "Sleep")
     assert (first.type, first.language) == ("Article", "English")
     assert first.raw["Cited by"] == "" and first.raw["Author(s) ID"] == "111; 222; 333"
@@ -59,13 +70,22 @@ def test_embase_preamble_source_and_openurl() -> None:
     assert (first.line, second.line) == (5, 6)  # three preamble lines, header on line 4
     assert first.authors == ("Abara, N.J.", "Ferreira-Lima, T.", "Holm, S.")
     assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
-        "Imaginary Case Reports", 2019, "54", "3", "83-86")
+        "Imaginary Case Reports",
+        2019,
+        "54",
+        "3",
+        "83-86",
+    )
     assert first.doi == "10.9999/icr.2019.083" and first.issn == ("2210-2612",)
     assert "foregut cyst (diagnosis, surgery)" in first.keywords
     assert "ranitidine (drug therapy)" in first.keywords
     assert first.url == ""  # a library link resolver is not the article's address
     assert (second.journal, second.volume, second.issue, second.pages) == (
-        "Fictional Surgery", "7", "", "e12")
+        "Fictional Surgery",
+        "7",
+        "",
+        "e12",
+    )
 
 
 def test_pubmed_csv() -> None:
@@ -74,7 +94,11 @@ def test_pubmed_csv() -> None:
     assert first.authors == ("Haddad, R", "Sorensen, KL", "Obi, C")
     assert (first.journal, first.year, first.doi) == ("Imag Med J", 2023, "10.9999/imj.2023.301")
     assert (first.volume, first.issue, first.start_page, first.end_page) == (
-        "12", "4", "301", "309")
+        "12",
+        "4",
+        "301",
+        "309",
+    )
     assert (second.volume, second.pages, second.doi) == ("11", "e77", "")
 
 
@@ -87,7 +111,10 @@ def test_zotero_csv() -> None:
     assert record.issn == ("1234-5679", "2345-678X")
     assert record.keywords == ("Animals", "Dogs", "*Myoclonus/veterinary", "auto tag")
     assert (record.pages, record.journal_abbrev, record.type) == (
-        "77-84", "J Madeup Vet Med", "journalArticle")
+        "77-84",
+        "J Madeup Vet Med",
+        "journalArticle",
+    )
 
 
 def test_lens_and_openalex() -> None:
@@ -125,7 +152,10 @@ def test_endnote_tab_export() -> None:
     assert first.abstract == "Made-up abstract; with a semicolon."
     assert first.authors == ("Nakamura, Yui", "Clarke, Oliver")
     assert (first.journal, first.pages, first.type) == (
-        "Imaginary Journal", "10-19", "Journal Article")
+        "Imaginary Journal",
+        "10-19",
+        "Journal Article",
+    )
     assert first.source_record_id == "101"
     assert first.label is None and first.raw["Label"] == "To check"
     assert second.type == "Book Section" and second.line == 3

@@ -24,7 +24,9 @@ def test_records_from_pt_to_er() -> None:
     assert len(records) == 3  # the last one is empty but still counts
     assert [r.line for r in records] == [3, 37, 48]
     assert [r.source_record_id for r in records] == [
-        "WOS:000111111100001", "WOS:000222222200002", "3"
+        "WOS:000111111100001",
+        "WOS:000222222200002",
+        "3",
     ]
     assert not records[2].has_content
 
@@ -47,7 +49,11 @@ def test_full_record() -> None:
     assert record.issn == ("1234-5678", "8765-432X")
     # a DE line that wraps inside a keyword continues it; ID keywords follow DE ones
     assert record.keywords == (
-        "walking", "invented trials", "exercise", "PHYSICAL-ACTIVITY", "HEALTH"
+        "walking",
+        "invented trials",
+        "exercise",
+        "PHYSICAL-ACTIVITY",
+        "HEALTH",
     )
     assert record.language == "English"
     assert record.type == "Article"
@@ -84,15 +90,15 @@ def test_cut_off_file_names_the_record_start() -> None:
     with pytest.raises(ImportFormatError, match="no end tag 'ER'") as info:
         _parse("cut_off.ciw")
     assert info.value.line == 8
-    assert str(info.value) == (
-        "line 8: record 2 has no end tag 'ER' (the file seems cut off)"
-    )
+    assert str(info.value) == ("line 8: record 2 has no end tag 'ER' (the file seems cut off)")
 
 
 @pytest.mark.parametrize(
     ("name", "line", "where"),
-    [("no_er_before_pt.ciw", 3, "next record at line 5"),
-     ("no_er_before_ef.ciw", 6, "'EF' at line 8")],
+    [
+        ("no_er_before_pt.ciw", 3, "next record at line 5"),
+        ("no_er_before_ef.ciw", 6, "'EF' at line 8"),
+    ],
 )
 def test_record_left_open(name: str, line: int, where: str) -> None:
     with pytest.raises(ImportFormatError, match=where) as info:

@@ -35,8 +35,16 @@ def test_doi(raw: str, doi: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "year"),
-    [("2016", 2016), ("2016/09//", 2016), ("2019 Mar 12", 2019), ("12/09/2015", 2015),
-     ("Spring 2001", 2001), ("n.d.", None), ("", None), ("12345", None)],
+    [
+        ("2016", 2016),
+        ("2016/09//", 2016),
+        ("2019 Mar 12", 2019),
+        ("12/09/2015", 2015),
+        ("Spring 2001", 2001),
+        ("n.d.", None),
+        ("", None),
+        ("12345", None),
+    ],
 )
 def test_year(raw: str, year: int | None) -> None:
     assert parse_year(raw) == year
@@ -77,5 +85,8 @@ def test_pmid_issn_and_text() -> None:
     assert normalise_pmid("https://pubmed.ncbi.nlm.nih.gov/31234567/") == "31234567"
     assert normalise_pmid("none") == ""
     assert normalise_issn("1465-3249 (Print) 1477-2566 (Electronic)") == ("1465-3249", "1477-2566")
-    assert clean_text("MSC&#8208;derived <i>exosomes</i>\n  in   rats") == "MSC‐derived exosomes in rats"
+    assert (
+        clean_text("MSC&#8208;derived <i>exosomes</i>\n  in   rats")
+        == "MSC‐derived exosomes in rats"
+    )
     assert clean_text("a < b and [brackets]") == "a < b and [brackets]"

@@ -43,7 +43,9 @@ def test_reports_every_problem_with_its_key_path() -> None:
     data["highlights"]["include"] = ["exosom*", "(regex)+"]
     data["colour"] = "blue"
     problems = _problems(data)
-    assert "stages.full_text.reasons[2]: label contains ';' (PRISMA2020 files split on it)" in problems
+    assert (
+        "stages.full_text.reasons[2]: label contains ';' (PRISMA2020 files split on it)" in problems
+    )
     assert any(p.startswith("stages.full_text.reasons[3]: code 'Bad Code'") for p in problems)
     assert "vocabularies.tissue.terms[1]: duplicate 'Bone'" in problems
     assert any(p.startswith("vocabularies.outcome: missing vocabulary") for p in problems)
@@ -70,7 +72,9 @@ def test_init_writes_template_and_open_validates(tmp_path: Path) -> None:
     with pytest.raises(ScreenerError, match="already a screener project"):
         init_project(path)
     text = (path / PROTOCOL_FILE).read_text()
-    (path / PROTOCOL_FILE).write_text(text.replace('label = "Wrong population"', 'label = "a, b"', 1))
+    (path / PROTOCOL_FILE).write_text(
+        text.replace('label = "Wrong population"', 'label = "a, b"', 1)
+    )
     with pytest.raises(ProtocolError) as caught:
         open_project(path)
     assert caught.value.problems == [

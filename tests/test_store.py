@@ -18,12 +18,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _source(sha: str = "abc") -> NewSource:
-    return NewSource("PubMed", "", "q", "2026-11-01", "f.nbib", sha, "medline", "utf-8", 0)
+    return NewSource("PubMed", "", "q", "2026-11-01", "f.nbib", sha, "medline", "utf-8")
 
 
 def _record(position: int, **fields: object) -> Record:
-    return Record(position=position, line=position * 10, source_record_id=str(position),
-                  **fields)  # type: ignore[arg-type]
+    return Record(position=position, line=position * 10, source_record_id=str(position), **fields)  # type: ignore[arg-type]
 
 
 def test_connection_settings(tmp_path: Path) -> None:
@@ -36,9 +35,16 @@ def test_connection_settings(tmp_path: Path) -> None:
 
 
 def test_round_trip_returns_domain_objects(tmp_path: Path) -> None:
-    record = _record(1, title="Secretome [review]", authors=("Smith, J",), year=2020,
-                     keywords=("MSC", "exosomes"), issn=("1234-5678",), label=1,
-                     raw={"TI": ["Secretome [review]"], "AU": ["Smith J"]})
+    record = _record(
+        1,
+        title="Secretome [review]",
+        authors=("Smith, J",),
+        year=2020,
+        keywords=("MSC", "exosomes"),
+        issn=("1234-5678",),
+        label=1,
+        raw={"TI": ["Secretome [review]"], "AU": ["Smith J"]},
+    )
     with Store(tmp_path / "s.db") as store:
         source = store.add_source(_source(), [record])
         assert source.record_count == 1 and source.database == "PubMed"
@@ -64,8 +70,12 @@ def test_log_is_append_only(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.add_source(_source(), [_record(1, title="a")])
         store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
-        for sql in ("DELETE FROM decisions", "UPDATE decisions SET verdict = 'exclude'",
-                    "DELETE FROM records", "UPDATE records SET title = 'b'"):
+        for sql in (
+            "DELETE FROM decisions",
+            "UPDATE decisions SET verdict = 'exclude'",
+            "DELETE FROM records",
+            "UPDATE records SET title = 'b'",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 store.db.execute(sql)
         with pytest.raises(sqlite3.IntegrityError):  # foreign key: no such record
@@ -76,14 +86,23 @@ def test_undo_is_an_event(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.add_source(_source(), [_record(1, title="a"), _record(2, title="b")])
         store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"])
-        store.add_decision(2, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE,
-                           tags={"tissue": ["skin/wound"]}, note="rat model")
+        store.add_decision(
+            2,
+            Stage.TITLE_ABSTRACT,
+            "alice",
+            Verdict.INCLUDE,
+            tags={"tissue": ["skin/wound"]},
+            note="rat model",
+        )
         store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO)
         store.add_decision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE)
         events = store.decisions()
         assert [e.verdict for e in events] == ["exclude", "include", "undo", "maybe"]
         current = current_decisions(events)
-        assert set(current) == {(2, Stage.TITLE_ABSTRACT, "alice"), (2, Stage.TITLE_ABSTRACT, "bob")}
+        assert set(current) == {
+            (2, Stage.TITLE_ABSTRACT, "alice"),
+            (2, Stage.TITLE_ABSTRACT, "bob"),
+        }
         assert current[(2, Stage.TITLE_ABSTRACT, "alice")].tags == {"tissue": ("skin/wound",)}
         assert len(store.decisions(reviewer="bob")) == 1
 
@@ -137,3 +156,18 @@ def test_two_writers_do_not_lose_work(tmp_path: Path) -> None:
     with Store(path) as store:
         assert len(store.decisions(reviewer="alice")) == 50
         assert len(store.decisions(reviewer="bob")) == 50
+
+
+def test_error_while_streaming_records_rolls_back(tmp_path: Path) -> None:
+    def records():
+        for position in range(1, 5001):  # more than two write batches before the failure
+            yield _record(position, title=f"t{position}")
+        raise ValueError("parser failed at record 5001")
+
+    with Store(tmp_path / "s.db") as store:
+        before = store.dump()
+        with pytest.raises(ValueError, match="5001"):
+            store.add_source(_source(), records())
+        assert store.dump() == before
+        source = store.add_source(_source(), (_record(i, title="x") for i in range(1, 4002)))
+        assert source.record_count == store.record_count() == 4001

@@ -166,7 +166,7 @@ def _record(record: Element, position: int) -> Record:
 
     accession = first("record/accession-num")
     authors = leaves.get("authors/author", [])
-    record = make_record(
+    built = make_record(
         position=position,
         line=0,
         source_record_id=first("record/rec-number"),
@@ -194,5 +194,5 @@ def _record(record: Element, position: int) -> Record:
         kept = (
             clean_text(a).rstrip(",") if a.endswith(",") else normalise_author(a) for a in authors
         )
-        record = dataclasses.replace(record, authors=tuple(a for a in kept if a))
-    return record
+        built = dataclasses.replace(built, authors=tuple(a for a in kept if a))
+    return built

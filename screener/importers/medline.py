@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
@@ -45,7 +46,12 @@ def _valid_tag(tag: str) -> bool:
 
 
 def parse(text: str) -> list[Record]:
-    """Every record in ``text``; records are separated by blank lines.
+    """Every record in ``text`` (see :func:`iter_records`)."""
+    return list(iter_records(text))
+
+
+def iter_records(text: str) -> Iterator[Record]:
+    """Every record in ``text``, one at a time; records are separated by blank lines.
 
     A record cut off at the end of the file cannot be told apart from a short record
     (MEDLINE has no end tag, and a tag may legally be empty, e.g. ``AB  - ``), so it is
@@ -56,13 +62,9 @@ def parse(text: str) -> list[Record]:
         raise ImportFormatError("the input is not text")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _parse(text)
-
-
-def _parse(text: str) -> list[Record]:
     # A plain loop over lines: measured faster than doing the per-line work with regular
     # expressions (finditer/findall restart too often on short lines).
-    records: list[Record] = []
+    count = 0
     fields: dict[str, list[str]] = {}
     start = 0
     last: list[str] | None = None  # the values of the latest tag, for continuation lines
@@ -98,11 +100,11 @@ def _parse(text: str) -> list[Record]:
             )
         # A blank line (or one of spaces only) ends the record.
         if fields:
-            records.append(_build(fields, len(records) + 1, start))
+            count += 1
+            yield _build(fields, count, start)
             fields, last = {}, None
     if fields:
-        records.append(_build(fields, len(records) + 1, start))
-    return records
+        yield _build(fields, count + 1, start)
 
 
 def _marked(values: list[str]) -> tuple[list[str], list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
@@ -52,22 +53,27 @@ def _valid_tag(tag: str) -> bool:
 
 
 def parse(text: str) -> list[Record]:
-    """Every record in ``text``. A record that is still open (no "ER") at the end of the
-    text, at an "EF" line or at the next "PT" line raises ImportFormatError naming the
-    line where it starts; a missing "EF" alone is fine."""
+    """Every record in ``text`` (see :func:`iter_records`)."""
+    return list(iter_records(text))
+
+
+def iter_records(text: str) -> Iterator[Record]:
+    """Every record in ``text``, one at a time. A record that is still open (no "ER") at
+    the end of the text, at an "EF" line or at the next "PT" line raises ImportFormatError
+    naming the line where it starts; a missing "EF" alone is fine."""
     if not isinstance(text, str):
         raise ImportFormatError("the input is not text")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _parse(text)
+    return _records(text)
 
 
 def _unfinished(position: int, start: int, where: str) -> ImportFormatError:
     return ImportFormatError(f"record {position} has no end tag 'ER' {where}", line=start)
 
 
-def _parse(text: str) -> list[Record]:
-    records: list[Record] = []
+def _records(text: str) -> Iterator[Record]:
+    count = 0
     fields: dict[str, list[str]] | None = None  # None between records
     start = 0
     tag = ""
@@ -113,19 +119,19 @@ def _parse(text: str) -> list[Record]:
                 continue
             fields, start = {}, number
         elif tag == "ER":
-            records.append(_build(fields, len(records) + 1, start))
+            count += 1
+            yield _build(fields, count, start)
             fields, last = None, None
             continue
         elif tag in ("PT", "EF", "FN", "VR"):
             what = "end-of-file tag 'EF'" if tag == "EF" else "next record"
-            raise _unfinished(len(records) + 1, start, f"before the {what} at line {number}")
+            raise _unfinished(count + 1, start, f"before the {what} at line {number}")
         last = fields.get(tag)
         if last is None:
             last = fields[tag] = []
         last.append(value)
     if fields is not None:
-        raise _unfinished(len(records) + 1, start, "(the file seems cut off)")
-    return records
+        raise _unfinished(count + 1, start, "(the file seems cut off)")
 
 
 def _one(fields: dict[str, list[str]], *tags: str) -> str:

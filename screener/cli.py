@@ -1,0 +1,286 @@
+"""The command line: thin commands over the core, each with help text and an example."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from screener import __version__
+from screener.errors import ScreenerError
+from screener.importers import FORMATS
+from screener.importing import FileImport, check_files, store_files
+from screener.project import Project, init_project, open_project
+from screener.status import project_status, source_summary
+
+PROGRESS_THRESHOLD = 1000  # records; smaller files import too fast for a bar to help
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(1)
+
+
+@contextmanager
+def _project(path: Path) -> Iterator[Project]:
+    try:
+        project = open_project(path)
+    except ScreenerError as exc:
+        _fail(str(exc))
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="screener")
+def main() -> None:
+    """screener: keyboard-first systematic review screening in the terminal.
+
+    \b
+    Example:
+      screener init projects/my-review --title "MSC secretome for wound healing"
+      screener import projects/my-review pubmed.nbib embase.ris --searched-on 2026-11-01
+      screener status projects/my-review
+    """
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--title", help="Review title (default: the folder name).")
+def init(project: Path, title: str | None) -> None:
+    """Create a review project: a folder with protocol.toml and screener.db.
+
+    \b
+    Example:
+      screener init projects/my-review --title "MSC secretome for wound healing"
+    """
+    try:
+        init_project(project, title)
+    except ScreenerError as exc:
+        _fail(str(exc))
+    out.print(f"Created project {escape(str(project))}")
+    out.print(
+        f"Next: edit {escape(str(project / 'protocol.toml'))}, then "
+        f"`screener import {escape(str(project))} FILE...`"
+    )
+
+
+def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if total < PROGRESS_THRESHOLD:
+            return
+        if name not in tasks:
+            tasks[name] = bar.add_task(f"Importing {escape(name)}", total=total)
+        bar.update(tasks[name], completed=done, total=total)
+
+    return bar, update
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    return value
+
+
+@main.command(name="import")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--database", help="Database searched, e.g. PubMed (default: guessed from the file).")
+@click.option("--platform", default="", help="Interface used, e.g. Ovid or EBSCOhost.")
+@click.option("--query", default="", help="The search string, kept for PRISMA-S reporting.")
+@click.option(
+    "--searched-on",
+    default="",
+    metavar="YYYY-MM-DD",
+    callback=_iso_date,
+    help="Date of the search.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    help="Force a format instead of detecting it from the content.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse files with records that have no title, "
+    "abstract, DOI or PMID (default: skip them with a warning).",
+)
+def import_(
+    project: Path,
+    files: tuple[Path, ...],
+    database: str | None,
+    platform: str,
+    query: str,
+    searched_on: str,
+    fmt: str | None,
+    strict: bool,
+) -> None:
+    """Import search exports (RIS, PubMed MEDLINE/nbib, Web of Science, BibTeX, CSV/TSV,
+    EndNote XML); each file is one search. The format is detected from the content.
+
+    All or nothing: if any file is malformed or was imported before, nothing is imported
+    and the project is unchanged.
+
+    \b
+    Example:
+      screener import projects/my-review pubmed.nbib --database PubMed \\
+          --query '"mesenchymal stem cell*" AND secretome' --searched-on 2026-11-01
+    """
+    bar, update = _progress_bar()
+    with _project(project) as opened:
+        try:
+            with err.status(f"Reading {len(files)} file(s)…"):
+                checked = check_files(opened, files, fmt=fmt)
+            with bar:
+                results = store_files(
+                    opened,
+                    checked,
+                    database=database,
+                    platform=platform,
+                    query=query,
+                    searched_on=searched_on,
+                    strict=strict,
+                    progress=update,
+                )
+        except ScreenerError as exc:
+            _fail(str(exc))
+        _report_imports(results)
+
+
+def _report_imports(results: list[FileImport]) -> None:
+    for result in results:
+        for warning in result.warnings:
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
+        source = result.source
+        skipped = f", {source.skipped_count} skipped" if source.skipped_count else ""
+        out.print(
+            f"Imported {escape(source.file_name)}: {source.record_count} records{skipped} "
+            f"({FORMATS[source.format].LABEL}, {escape(source.database)}, source {source.id})"
+        )
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+def status(project: Path, as_json: bool) -> None:
+    """Show a project's sources, record counts and screening progress.
+
+    \b
+    Example:
+      screener status projects/my-review --json
+    """
+    with _project(project) as opened:
+        data = project_status(opened)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]{escape(data['title'])}[/]  ({escape(data['project'])})")
+    out.print(
+        f"Records: {data['records']} from {len(data['sources'])} source(s)"
+        + (f", {data['skipped_records']} empty records skipped" if data["skipped_records"] else "")
+    )
+    if data["sources"]:
+        out.print(_sources_table(data["sources"]))
+    for stage, figures in data["stages"].items():
+        done = figures["records_with_decisions"]
+        by = ", ".join(f"{escape(k)} {v}" for k, v in figures["decisions_by_reviewer"].items())
+        out.print(
+            f"{stage.replace('_', '/')}: {done} records with decisions" + (f" ({by})" if by else "")
+        )
+
+
+def _sources_table(sources: list[dict[str, Any]]) -> Table:
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("#", "file", "database", "format", "records", "skipped", "searched on"):
+        table.add_column(
+            column, justify="right" if column in {"#", "records", "skipped"} else "left"
+        )
+    for s in sources:
+        table.add_row(
+            str(s["id"]),
+            escape(s["file"]),
+            escape(s["database"]),
+            FORMATS[s["format"]].LABEL,
+            str(s["records"]),
+            str(s["skipped"]),
+            escape(s["searched_on"]),
+        )
+    return table
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+def sources(project: Path, as_json: bool) -> None:
+    """List the imported files (one search each) with database, format and record counts.
+
+    \b
+    Example:
+      screener sources projects/my-review
+    """
+    with _project(project) as opened:
+        rows = [source_summary(s) for s in opened.store.sources()]
+    if as_json:
+        _print_json(rows)
+    elif rows:
+        out.print(_sources_table(rows))
+    else:
+        out.print("No sources imported yet: `screener import PROJECT FILE...`")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def demo(path: Path | None) -> None:
+    """Make a fresh copy of the demo review (MSC secretome for tissue regeneration), import
+    its PubMed and ScienceDirect exports, and show its status.
+
+    PATH must be new or empty; without it the copy goes to a new temporary folder.
+
+    \b
+    Example:
+      screener demo /tmp/secretome-demo
+    """
+    from screener.demo import make_demo
+
+    try:
+        made, results = make_demo(path)
+    except ScreenerError as exc:
+        _fail(str(exc))
+    _report_imports(results)
+    out.print(f"Demo project ready at {escape(str(made))}")
+    ctx = click.get_current_context()
+    ctx.invoke(status, project=made, as_json=False)

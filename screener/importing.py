@@ -1,0 +1,353 @@
+"""Importing search exports into a project: every file of a command lands, or none does."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from screener.errors import DuplicateSourceError, ImportFormatError, ScreenerError
+from screener.importers import OpenedFile, open_file, paused_gc, skipped_warning, split_pieces
+from screener.models import Record, Source
+from screener.project import Project
+from screener.store import NewSource, record_row
+
+# Progress hook: (file name, records stored so far, records expected in the file).
+Progress = Callable[[str, int, int], None]
+
+# Database names recognised in a file's own database fields (RIS DB, CSV "Source") or its
+# name; the first match wins. Keys are lower-case words.
+KNOWN_DATABASES: tuple[tuple[str, str], ...] = (
+    ("pubmed", "PubMed"), ("medline", "MEDLINE"), ("pmc", "PubMed Central"),
+    ("embase", "Embase"), ("scopus", "Scopus"), ("web of science", "Web of Science"),
+    ("wos", "Web of Science"), ("sciencedirect", "ScienceDirect"),
+    ("cochrane", "Cochrane Library"), ("psycinfo", "APA PsycInfo"), ("cinahl", "CINAHL"),
+    ("proquest", "ProQuest"), ("ebsco", "EBSCOhost"), ("ovid", "Ovid"), ("lens", "The Lens"),
+    ("openalex", "OpenAlex"), ("google scholar", "Google Scholar"), ("biorxiv", "bioRxiv"),
+    ("medrxiv", "medRxiv"),
+)  # fmt: skip
+_FORMAT_DATABASES = {"medline": "PubMed", "wos": "Web of Science"}
+_DATABASE_KEYS = ("DB", "Source", "Name of Database", "source", "database")
+
+
+class ImportBatchError(ScreenerError):
+    """One or more files cannot be imported; nothing was imported."""
+
+    def __init__(self, errors: Sequence[ScreenerError]) -> None:
+        self.errors = list(errors)
+        lines = "\n".join(str(e) for e in errors)
+        super().__init__(f"{lines}\nNothing was imported; the project is unchanged.")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """A file that was read, recognised and is not yet in the project."""
+
+    opened: OpenedFile
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """What importing one file did."""
+
+    source: Source
+    skipped_positions: tuple[int, ...]
+    warnings: tuple[str, ...]
+
+
+def guess_database(path: Path, fmt: str, hints: Sequence[str]) -> str:
+    """The database a file came from: its records' own database fields (``hints``), else
+    its file name, else its format (MEDLINE -> PubMed), else the file name itself."""
+    for text in (*hints, path.stem):
+        folded = re.sub(r"[_\-.]+", " ", text.casefold())
+        for key, name in KNOWN_DATABASES:
+            if re.search(rf"\b{re.escape(key)}\b", folded):
+                return name
+    return _FORMAT_DATABASES.get(fmt, path.stem)
+
+
+def _check_file(project: Project, path: Path, fmt: str | None) -> CheckedFile:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFormatError("no such file", file=str(path)) from None
+    except IsADirectoryError:
+        raise ImportFormatError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = project.store.source_by_sha256(sha256)
+    if earlier is not None:
+        raise DuplicateSourceError(
+            f"{path.name}: already imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC as "
+            f"source {earlier.id} ({earlier.file_name}, {earlier.record_count} records); "
+            "nothing added"
+        )
+    return CheckedFile(open_file(path, data, fmt), sha256)
+
+
+def check_files(
+    project: Project, paths: Sequence[Path], *, fmt: str | None = None
+) -> list[CheckedFile]:
+    """Read, decode and recognise every file, writing nothing. Raises
+    :class:`ImportBatchError` listing the problem of every file that cannot be imported."""
+    checked: list[CheckedFile] = []
+    errors: list[ScreenerError] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            item = _check_file(project, path, fmt)
+        except ScreenerError as exc:
+            errors.append(exc)
+            continue
+        if item.sha256 in seen:
+            errors.append(
+                DuplicateSourceError(f"{path.name}: same content as {seen[item.sha256].name}")
+            )
+            continue
+        seen[item.sha256] = path
+        checked.append(item)
+    if errors:
+        raise ImportBatchError(errors)
+    return checked
+
+
+PIECE_SIZE = 4_000_000  # characters; files larger than one piece are parsed in parallel
+_HINT_RECORDS = 50  # records whose database fields are read to guess the database
+
+
+@dataclass(slots=True)
+class _Piece:
+    """What parsing one piece of a file gave. Positions in ``rows`` and ``skipped`` count
+    from the piece's first record (0-based); lines are the file's."""
+
+    rows: list[tuple[Any, ...]]
+    skipped: list[tuple[int, int]]  # (position in piece, line) of records with no content
+    total: int
+    hints: list[str]
+    error: ImportFormatError | None = None
+
+
+def _database_hints(record: Record) -> list[str]:
+    hints: list[str] = []
+    for key in _DATABASE_KEYS:
+        value = record.raw.get(key)
+        if isinstance(value, list):
+            hints.extend(str(v) for v in value)
+        elif value:
+            hints.append(str(value))
+    return hints
+
+
+def _pieces_of(
+    records: Iterator[Record],
+    first_position: int,
+    lines_before: int,
+    strict: bool,
+    name: str,
+    size: int,
+) -> Iterator[_Piece]:
+    """Rows for the store, ``size`` records at a time. Records with nothing to screen are
+    set aside (or, with ``strict``, refuse the file)."""
+    piece = _Piece([], [], 0, [])
+    for record in records:
+        position = record.position - first_position
+        line = record.line + lines_before if record.line else 0
+        if record.position <= _HINT_RECORDS:
+            piece.hints += _database_hints(record)
+        piece.total += 1
+        if record.has_content:
+            piece.rows.append((position, line, *record_row(record)[2:]))
+        elif strict:
+            raise ImportFormatError(
+                "this record has no title, abstract, DOI or PMID; --strict refuses the file",
+                line=record.line or None, record=record.position, file=name,
+            )  # fmt: skip
+        else:
+            piece.skipped.append((position, line))
+        if piece.total == size:
+            yield piece
+            first_position += size
+            piece = _Piece([], [], 0, [])
+    yield piece
+
+
+# The text of the file being imported, inherited by forked worker processes so that it is
+# not copied through pipes (with the "spawn" start method, jobs carry their text instead).
+_FORKED_TEXT = ""
+
+
+def _parse_piece(job: tuple[str, str, str | None, int, int, int, bool]) -> _Piece:
+    """Worker process: parse one piece of a big file into rows (never raises)."""
+    fmt, name, text, lines_before, start, stop, strict = job
+    piece = OpenedFile(Path(name), fmt, "", _FORKED_TEXT[start:stop] if text is None else text, ())
+    try:
+        with paused_gc():
+            (result,) = _pieces_of(piece.records(), 1, lines_before, strict, name, 1 << 62)
+    except ImportFormatError as exc:
+        if exc.line is not None:
+            exc = ImportFormatError(
+                exc.problem, line=exc.line + lines_before, record=exc.record, file=name
+            )
+        return _Piece([], [], 0, [], exc)
+    return result
+
+
+def record_pieces(opened: OpenedFile, strict: bool = False) -> Iterator[_Piece]:
+    """A file's records as pieces of rows, in file order. A big file in a format with clear
+    record ends is cut into pieces that worker processes parse in parallel (the per-record
+    work is pure Python, so one core cannot import 100,000 records in seconds)."""
+    global _FORKED_TEXT
+    name = opened.path.name
+    pieces = split_pieces(opened.format, opened.text, PIECE_SIZE)
+    if len(pieces) == 1:
+        yield from _pieces_of(opened.records(), 1, 0, strict, name, 2000)
+        return
+    # fork: workers start at once and inherit the text; it also needs no
+    # `if __name__ == "__main__"` guard in scripts that call import_files().
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    jobs = [
+        (opened.format, name, None if fork else opened.text[start:stop], lines, start, stop,
+         strict)
+        for lines, start, stop in pieces
+    ]  # fmt: skip
+    _FORKED_TEXT = opened.text
+    try:
+        with context.Pool(processes=min(2, os.cpu_count() or 1)) as pool:
+            yield from pool.imap(_parse_piece, jobs)
+    finally:
+        _FORKED_TEXT = ""
+
+
+def store_files(
+    project: Project,
+    checked: Sequence[CheckedFile],
+    *,
+    database: str | None = None,
+    platform: str = "",
+    query: str = "",
+    searched_on: str = "",
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> list[FileImport]:
+    """Parse and store checked files, one source each. The whole call is one transaction
+    (each file a savepoint within it): if any file turns out to be malformed, nothing is
+    stored and :class:`ImportBatchError` says why."""
+    if searched_on:
+        try:
+            date.fromisoformat(searched_on)
+        except ValueError:
+            raise ScreenerError(f"--searched-on {searched_on!r}: use YYYY-MM-DD") from None
+    store = project.store
+    results: list[FileImport] = []
+    try:
+        with store.transaction(), paused_gc():
+            for item in checked:
+                results.append(
+                    _store_one(
+                        project, item, database, platform, query, searched_on, strict, progress
+                    )
+                )
+    except ScreenerError as exc:
+        raise ImportBatchError([exc]) from None
+    return results
+
+
+def _store_one(
+    project: Project,
+    item: CheckedFile,
+    database: str | None,
+    platform: str,
+    query: str,
+    searched_on: str,
+    strict: bool,
+    progress: Progress | None,
+) -> FileImport:
+    opened = item.opened
+    name = opened.path.name
+    expected = opened.estimated_records() if progress else 0
+    stored = 0
+    total = 0
+    skipped: list[tuple[int, int]] = []
+    hints: list[str] = []
+
+    def batches() -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+        nonlocal total
+        for piece in record_pieces(opened, strict):
+            if piece.error is not None:
+                # A piece numbers its records from 1; read the file again in one pass so
+                # that the message gives the file's record number (only on this error path).
+                for _ in _pieces_of(opened.records(), 1, 0, strict, name, 2000):
+                    pass
+                raise piece.error
+            # Positions count from the piece's first record (0-based): make them the file's.
+            yield total + 1, piece.rows
+            skipped.extend((position + total + 1, line) for position, line in piece.skipped)
+            hints.extend(piece.hints)
+            total += piece.total
+
+    def advance(count: int) -> None:
+        nonlocal stored
+        stored += count
+        if progress:
+            progress(name, stored, max(expected, stored))
+
+    source = project.store.add_source_rows(
+        NewSource(
+            database=database or "",
+            platform=platform,
+            query=query,
+            searched_on=searched_on,
+            file_name=name,
+            sha256=item.sha256,
+            format=opened.format,
+            encoding=opened.encoding,
+        ),
+        batches(),
+        progress=advance,
+    )
+    if total == 0:
+        raise ImportFormatError(f"no records found (read as {opened.label})", file=name)
+    source = project.store.finish_source(
+        source.id,
+        database=database or guess_database(opened.path, opened.format, hints),
+        skipped=len(skipped),
+    )
+    warnings = list(opened.warnings)
+    if skipped:
+        warnings.append(skipped_warning(name, skipped))
+    return FileImport(source, tuple(position for position, _ in skipped), tuple(warnings))
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    database: str | None = None,
+    platform: str = "",
+    query: str = "",
+    searched_on: str = "",
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> list[FileImport]:
+    """Check, parse and store ``paths`` as one search each; all of them or none."""
+    checked = check_files(project, paths, fmt=fmt)
+    return store_files(
+        project,
+        checked,
+        database=database,
+        platform=platform,
+        query=query,
+        searched_on=searched_on,
+        strict=strict,
+        progress=progress,
+    )

@@ -1,0 +1,53 @@
+"""A project's status: sources, record counts and screening progress, ready for JSON."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from screener.models import Stage
+from screener.project import Project
+from screener.screening import current_decisions
+
+
+def project_status(project: Project) -> dict[str, Any]:
+    """The figures `screener status` prints; the keys are documented in the README."""
+    store = project.store
+    sources = [source_summary(s) for s in store.sources()]
+    current = current_decisions(store.decisions())
+    stages: dict[str, Any] = {}
+    for stage in Stage:
+        mine = [d for (_, s, _), d in current.items() if s is stage]
+        per_reviewer = Counter(d.reviewer for d in mine)
+        verdicts = Counter(str(d.verdict) for d in mine)
+        stages[str(stage)] = {
+            "records_with_decisions": len({d.record_id for d in mine}),
+            "decisions_by_reviewer": dict(sorted(per_reviewer.items())),
+            "decisions_by_verdict": dict(sorted(verdicts.items())),
+        }
+    return {
+        "project": str(project.path),
+        "title": project.protocol.title,
+        "schema_version": store.schema_version,
+        "records": store.record_count(),
+        "skipped_records": sum(s["skipped"] for s in sources),
+        "sources": sources,
+        "stages": stages,
+    }
+
+
+def source_summary(source: Any) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "file": source.file_name,
+        "database": source.database,
+        "platform": source.platform,
+        "query": source.query,
+        "searched_on": source.searched_on,
+        "format": source.format,
+        "encoding": source.encoding,
+        "records": source.record_count,
+        "skipped": source.skipped_count,
+        "sha256": source.sha256,
+        "imported_at": source.imported_at.isoformat(),
+    }

@@ -1,0 +1,191 @@
+"""The command line, end to end: init, import, status, sources, demo; bad input changes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from screener.cli import main
+from screener.store import Store
+
+CLI_FIXTURES = Path(__file__).parent / "fixtures" / "cli"
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Path:
+    path = tmp_path / "p"
+    assert run("init", path, "--title", "Secretome review").exit_code == 0
+    return path
+
+
+def dump(project: Path) -> str:
+    with Store(project / "screener.db") as store:
+        return store.dump()
+
+
+def test_help_has_examples() -> None:
+    for command in ("init", "import", "status", "sources", "demo"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example:" in result.output and f"screener {command}" in result.output
+
+
+def test_import_status_and_sources(proj: Path) -> None:
+    result = run(
+        "import",
+        proj,
+        CLI_FIXTURES / "two.ris",
+        "--database",
+        "Embase",
+        "--query",
+        "secretome AND wound",
+        "--searched-on",
+        "2026-11-01",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported two.ris: 2 records" in result.output
+    assert run("import", proj, CLI_FIXTURES / "one.nbib").exit_code == 0
+    status = json.loads(run("status", proj, "--json").output)
+    assert status["records"] == 3
+    assert [(s["file"], s["database"], s["format"], s["records"]) for s in status["sources"]] == [
+        ("two.ris", "Embase", "ris", 2),
+        ("one.nbib", "PubMed", "medline", 1),
+    ]
+    assert status["sources"][0]["query"] == "secretome AND wound"
+    assert status["sources"][0]["searched_on"] == "2026-11-01"
+    assert status["stages"]["title_abstract"]["records_with_decisions"] == 0
+    sources = json.loads(run("sources", proj, "--json").output)
+    assert [s["sha256"] for s in sources] == [s["sha256"] for s in status["sources"]]
+    text = run("status", proj).output
+    assert "Records: 3 from 2 source(s)" in text and "Embase" in text
+
+
+def test_records_are_normalised(proj: Path) -> None:
+    run("import", proj, CLI_FIXTURES / "two.ris")
+    with Store(proj / "screener.db") as store:
+        first = next(store.records()).record
+    assert first.doi == "10.1186/s13287-016-0001-x"
+    assert (first.year, first.start_page, first.end_page) == (2016, "1535", "1541")
+    assert first.authors == ("Smith, John A.", "Doe, B.")
+    assert first.source_record_id == "r1"
+    assert first.raw["DO"] == ["https://doi.org/10.1186/S13287-016-0001-X"]
+
+
+def test_reimport_is_refused_and_changes_nothing(proj: Path) -> None:
+    run("import", proj, CLI_FIXTURES / "two.ris")
+    before = dump(proj)
+    copy = proj.parent / "renamed.txt"
+    shutil.copy(CLI_FIXTURES / "two.ris", copy)
+    result = run("import", proj, copy)
+    assert result.exit_code == 1
+    assert "renamed.txt: already imported" in result.output and "two.ris" in result.output
+    assert dump(proj) == before
+
+
+def test_empty_records_skipped_with_warning_or_refused_with_strict(proj: Path) -> None:
+    path = CLI_FIXTURES / "empty_records.ris"
+    before = dump(proj)
+    strict = run("import", proj, path, "--strict")
+    assert strict.exit_code == 1 and "record 2" in strict.output
+    assert dump(proj) == before
+    result = run("import", proj, path)
+    assert result.exit_code == 0
+    assert "skipped 1 record(s) with no title, abstract, DOI or PMID: record 2 (line 5)" in (
+        result.output
+    )
+    status = json.loads(run("status", proj, "--json").output)
+    assert (status["records"], status["skipped_records"]) == (1, 1)
+
+
+MALFORMED: dict[str, tuple[bytes, str]] = {
+    "empty.ris": (b"", "the file is empty"),
+    "blank.txt": (b"  \n\n \r\n", "the file is empty"),
+    "image.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
+    "prose.txt": (b"Dear colleague,\nplease find the references attached.\n", "unknown format"),
+    "cut.ris": (b"TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\nAU  - X, Y\n", "line 5"),
+    "notitle.csv": (b"author,year,journal\nSmith,2020,Nature\n", "no title column"),
+    "quote.csv": (b'title,abstract\nok,fine\n"Unclosed, quote\nmore text\n', "line 3"),
+    "cut.ciw": (
+        b"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI One\nER\n\nPT J\nTI Two\n",
+        "line 7",
+    ),
+    "cut.bib": (b"@article{a, title={One}}\n\n@article{b,\n  title={Two\n", "line 3"),
+    "cut.xml": (
+        b"<xml><records><record><titles><title>One</title></titles></record><record>",
+        "line 1",
+    ),
+    "bomb.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;">]><xml><records><record><titles><title>&lol2;'
+        b"</title></titles></record></records></xml>",
+        "entit",
+    ),
+    "utf16.txt": (b"\xff\xfeT\x00Y\x00\x00\xd8", "UTF-16"),
+    "folder": (b"", "is a folder"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_input_one_clear_message_project_unchanged(proj: Path, name: str) -> None:
+    content, expected = MALFORMED[name]
+    path = proj.parent / name
+    if name == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    run("import", proj, CLI_FIXTURES / "two.ris")
+    before = dump(proj)
+    result = run("import", proj, path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert name in result.output and expected in result.output, result.output
+    assert "Nothing was imported; the project is unchanged." in result.output
+    assert dump(proj) == before
+
+
+def test_one_bad_file_stops_the_whole_batch(proj: Path) -> None:
+    bad = proj.parent / "cut.ris"
+    bad.write_bytes(MALFORMED["cut.ris"][0])
+    before = dump(proj)
+    result = run("import", proj, CLI_FIXTURES / "two.ris", bad, CLI_FIXTURES / "one.nbib")
+    assert result.exit_code == 1 and "cut.ris" in result.output
+    assert dump(proj) == before
+
+
+def test_bad_options_and_projects(tmp_path: Path, proj: Path) -> None:
+    result = run("import", proj, CLI_FIXTURES / "two.ris", "--searched-on", "1/11/2026")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    result = run("status", tmp_path / "missing")
+    assert result.exit_code == 1 and "no such project folder" in result.output
+    (proj / "protocol.toml").write_text('title = "x"\ncriteria = 3\n')
+    result = run("status", proj)
+    assert result.exit_code == 1 and "criteria: must be a section" in result.output
+
+
+def test_cp1252_file_imports_with_warning(proj: Path) -> None:
+    path = proj.parent / "latin.csv"
+    path.write_bytes("title,abstract\nEffet du sécrétome,Résumé\n".encode("cp1252"))
+    result = run("import", proj, path)
+    assert result.exit_code == 0 and "not valid UTF-8; read as cp1252" in result.output
+    with Store(proj / "screener.db") as store:
+        assert next(store.records()).record.title == "Effet du sécrétome"
+
+
+def test_demo_makes_a_fresh_copy(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = run("demo", target)
+    assert result.exit_code == 0, result.output
+    status = json.loads(run("status", target, "--json").output)
+    assert {s["format"] for s in status["sources"]} == {"medline", "ris"}
+    assert {s["database"] for s in status["sources"]} == {"PubMed", "ScienceDirect"}
+    assert all(s["records"] >= 10 for s in status["sources"])
+    again = run("demo", target)
+    assert again.exit_code == 1 and "not empty" in again.output
