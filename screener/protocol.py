@@ -15,8 +15,14 @@ REQUIRED_VOCABULARIES = ("tissue", "model", "outcome")
 _CODE = re.compile(r"^[a-z0-9_]+$")
 _HIGHLIGHT = re.compile(r"^[\w*][\w*\s'./-]*$")
 _TOP_LEVEL = {
-    "title", "question", "dual_screening", "reviewers", "criteria", "stages",
-    "vocabularies", "highlights",
+    "title",
+    "question",
+    "dual_screening",
+    "reviewers",
+    "criteria",
+    "stages",
+    "vocabularies",
+    "highlights",
 }
 
 
@@ -102,7 +108,9 @@ class _Checker:
             return default
         return value
 
-    def strings(self, data: dict[str, Any], key: str, path: str, unique: bool = False) -> tuple[str, ...]:
+    def strings(
+        self, data: dict[str, Any], key: str, path: str, unique: bool = False
+    ) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list):
             self.problem(path, "must be a list of text items")
@@ -139,7 +147,7 @@ def _stage(check: _Checker, data: dict[str, Any], path: str) -> StageRules:
     for i, item in enumerate(raw):
         where = f"{path}.reasons[{i}]"
         if not isinstance(item, dict):
-            check.problem(where, "must be { code = \"...\", label = \"...\" }")
+            check.problem(where, 'must be { code = "...", label = "..." }')
             continue
         code = check.string(item, "code", f"{where}.code")
         label = check.string(item, "label", f"{where}.label")
@@ -172,7 +180,9 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
     stages_data = check.table(data, "stages", "stages")
     stages: dict[Stage, StageRules] = {}
     for key in sorted(set(stages_data) - {s.value for s in Stage}):
-        check.problem(f"stages.{key}", f"unknown stage (known: {', '.join(s.value for s in Stage)})")
+        check.problem(
+            f"stages.{key}", f"unknown stage (known: {', '.join(s.value for s in Stage)})"
+        )
     for stage in Stage:
         if isinstance(data.get("stages"), dict):
             section = check.table(stages_data, stage.value, f"stages.{stage.value}")
@@ -182,7 +192,10 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
     vocabularies: dict[str, Vocabulary] = {}
     for name in REQUIRED_VOCABULARIES:
         if isinstance(data.get("vocabularies"), dict) and name not in vocab_data:
-            check.problem(f"vocabularies.{name}", "missing vocabulary (tissue, model and outcome are required)")
+            check.problem(
+                f"vocabularies.{name}",
+                "missing vocabulary (tissue, model and outcome are required)",
+            )
     for name, section in vocab_data.items():
         where = f"vocabularies.{name}"
         if not isinstance(section, dict):
