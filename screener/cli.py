@@ -29,6 +29,13 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
+
+
+def _records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
+
+
 def _fail(message: str) -> None:
     err.print(f"[bold red]error:[/] {escape(message)}")
     sys.exit(1)
@@ -188,7 +195,7 @@ def _report_imports(results: list[FileImport]) -> None:
         source = result.source
         skipped = f", {source.skipped_count} skipped" if source.skipped_count else ""
         out.print(
-            f"Imported {escape(source.file_name)}: {source.record_count} records{skipped} "
+            f"Imported {escape(source.file_name)}: {_records(source.record_count)}{skipped} "
             f"({FORMATS[source.format].LABEL}, {escape(source.database)}, source {source.id})"
         )
 
@@ -219,26 +226,22 @@ def status(project: Path, as_json: bool) -> None:
         done = figures["records_with_decisions"]
         by = ", ".join(f"{escape(k)} {v}" for k, v in figures["decisions_by_reviewer"].items())
         out.print(
-            f"{stage.replace('_', '/')}: {done} records with decisions" + (f" ({by})" if by else "")
+            f"{STAGE_NAMES[stage]}: {_records(done)} with decisions" + (f" ({by})" if by else "")
         )
 
 
 def _sources_table(sources: list[dict[str, Any]]) -> Table:
+    columns = ["#", "file", "database", "format", "records", "skipped"]
+    if any(s["searched_on"] for s in sources):
+        columns.append("searched on")
     table = Table(show_edge=False, header_style="bold")
-    for column in ("#", "file", "database", "format", "records", "skipped", "searched on"):
-        table.add_column(
-            column, justify="right" if column in {"#", "records", "skipped"} else "left"
-        )
+    for column in columns:
+        numeric = column in {"#", "records", "skipped"}
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for s in sources:
-        table.add_row(
-            str(s["id"]),
-            escape(s["file"]),
-            escape(s["database"]),
-            FORMATS[s["format"]].LABEL,
-            str(s["records"]),
-            str(s["skipped"]),
-            escape(s["searched_on"]),
-        )
+        cells = [str(s["id"]), escape(s["file"]), escape(s["database"]), s["format"],
+                 str(s["records"]), str(s["skipped"]), escape(s["searched_on"])]  # fmt: skip
+        table.add_row(*cells[: len(columns)])
     return table
 
 
