@@ -33,6 +33,24 @@ from screener.normalise import (
 __all__ = ["ImportFormatError", "make_record"]
 
 
+def first_value(fields: Mapping[str, list[str]], *tags: str) -> str:
+    """The first non-empty value of the first of ``tags`` that has one (tagged formats)."""
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            if value:
+                return value
+    return ""
+
+
+def first_values(fields: Mapping[str, list[str]], *tags: str) -> list[str]:
+    """The values of the first of ``tags`` that has a non-empty one (FAU before AU...)."""
+    for tag in tags:
+        values = fields.get(tag)
+        if values and any(values):
+            return values
+    return []
+
+
 def _first(value: Any) -> Any:
     if type(value) is str or not isinstance(value, list | tuple):
         return value

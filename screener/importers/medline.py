@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 
 from screener.errors import ImportFormatError
+from screener.importers.base import first_value as _one
+from screener.importers.base import first_values as _many
 from screener.importers.base import make_record
 from screener.models import Record
 
@@ -127,24 +129,6 @@ def _marked(values: list[str]) -> tuple[list[str], list[str]]:
 def _mesh(heading: str) -> str:
     """MeSH "*Neoplasms/*therapy/drug effects" -> "Neoplasms" (the heading, no stars)."""
     return heading.split("/", 1)[0].strip().lstrip("*").strip()
-
-
-def _one(fields: dict[str, list[str]], *tags: str) -> str:
-    """The first non-empty value of the first of ``tags`` that has one."""
-    for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
-    return ""
-
-
-def _many(fields: dict[str, list[str]], *tags: str) -> list[str]:
-    """The values of the first of ``tags`` that has a non-empty one (FAU before AU...)."""
-    for tag in tags:
-        values = fields.get(tag)
-        if values and any(values):
-            return values
-    return []
 
 
 def _build(fields: dict[str, list[str]], position: int, line: int) -> Record:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 
 from screener.errors import ImportFormatError
+from screener.importers.base import first_value as _one
+from screener.importers.base import first_values as _many
 from screener.importers.base import make_record
 from screener.models import Record
 
@@ -132,24 +134,6 @@ def _records(text: str) -> Iterator[Record]:
         last.append(value)
     if fields is not None:
         raise _unfinished(count + 1, start, "(the file seems cut off)")
-
-
-def _one(fields: dict[str, list[str]], *tags: str) -> str:
-    """The first non-empty value of the first of ``tags`` that has one."""
-    for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
-    return ""
-
-
-def _many(fields: dict[str, list[str]], *tags: str) -> list[str]:
-    """The values of the first of ``tags`` that has a non-empty one (AF before AU...)."""
-    for tag in tags:
-        values = fields.get(tag)
-        if values and any(values):
-            return values
-    return []
 
 
 def _split(fields: dict[str, list[str]], tag: str) -> list[str]:
