@@ -105,6 +105,8 @@ def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
     def update(name: str, done: int, total: int) -> None:
         if total < PROGRESS_THRESHOLD:
             return
+        if not tasks:  # shown only once a big file needs it: nothing is drawn otherwise
+            bar.start()
         if name not in tasks:
             tasks[name] = bar.add_task(f"Importing {escape(name)}", total=total)
         bar.update(tasks[name], completed=done, total=total)
@@ -172,7 +174,7 @@ def import_(
         try:
             with err.status(f"Reading {len(files)} file(s)…"):
                 checked = check_files(opened, files, fmt=fmt)
-            with bar:
+            try:
                 results = store_files(
                     opened,
                     checked,
@@ -183,6 +185,9 @@ def import_(
                     strict=strict,
                     progress=update,
                 )
+            finally:
+                if bar.live.is_started:
+                    bar.stop()
         except ScreenerError as exc:
             _fail(str(exc))
         _report_imports(results)

@@ -146,6 +146,7 @@ def test_malformed_input_one_clear_message_project_unchanged(proj: Path, name: s
     result = run("import", proj, path)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+    assert result.output.startswith("error: ")  # the message comes first, no stray lines
     assert name in result.output and expected in result.output, result.output
     assert "Nothing was imported; the project is unchanged." in result.output
     assert dump(proj) == before
