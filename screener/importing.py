@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,7 +83,13 @@ def _check_file(project: Project, path: Path, fmt: str | None) -> CheckedFile:
         raise ImportFormatError("is a folder, not a file", file=str(path)) from None
     except OSError as exc:
         raise ImportFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    sha256 = hashlib.sha256(data).hexdigest()
+    # hashlib releases the GIL on large inputs: hash while the text is being decoded.
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        digest = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
+        try:
+            opened = open_file(path, data, fmt)
+        finally:
+            sha256 = digest.result()
     earlier = project.store.source_by_sha256(sha256)
     if earlier is not None:
         raise DuplicateSourceError(
@@ -90,7 +97,7 @@ def _check_file(project: Project, path: Path, fmt: str | None) -> CheckedFile:
             f"source {earlier.id} ({earlier.file_name}, {earlier.record_count} records); "
             "nothing added"
         )
-    return CheckedFile(open_file(path, data, fmt), sha256)
+    return CheckedFile(opened, sha256)
 
 
 def check_files(
@@ -125,13 +132,16 @@ _HINT_RECORDS = 50  # records whose database fields are read to guess the databa
 
 @dataclass(slots=True)
 class _Piece:
-    """What parsing one piece of a file gave. Positions in ``rows`` and ``skipped`` count
-    from the piece's first record (0-based); lines are the file's."""
+    """What parsing one piece of a file gave: rows as :func:`record_row` makes them, with
+    the positions and lines the parser gave (for a piece parsed alone, counted from the
+    piece's start: ``first_position`` and ``lines_before`` turn them into the file's)."""
 
     rows: list[tuple[Any, ...]]
-    skipped: list[tuple[int, int]]  # (position in piece, line) of records with no content
+    skipped: list[tuple[int, int]]  # (position, line) of records with no content
     total: int
     hints: list[str]
+    first_position: int = 1
+    lines_before: int = 0
     error: ImportFormatError | None = None
 
 
@@ -147,35 +157,29 @@ def _database_hints(record: Record) -> list[str]:
 
 
 def _pieces_of(
-    records: Iterator[Record],
-    first_position: int,
-    lines_before: int,
-    strict: bool,
-    name: str,
-    size: int,
+    records: Iterator[Record], lines_before: int, strict: bool, name: str, size: int
 ) -> Iterator[_Piece]:
     """Rows for the store, ``size`` records at a time. Records with nothing to screen are
     set aside (or, with ``strict``, refuse the file)."""
-    piece = _Piece([], [], 0, [])
+    piece = _Piece([], [], 0, [], lines_before=lines_before)
     for record in records:
-        position = record.position - first_position
-        line = record.line + lines_before if record.line else 0
+        if piece.total == 0:
+            piece.first_position = record.position
         if record.position <= _HINT_RECORDS:
             piece.hints += _database_hints(record)
         piece.total += 1
         if record.has_content:
-            piece.rows.append((position, line, *record_row(record)[2:]))
+            piece.rows.append(record_row(record))
         elif strict:
             raise ImportFormatError(
                 "this record has no title, abstract, DOI or PMID; --strict refuses the file",
                 line=record.line or None, record=record.position, file=name,
             )  # fmt: skip
         else:
-            piece.skipped.append((position, line))
+            piece.skipped.append((record.position, record.line))
         if piece.total == size:
             yield piece
-            first_position += size
-            piece = _Piece([], [], 0, [])
+            piece = _Piece([], [], 0, [], lines_before=lines_before)
     yield piece
 
 
@@ -190,13 +194,13 @@ def _parse_piece(job: tuple[str, str, str | None, int, int, int, bool]) -> _Piec
     piece = OpenedFile(Path(name), fmt, "", _FORKED_TEXT[start:stop] if text is None else text, ())
     try:
         with paused_gc():
-            (result,) = _pieces_of(piece.records(), 1, lines_before, strict, name, 1 << 62)
+            (result,) = _pieces_of(piece.records(), lines_before, strict, name, 1 << 62)
     except ImportFormatError as exc:
         if exc.line is not None:
             exc = ImportFormatError(
                 exc.problem, line=exc.line + lines_before, record=exc.record, file=name
             )
-        return _Piece([], [], 0, [], exc)
+        return _Piece([], [], 0, [], error=exc)
     return result
 
 
@@ -208,7 +212,7 @@ def record_pieces(opened: OpenedFile, strict: bool = False) -> Iterator[_Piece]:
     name = opened.path.name
     pieces = split_pieces(opened.format, opened.text, PIECE_SIZE)
     if len(pieces) == 1:
-        yield from _pieces_of(opened.records(), 1, 0, strict, name, 2000)
+        yield from _pieces_of(opened.records(), 0, strict, name, 2000)
         return
     # fork: workers start at once and inherit the text; it also needs no
     # `if __name__ == "__main__"` guard in scripts that call import_files().
@@ -279,18 +283,22 @@ def _store_one(
     skipped: list[tuple[int, int]] = []
     hints: list[str] = []
 
-    def batches() -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    def batches() -> Iterator[tuple[int, int, list[tuple[Any, ...]]]]:
         nonlocal total
         for piece in record_pieces(opened, strict):
             if piece.error is not None:
                 # A piece numbers its records from 1; read the file again in one pass so
                 # that the message gives the file's record number (only on this error path).
-                for _ in _pieces_of(opened.records(), 1, 0, strict, name, 2000):
+                for _ in _pieces_of(opened.records(), 0, strict, name, 2000):
                     pass
                 raise piece.error
-            # Positions count from the piece's first record (0-based): make them the file's.
-            yield total + 1, piece.rows
-            skipped.extend((position + total + 1, line) for position, line in piece.skipped)
+            # A piece parsed alone counts records from its own start: add those before it.
+            position_offset = total - (piece.first_position - 1)
+            yield position_offset, piece.lines_before, piece.rows
+            skipped.extend(
+                (position + position_offset, line + piece.lines_before if line else 0)
+                for position, line in piece.skipped
+            )
             hints.extend(piece.hints)
             total += piece.total
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from screener.errors import ScreenerError
 from screener.models import Record, Stage, Verdict
 from screener.screening import current_decisions
-from screener.store import SCHEMA_VERSION, NewSource, Store
+from screener.store import SCHEMA_VERSION, NewSource, Store, _strings_json
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -171,3 +174,8 @@ def test_error_while_streaming_records_rolls_back(tmp_path: Path) -> None:
         assert store.dump() == before
         source = store.add_source(_source(), (_record(i, title="x") for i in range(1, 4002)))
         assert source.record_count == store.record_count() == 4001
+
+
+@given(st.lists(st.text(max_size=30), max_size=6))
+def test_string_lists_are_valid_json(items: list[str]) -> None:
+    assert json.loads(_strings_json(tuple(items))) == items
