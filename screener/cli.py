@@ -19,7 +19,7 @@ from rich.table import Table
 from screener import __version__
 from screener.errors import ScreenerError
 from screener.importers import FORMATS
-from screener.importing import FileImport, check_files, store_files
+from screener.importing import FileImport, Search, check_files, store_files
 from screener.project import Project, init_project, open_project
 from screener.status import project_status, source_summary
 
@@ -169,22 +169,14 @@ def import_(
       screener import projects/my-review pubmed.nbib --database PubMed \\
           --query '"mesenchymal stem cell*" AND secretome' --searched-on 2026-11-01
     """
+    search = Search(database, platform, query, searched_on)
     bar, update = _progress_bar()
     with _project(project) as opened:
         try:
             with err.status(f"Reading {len(files)} file(s)…"):
                 checked = check_files(opened, files, fmt=fmt)
             try:
-                results = store_files(
-                    opened,
-                    checked,
-                    database=database,
-                    platform=platform,
-                    query=query,
-                    searched_on=searched_on,
-                    strict=strict,
-                    progress=update,
-                )
+                results = store_files(opened, checked, search, strict=strict, progress=update)
             finally:
                 if bar.live.is_started:
                     bar.stop()

@@ -55,6 +55,24 @@ class CheckedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Search:
+    """How a file's records were found (PRISMA-S): the database (None: guess it from the
+    file), the interface, the search string and the date it was run (YYYY-MM-DD)."""
+
+    database: str | None = None
+    platform: str = ""
+    query: str = ""
+    searched_on: str = ""
+
+    def __post_init__(self) -> None:
+        if self.searched_on:
+            try:
+                date.fromisoformat(self.searched_on)
+            except ValueError:
+                raise ScreenerError(f"--searched-on {self.searched_on!r}: use YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True, slots=True)
 class FileImport:
     """What importing one file did."""
 
@@ -234,32 +252,19 @@ def record_pieces(opened: OpenedFile, strict: bool = False) -> Iterator[_Piece]:
 def store_files(
     project: Project,
     checked: Sequence[CheckedFile],
+    search: Search = Search(),
     *,
-    database: str | None = None,
-    platform: str = "",
-    query: str = "",
-    searched_on: str = "",
     strict: bool = False,
     progress: Progress | None = None,
 ) -> list[FileImport]:
     """Parse and store checked files, one source each. The whole call is one transaction
     (each file a savepoint within it): if any file turns out to be malformed, nothing is
     stored and :class:`ImportBatchError` says why."""
-    if searched_on:
-        try:
-            date.fromisoformat(searched_on)
-        except ValueError:
-            raise ScreenerError(f"--searched-on {searched_on!r}: use YYYY-MM-DD") from None
-    store = project.store
     results: list[FileImport] = []
     try:
-        with store.transaction(), paused_gc():
+        with project.store.transaction(), paused_gc():
             for item in checked:
-                results.append(
-                    _store_one(
-                        project, item, database, platform, query, searched_on, strict, progress
-                    )
-                )
+                results.append(_store_one(project, item, search, strict, progress))
     except ScreenerError as exc:
         raise ImportBatchError([exc]) from None
     return results
@@ -268,10 +273,7 @@ def store_files(
 def _store_one(
     project: Project,
     item: CheckedFile,
-    database: str | None,
-    platform: str,
-    query: str,
-    searched_on: str,
+    search: Search,
     strict: bool,
     progress: Progress | None,
 ) -> FileImport:
@@ -310,10 +312,10 @@ def _store_one(
 
     source = project.store.add_source_rows(
         NewSource(
-            database=database or "",
-            platform=platform,
-            query=query,
-            searched_on=searched_on,
+            database=search.database or "",
+            platform=search.platform,
+            query=search.query,
+            searched_on=search.searched_on,
             file_name=name,
             sha256=item.sha256,
             format=opened.format,
@@ -326,7 +328,7 @@ def _store_one(
         raise ImportFormatError(f"no records found (read as {opened.label})", file=name)
     source = project.store.finish_source(
         source.id,
-        database=database or guess_database(opened.path, opened.format, hints),
+        database=search.database or guess_database(opened.path, opened.format, hints),
         skipped=len(skipped),
     )
     warnings = list(opened.warnings)
@@ -338,24 +340,12 @@ def _store_one(
 def import_files(
     project: Project,
     paths: Sequence[Path],
+    search: Search = Search(),
     *,
     fmt: str | None = None,
-    database: str | None = None,
-    platform: str = "",
-    query: str = "",
-    searched_on: str = "",
     strict: bool = False,
     progress: Progress | None = None,
 ) -> list[FileImport]:
     """Check, parse and store ``paths`` as one search each; all of them or none."""
     checked = check_files(project, paths, fmt=fmt)
-    return store_files(
-        project,
-        checked,
-        database=database,
-        platform=platform,
-        query=query,
-        searched_on=searched_on,
-        strict=strict,
-        progress=progress,
-    )
+    return store_files(project, checked, search, strict=strict, progress=progress)

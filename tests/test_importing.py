@@ -87,3 +87,14 @@ def test_guess_database() -> None:
     assert guess_database(Path("export.nbib"), "medline", []) == "PubMed"
     assert guess_database(Path("savedrecs.txt"), "wos", []) == "Web of Science"
     assert guess_database(Path("my-search.ris"), "ris", []) == "my-search"
+
+
+def test_search_details_are_kept_and_dates_checked(project: Project) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "cli" / "one.nbib"
+    search = importing.Search("MEDLINE", "Ovid", "secretome.mp.", "2026-10-31")
+    (result,) = import_files(project, [fixture], search)
+    source = result.source
+    assert (source.database, source.platform, source.query, source.searched_on) == (
+        "MEDLINE", "Ovid", "secretome.mp.", "2026-10-31")  # fmt: skip
+    with pytest.raises(ScreenerError, match="YYYY-MM-DD"):
+        importing.Search(searched_on="31/10/2026")
