@@ -190,3 +190,16 @@ def test_demo_makes_a_fresh_copy(tmp_path: Path) -> None:
     assert all(s["records"] >= 10 for s in status["sources"])
     again = run("demo", target)
     assert again.exit_code == 1 and "not empty" in again.output
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"), [("utf-16", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-8", b"")]
+)
+def test_unicode_encodings_import_without_warning(proj: Path, encoding: str, prefix: bytes) -> None:
+    path = proj.parent / f"{encoding}.ris"
+    text = "TY  - JOUR\r\nTI  - Секретом and Müller’s α-exosomes\r\nER  - \r\n"
+    path.write_bytes(prefix + text.encode(encoding))  # Python's utf-16 writes a BOM
+    result = run("import", proj, path)
+    assert result.exit_code == 0 and "warning" not in result.output
+    with Store(proj / "screener.db") as store:
+        assert next(store.records()).record.title == "Секретом and Müller’s α-exosomes"
