@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from screener.errors import DuplicateSourceError, ImportFormatError, ScreenerError
-from screener.importers import OpenedFile, open_file, paused_gc, skipped_warning, split_pieces
-from screener.models import Record, Source
+from screener.importers import OpenedFile, open_file, paused_gc, skipped_warning
+from screener.models import Source
+from screener.pieces import raise_in_one_pass, record_pieces
 from screener.project import Project
-from screener.store import NewSource, record_row
+from screener.store import NewSource
 
 # Progress hook: (file name, records stored so far, records expected in the file).
 Progress = Callable[[str, int, int], None]
@@ -34,7 +33,6 @@ KNOWN_DATABASES: tuple[tuple[str, str], ...] = (
     ("medrxiv", "medRxiv"),
 )  # fmt: skip
 _FORMAT_DATABASES = {"medline": "PubMed", "wos": "Web of Science"}
-_DATABASE_KEYS = ("DB", "Source", "Name of Database", "source", "database")
 
 
 class ImportBatchError(ScreenerError):
@@ -144,111 +142,6 @@ def check_files(
     return checked
 
 
-PIECE_SIZE = 4_000_000  # characters; files larger than one piece are parsed in parallel
-_HINT_RECORDS = 50  # records whose database fields are read to guess the database
-
-
-@dataclass(slots=True)
-class _Piece:
-    """What parsing one piece of a file gave: rows as :func:`record_row` makes them, with
-    the positions and lines the parser gave (for a piece parsed alone, counted from the
-    piece's start: ``first_position`` and ``lines_before`` turn them into the file's)."""
-
-    rows: list[tuple[Any, ...]]
-    skipped: list[tuple[int, int]]  # (position, line) of records with no content
-    total: int
-    hints: list[str]
-    first_position: int = 1
-    lines_before: int = 0
-    error: ImportFormatError | None = None
-
-
-def _database_hints(record: Record) -> list[str]:
-    hints: list[str] = []
-    for key in _DATABASE_KEYS:
-        value = record.raw.get(key)
-        if isinstance(value, list):
-            hints.extend(str(v) for v in value)
-        elif value:
-            hints.append(str(value))
-    return hints
-
-
-def _pieces_of(
-    records: Iterator[Record], lines_before: int, strict: bool, name: str, size: int
-) -> Iterator[_Piece]:
-    """Rows for the store, ``size`` records at a time. Records with nothing to screen are
-    set aside (or, with ``strict``, refuse the file)."""
-    piece = _Piece([], [], 0, [], lines_before=lines_before)
-    for record in records:
-        if piece.total == 0:
-            piece.first_position = record.position
-        if record.position <= _HINT_RECORDS:
-            piece.hints += _database_hints(record)
-        piece.total += 1
-        if record.has_content:
-            piece.rows.append(record_row(record))
-        elif strict:
-            raise ImportFormatError(
-                "this record has no title, abstract, DOI or PMID; --strict refuses the file",
-                line=record.line or None, record=record.position, file=name,
-            )  # fmt: skip
-        else:
-            piece.skipped.append((record.position, record.line))
-        if piece.total == size:
-            yield piece
-            piece = _Piece([], [], 0, [], lines_before=lines_before)
-    yield piece
-
-
-# The text of the file being imported, inherited by forked worker processes so that it is
-# not copied through pipes (with the "spawn" start method, jobs carry their text instead).
-_FORKED_TEXT = ""
-
-
-def _parse_piece(job: tuple[str, str, str | None, int, int, int, bool]) -> _Piece:
-    """Worker process: parse one piece of a big file into rows (never raises)."""
-    fmt, name, text, lines_before, start, stop, strict = job
-    piece = OpenedFile(Path(name), fmt, "", _FORKED_TEXT[start:stop] if text is None else text, ())
-    try:
-        with paused_gc():
-            (result,) = _pieces_of(piece.records(), lines_before, strict, name, 1 << 62)
-    except ImportFormatError as exc:
-        if exc.line is not None:
-            exc = ImportFormatError(
-                exc.problem, line=exc.line + lines_before, record=exc.record, file=name
-            )
-        return _Piece([], [], 0, [], error=exc)
-    return result
-
-
-def record_pieces(opened: OpenedFile, strict: bool = False) -> Iterator[_Piece]:
-    """A file's records as pieces of rows, in file order. A big file in a format with clear
-    record ends is cut into pieces that worker processes parse in parallel (the per-record
-    work is pure Python, so one core cannot import 100,000 records in seconds)."""
-    global _FORKED_TEXT
-    name = opened.path.name
-    pieces = split_pieces(opened.format, opened.text, PIECE_SIZE)
-    if len(pieces) == 1:
-        yield from _pieces_of(opened.records(), 0, strict, name, 2000)
-        return
-    # fork: workers start at once and inherit the text; it also needs no
-    # `if __name__ == "__main__"` guard in scripts that call import_files().
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    jobs = [
-        (opened.format, name, None if fork else opened.text[start:stop], lines, start, stop,
-         strict)
-        for lines, start, stop in pieces
-    ]  # fmt: skip
-    _FORKED_TEXT = opened.text
-    try:
-        with context.Pool(processes=min(2, os.cpu_count() or 1)) as pool:
-            yield from pool.imap(_parse_piece, jobs)
-    finally:
-        _FORKED_TEXT = ""
-
-
 def store_files(
     project: Project,
     checked: Sequence[CheckedFile],
@@ -289,11 +182,8 @@ def _store_one(
         nonlocal total
         for piece in record_pieces(opened, strict):
             if piece.error is not None:
-                # A piece numbers its records from 1; read the file again in one pass so
-                # that the message gives the file's record number (only on this error path).
-                for _ in _pieces_of(opened.records(), 0, strict, name, 2000):
-                    pass
-                raise piece.error
+                raise_in_one_pass(opened, strict)
+                raise piece.error  # only if one pass finds nothing wrong
             # A piece parsed alone counts records from its own start: add those before it.
             position_offset = total - (piece.first_position - 1)
             yield position_offset, piece.lines_before, piece.rows

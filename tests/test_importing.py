@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from screener import importing
+from screener import importing, pieces
 from screener.errors import ScreenerError
 from screener.importers import parse_file
 from screener.importing import ImportBatchError, guess_database, import_files
@@ -46,7 +46,7 @@ def test_parallel_pieces_match_a_single_pass(
     path = tmp_path / f"big.{fmt_text}"
     path.write_text(text)
     expected = parse_file(path, path.read_bytes())
-    monkeypatch.setattr(importing, "PIECE_SIZE", 500)  # dozens of pieces, two workers
+    monkeypatch.setattr(pieces, "PIECE_SIZE", 500)  # dozens of pieces, two workers
     (result,) = import_files(project, [path])
     stored = _stored(project)
     assert [(r.position, r.line, r.source_record_id, r.title) for r in expected.records] == stored
@@ -63,7 +63,7 @@ def test_error_in_a_later_piece_names_the_files_line_and_record(
     path.write_text(text)
     start_line = text.count("\n", 0, text.rindex("TY  - JOUR")) + 1
     before = project.store.dump()
-    monkeypatch.setattr(importing, "PIECE_SIZE", 400)
+    monkeypatch.setattr(pieces, "PIECE_SIZE", 400)
     with pytest.raises(ImportBatchError) as caught:
         import_files(project, [path])
     assert f"cut.ris, line {start_line}: record 61 has no end tag" in str(caught.value)
@@ -75,7 +75,7 @@ def test_strict_in_a_later_piece(
 ) -> None:
     path = tmp_path / "empty.ris"
     path.write_text(_ris(40, empty_every=35))
-    monkeypatch.setattr(importing, "PIECE_SIZE", 300)
+    monkeypatch.setattr(pieces, "PIECE_SIZE", 300)
     with pytest.raises(ScreenerError, match=r"record 35\b.*--strict"):
         import_files(project, [path], strict=True)
     assert project.store.sources() == []
