@@ -6,7 +6,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +114,10 @@ def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
 
 
 def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if value:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    try:
+        Search(searched_on=value)  # the core's own check, reported as a usage error
+    except ScreenerError as exc:
+        raise click.BadParameter(str(exc)) from None
     return value
 
 

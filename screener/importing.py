@@ -67,7 +67,7 @@ class Search:
             try:
                 date.fromisoformat(self.searched_on)
             except ValueError:
-                raise ScreenerError(f"--searched-on {self.searched_on!r}: use YYYY-MM-DD") from None
+                raise ScreenerError(f"{self.searched_on!r} is not a date; use YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from screener.models import Stage
+from screener.models import Source, Stage
 from screener.project import Project
 from screener.screening import current_decisions
 
@@ -36,7 +36,8 @@ def project_status(project: Project) -> dict[str, Any]:
     }
 
 
-def source_summary(source: Any) -> dict[str, Any]:
+def source_summary(source: Source) -> dict[str, Any]:
+    """One source as the JSON object `status` and `sources` print."""
     return {
         "id": source.id,
         "file": source.file_name,
