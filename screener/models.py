@@ -101,3 +101,64 @@ class Decision:
     tags: dict[str, tuple[str, ...]]
     note: str
     created_at: datetime
+
+
+class LinkVerdict(StrEnum):
+    """What an event says about a pair of records.
+
+    Automatic runs write SAME (one study), RELATED (a preprint and its journal version) or
+    REVIEW (uncertain: a reviewer must decide). Reviewers write SAME, DIFFERENT or SKIP, and
+    UNDO withdraws their latest event on the pair.
+    """
+
+    SAME = "same"
+    RELATED = "related"
+    REVIEW = "review"
+    DIFFERENT = "different"
+    SKIP = "skip"
+    UNDO = "undo"
+
+
+class LinkMethod(StrEnum):
+    """How a pair's verdict was reached."""
+
+    EXACT_ID = "exact_id"  # the same DOI or PMID, nothing conflicting
+    RULE = "rule"  # field-by-field scoring and decision rules
+    REVIEWER = "reviewer"  # a person decided
+
+
+@dataclass(frozen=True, slots=True)
+class DedupEvent:
+    """One event of the append-only duplicate-link log (``record_a < record_b``)."""
+
+    id: int
+    record_a: int
+    record_b: int
+    verdict: LinkVerdict
+    method: LinkMethod
+    score: float
+    reason: str
+    reviewer: str
+    run_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MatchInput:
+    """The fields of a stored record that duplicate detection compares (no raw fields)."""
+
+    id: int
+    title: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    journal: str = ""
+    journal_abbrev: str = ""
+    volume: str = ""
+    issue: str = ""
+    start_page: str = ""
+    end_page: str = ""
+    doi: str = ""
+    pmid: str = ""
+    issn: tuple[str, ...] = ()
+    type: str = ""
+    abstract: str = ""  # the first few hundred characters are enough
