@@ -23,6 +23,7 @@ _TOP_LEVEL = {
     "stages",
     "vocabularies",
     "highlights",
+    "dedup",
 }
 
 
@@ -57,6 +58,7 @@ class Protocol:
     highlight_exclude: tuple[str, ...]
     reviewers: tuple[str, ...]
     dual_screening: bool
+    merge_preprints: bool = False  # [dedup]: a preprint and its journal version are one study
 
 
 def template(title: str) -> str:
@@ -224,6 +226,13 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
                 )
         lists[side] = terms
 
+    merge_preprints = False
+    if "dedup" in data:
+        dedup = check.table(data, "dedup", "dedup")
+        for key in sorted(set(dedup) - {"merge_preprints"}):
+            check.problem(f"dedup.{key}", "unknown setting (known: merge_preprints)")
+        merge_preprints = check.boolean(dedup, "merge_preprints", "dedup.merge_preprints", False)
+
     if check.problems:
         raise ProtocolError(path, check.problems)
     return Protocol(
@@ -237,4 +246,5 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
         highlight_exclude=lists["exclude"],
         reviewers=reviewers,
         dual_screening=dual,
+        merge_preprints=merge_preprints,
     )

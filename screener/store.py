@@ -15,7 +15,18 @@ from typing import Any
 import sqlite_utils
 
 from screener.errors import ScreenerError
-from screener.models import Decision, Record, Source, Stage, StoredRecord, Verdict
+from screener.models import (
+    Decision,
+    DedupEvent,
+    LinkMethod,
+    LinkVerdict,
+    MatchInput,
+    Record,
+    Source,
+    Stage,
+    StoredRecord,
+    Verdict,
+)
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000
@@ -113,7 +124,57 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX decisions_record ON decisions(record_id, stage, reviewer)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migration_1, _migration_2)
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Duplicate links: one row per deduplication run, the append-only link event log, and
+    the study of each record that is not its own study (a cache derived from the log)."""
+    db.execute(
+        """CREATE TABLE dedup_runs (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            compared_up_to INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            candidates INTEGER NOT NULL
+        )"""
+    )
+    # The value lists are spelled out: a migration must not change when the enums grow.
+    db.execute(
+        """CREATE TABLE dedup_events (
+            id INTEGER PRIMARY KEY,
+            record_a INTEGER NOT NULL REFERENCES records(id),
+            record_b INTEGER NOT NULL REFERENCES records(id),
+            verdict TEXT NOT NULL
+                CHECK (verdict IN ('same', 'related', 'review', 'different', 'skip', 'undo')),
+            method TEXT NOT NULL CHECK (method IN ('exact_id', 'rule', 'reviewer')),
+            score REAL NOT NULL DEFAULT 0,
+            reason TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            run_id INTEGER REFERENCES dedup_runs(id),
+            created_at TEXT NOT NULL,
+            CHECK (record_a < record_b)
+        )"""
+    )
+    db.execute("CREATE INDEX dedup_events_pair ON dedup_events(record_a, record_b)")
+    db.execute(
+        """CREATE TABLE studies (
+            record_id INTEGER PRIMARY KEY REFERENCES records(id),
+            study_id INTEGER NOT NULL REFERENCES records(id)
+        )"""
+    )
+    db.execute("CREATE INDEX studies_study ON studies(study_id)")
+    # Runs and link events are audit trail like decisions; only the studies cache changes.
+    for table in ("dedup_runs", "dedup_events"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"""
+            )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -129,6 +190,40 @@ class NewSource:
     sha256: str
     format: str
     encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewDedupEvent:
+    """A duplicate-link event before it is stored (``record_a < record_b``)."""
+
+    record_a: int
+    record_b: int
+    verdict: LinkVerdict
+    method: LinkMethod
+    score: float = 0.0
+    reason: str = ""
+    reviewer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DedupRun:
+    """One deduplication run: records up to ``compared_up_to`` have been compared."""
+
+    id: int
+    created_at: datetime
+    compared_up_to: int
+    records: int
+    candidates: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOrigin:
+    """Where a record came from: its source file and its own identifier there."""
+
+    record_id: int
+    source_id: int
+    source_file: str
+    source_record_id: str
 
 
 def _now() -> str:
@@ -335,6 +430,123 @@ class Store:
         rows = self.db.query(f"SELECT * FROM decisions {clause} ORDER BY id", params)
         return [_decision(row) for row in rows]
 
+    def record_ids(self) -> list[int]:
+        """Every record id in import order."""
+        return [row[0] for row in self.db.execute("SELECT id FROM records ORDER BY id")]
+
+    def records_by_id(self, record_ids: Iterable[int]) -> dict[int, StoredRecord]:
+        """The records with these ids (missing ids are left out)."""
+        wanted = sorted(set(record_ids))
+        found: dict[int, StoredRecord] = {}
+        for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.query(f"SELECT * FROM records WHERE id IN ({marks})", chunk):
+                found[row["id"]] = _stored_record(row)
+        return found
+
+    def record_origins(self) -> Iterator[RecordOrigin]:
+        """Every record's source file and own identifier, in import order (no record fields)."""
+        cursor = self.db.execute(
+            """SELECT records.id, records.source_id, sources.file_name, records.source_record_id
+            FROM records JOIN sources ON sources.id = records.source_id ORDER BY records.id"""
+        )
+        for row in cursor:
+            yield RecordOrigin(*row)
+
+    def match_inputs(self) -> list[MatchInput]:
+        """What duplicate detection compares, for every record in id order. Reads only those
+        columns and the start of the abstract: this runs over whole projects."""
+        cursor = self.db.execute(
+            """SELECT id, title, authors, year, journal, journal_abbrev, volume, issue,
+            start_page, end_page, doi, pmid, issn, type, substr(abstract, 1, 500)
+            FROM records ORDER BY id"""
+        )
+        strings = _strings_from_json
+        return [
+            MatchInput(
+                id, title, strings(authors), year, journal, journal_abbrev, volume, issue,
+                start_page, end_page, doi, pmid, strings(issn), type_, abstract,
+            )
+            for (id, title, authors, year, journal, journal_abbrev, volume, issue, start_page,
+                 end_page, doi, pmid, issn, type_, abstract) in cursor
+        ]  # fmt: skip
+
+    # -- duplicate links (append-only event log and the derived studies cache) ------------
+
+    def add_dedup_run(self, *, compared_up_to: int, records: int, candidates: int) -> DedupRun:
+        with self.transaction():
+            cursor = self.db.execute(
+                """INSERT INTO dedup_runs (created_at, compared_up_to, records, candidates)
+                VALUES (?, ?, ?, ?)""",
+                [_now(), compared_up_to, records, candidates],
+            )
+        return self._dedup_run(int(cursor.lastrowid or 0))
+
+    def _dedup_run(self, run_id: int) -> DedupRun:
+        row = next(self.db.query("SELECT * FROM dedup_runs WHERE id = ?", [run_id]))
+        return _dedup_run(row)
+
+    def last_dedup_run(self) -> DedupRun | None:
+        rows = list(self.db.query("SELECT * FROM dedup_runs ORDER BY id DESC LIMIT 1"))
+        return _dedup_run(rows[0]) if rows else None
+
+    def add_dedup_events(self, events: Iterable[NewDedupEvent], run_id: int | None = None) -> int:
+        """Append link events in one transaction; returns how many were written."""
+        now = _now()
+        rows = [
+            (e.record_a, e.record_b, str(e.verdict), str(e.method), e.score, e.reason,
+             e.reviewer, run_id, now)
+            for e in events
+        ]  # fmt: skip
+        with self.transaction():
+            self.db.conn.executemany(
+                """INSERT INTO dedup_events (record_a, record_b, verdict, method, score, reason,
+                reviewer, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                rows,
+            )
+        return len(rows)
+
+    def dedup_events(self) -> list[DedupEvent]:
+        """Every link event in the order it was written."""
+        cursor = self.db.execute(
+            """SELECT id, record_a, record_b, verdict, method, score, reason, reviewer, run_id,
+            created_at FROM dedup_events ORDER BY id"""
+        )
+        return [
+            DedupEvent(id, a, b, LinkVerdict(verdict), LinkMethod(method), score, reason,
+                       reviewer, run_id, datetime.fromisoformat(created_at))
+            for id, a, b, verdict, method, score, reason, reviewer, run_id, created_at in cursor
+        ]  # fmt: skip
+
+    def study_map(self) -> dict[int, int]:
+        """Record id -> study id, for the records that are not their own study."""
+        return dict(self.db.execute("SELECT record_id, study_id FROM studies").fetchall())
+
+    def study_of(self, record_id: int) -> int:
+        """The study a record belongs to (its own id unless it is a duplicate)."""
+        sql = "SELECT study_id FROM studies WHERE record_id = ?"
+        row = self.db.execute(sql, [record_id]).fetchone()
+        return int(row[0]) if row else record_id
+
+    def study_member_ids(self, study_id: int) -> list[int]:
+        """The ids of a study's records: the study id itself and its duplicates, in order."""
+        sql = "SELECT record_id FROM studies WHERE study_id = ? ORDER BY record_id"
+        return [study_id, *(row[0] for row in self.db.execute(sql, [study_id]))]
+
+    def replace_study_map(self, new: dict[int, int]) -> int:
+        """Make the studies cache equal ``new``, writing only the rows that change; returns
+        how many rows were deleted, inserted or changed."""
+        old = self.study_map()
+        gone = [(record_id,) for record_id in old.keys() - new.keys()]
+        changed = [(r, s) for r, s in new.items() if old.get(r) != s]
+        with self.transaction():
+            self.db.conn.executemany("DELETE FROM studies WHERE record_id = ?", gone)
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO studies (record_id, study_id) VALUES (?, ?)", changed
+            )
+        return len(gone) + len(changed)
+
     # -- audit -----------------------------------------------------------------------------
 
     def dump(self) -> str:
@@ -355,6 +567,17 @@ def _strings_json(items: tuple[str, ...]) -> str:
         return _to_json(items)
     joined = '","'.join(items)
     return f'["{joined}"]'
+
+
+def _strings_from_json(text: str) -> tuple[str, ...]:
+    """The inverse of :func:`_strings_json`: split directly when nothing is escaped."""
+    if text == "[]":
+        return ()
+    # Without a backslash every quote is structural, so in compact JSON (as written here)
+    # the items are exactly what lies between '","'.
+    if "\\" not in text and '", "' not in text and text[:2] == '["' and text[-2:] == '"]':
+        return tuple(text[2:-2].split('","'))
+    return tuple(json.loads(text))
 
 
 def record_row(r: Record) -> tuple[Any, ...]:
@@ -402,6 +625,16 @@ def _source(row: dict[str, Any]) -> Source:
         record_count=row["record_count"],
         skipped_count=row["skipped_count"],
         imported_at=datetime.fromisoformat(row["imported_at"]),
+    )
+
+
+def _dedup_run(row: dict[str, Any]) -> DedupRun:
+    return DedupRun(
+        id=row["id"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        compared_up_to=row["compared_up_to"],
+        records=row["records"],
+        candidates=row["candidates"],
     )
 
 

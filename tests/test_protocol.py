@@ -25,6 +25,8 @@ def test_template_is_valid_and_commented() -> None:
     assert parsed.dual_screening is True
     assert set(parsed.vocabularies) >= {"tissue", "model", "outcome"}
     assert parsed.stages[Stage.FULL_TEXT].reason_required is True
+    assert parsed.merge_preprints is False
+    assert "[dedup]" in text and "merge_preprints = false" in text
 
 
 def _problems(data: dict) -> list[str]:
@@ -92,3 +94,18 @@ def test_broken_toml_and_missing_project(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ScreenerError, match="not a screener project"):
         open_project(tmp_path / "empty")
+
+
+def test_dedup_section_is_optional_and_checked() -> None:
+    data = _template_data()
+    del data["dedup"]
+    assert protocol.parse(data).merge_preprints is False  # protocols written before [dedup]
+    data["dedup"] = {"merge_preprints": True}
+    assert protocol.parse(data).merge_preprints is True
+    data["dedup"] = {"merge_preprints": "yes", "threshold": 0.9}
+    assert _problems(data) == [
+        "dedup.threshold: unknown setting (known: merge_preprints)",
+        "dedup.merge_preprints: must be true or false",
+    ]
+    data["dedup"] = 3
+    assert _problems(data) == ["dedup: must be a section (table)"]

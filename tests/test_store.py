@@ -13,9 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from screener.errors import ScreenerError
-from screener.models import Record, Stage, Verdict
+from screener.models import LinkMethod, LinkVerdict, MatchInput, Record, Stage, Verdict
 from screener.screening import current_decisions
-from screener.store import SCHEMA_VERSION, NewSource, Store, _strings_json
+from screener.store import (
+    SCHEMA_VERSION,
+    NewDedupEvent,
+    NewSource,
+    Store,
+    _strings_from_json,
+    _strings_json,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -122,6 +129,14 @@ def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
         assert [d.reviewer for d in store.decisions()] == ["alice"]
         indexes = {row[1] for row in store.db.execute("PRAGMA index_list(records)")}
         assert {"records_doi", "records_pmid"} <= indexes
+        # v3: duplicate links start empty and work on the old records
+        assert store.last_dedup_run() is None
+        assert store.dedup_events() == [] and store.study_map() == {}
+        run = store.add_dedup_run(compared_up_to=2, records=2, candidates=1)
+        store.add_dedup_events([NewDedupEvent(1, 2, LinkVerdict.SAME, LinkMethod.RULE)], run.id)
+        store.replace_study_map({2: 1})
+        assert store.study_of(2) == 1 and store.study_member_ids(1) == [1, 2]
+        assert store.dedup_events()[0].run_id == run.id == store.last_dedup_run().id  # type: ignore[union-attr]
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -179,3 +194,91 @@ def test_error_while_streaming_records_rolls_back(tmp_path: Path) -> None:
 @given(st.lists(st.text(max_size=30), max_size=6))
 def test_string_lists_are_valid_json(items: list[str]) -> None:
     assert json.loads(_strings_json(tuple(items))) == items
+    assert _strings_from_json(_strings_json(tuple(items))) == tuple(items)
+    for written_elsewhere in (json.dumps(items), json.dumps(items, ensure_ascii=False)):
+        assert _strings_from_json(written_elsewhere) == tuple(items)
+
+
+def _linked_store(path: Path) -> Store:
+    store = Store(path)
+    store.add_source(_source(), [_record(i, title=f"t{i}") for i in range(1, 5)])
+    return store
+
+
+def _link(a: int, b: int, verdict: str = "same", method: str = "rule") -> NewDedupEvent:
+    return NewDedupEvent(a, b, LinkVerdict(verdict), LinkMethod(method), 0.9, "why")
+
+
+def test_dedup_log_is_append_only_and_checked(tmp_path: Path) -> None:
+    with _linked_store(tmp_path / "s.db") as store:
+        run = store.add_dedup_run(compared_up_to=4, records=4, candidates=1)
+        assert store.add_dedup_events([_link(1, 2)], run_id=run.id) == 1
+        store.add_dedup_events([NewDedupEvent(1, 2, LinkVerdict.UNDO, LinkMethod.REVIEWER,
+                                              reviewer="alice")])  # fmt: skip
+        (auto, undo) = store.dedup_events()
+        assert (auto.record_a, auto.record_b, auto.verdict, auto.method) == (1, 2, "same", "rule")
+        assert (auto.score, auto.reason, auto.reviewer, auto.run_id) == (0.9, "why", "", run.id)
+        assert (undo.verdict, undo.reviewer, undo.run_id) == ("undo", "alice", None)
+        for sql in (
+            "DELETE FROM dedup_events",
+            "UPDATE dedup_events SET verdict = 'different'",
+            "DELETE FROM dedup_runs",
+            "UPDATE dedup_runs SET compared_up_to = 0",
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                store.db.execute(sql)
+        for bad in (_link(2, 1), _link(1, 1), _link(1, 99)):  # order, self, no such record
+            with pytest.raises(sqlite3.IntegrityError):
+                store.add_dedup_events([bad])
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            store.db.execute(
+                "INSERT INTO dedup_events (record_a, record_b, verdict, method, created_at)"
+                " VALUES (1, 2, 'maybe', 'rule', 'now')"
+            )
+        assert len(store.dedup_events()) == 2
+
+
+def test_dedup_events_are_written_all_or_none(tmp_path: Path) -> None:
+    with _linked_store(tmp_path / "s.db") as store:
+        before = store.dump()
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add_dedup_events([_link(1, 2), _link(2, 3), _link(4, 3)])
+        assert store.dump() == before
+
+
+def test_study_map_is_rewritten_by_difference(tmp_path: Path) -> None:
+    with _linked_store(tmp_path / "s.db") as store:
+        assert store.replace_study_map({2: 1, 3: 1}) == 2
+        changes = store.db.conn.total_changes
+        assert store.replace_study_map({2: 1, 3: 1}) == 0
+        assert store.db.conn.total_changes == changes  # nothing rewritten
+        assert store.replace_study_map({2: 1, 4: 3}) == 2  # 3 gone, 4 added; 2 untouched
+        assert store.study_map() == {2: 1, 4: 3}
+        assert store.db.conn.total_changes == changes + 2
+        assert store.study_of(4) == 3 and store.study_of(3) == 3
+        assert store.study_member_ids(1) == [1, 2] and store.study_member_ids(3) == [3, 4]
+
+
+def test_match_inputs_carry_only_what_matching_needs(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_source(
+            _source(),
+            [_record(1, title="A", authors=("Smith, J", 'O"Brien'), year=2020,
+                     journal="J", volume="3", start_page="5", end_page="9",
+                     doi="10.1/a", issn=("1234-5678",), abstract="x" * 900, raw={"TI": ["A"]}),
+             _record(2, title="B")],
+        )  # fmt: skip
+        first, second = store.match_inputs()
+        assert first == MatchInput(
+            id=1, title="A", authors=("Smith, J", 'O"Brien'), year=2020, journal="J",
+            volume="3", start_page="5", end_page="9", doi="10.1/a", issn=("1234-5678",),
+            abstract="x" * 500,
+        )  # fmt: skip
+        assert second == MatchInput(id=2, title="B")
+        assert store.record_ids() == [1, 2]
+        assert set(store.records_by_id([2, 7])) == {2}
+        origins = list(store.record_origins())
+        assert [(o.record_id, o.source_file, o.source_record_id) for o in origins] == [
+            (1, "f.nbib", "1"),
+            (2, "f.nbib", "2"),
+        ]
