@@ -16,13 +16,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from screener import __version__
+from screener.duplicates import DEDUP_MAP_COLUMNS, DedupReport, dedup_map_rows, run_dedup
 from screener.errors import ScreenerError
+from screener.exports.csv_safe import write_csv
 from screener.importers import FORMATS
 from screener.importing import FileImport, Search, check_files, store_files
 from screener.project import Project, init_project, open_project
 from screener.status import project_status, source_summary
 
-PROGRESS_THRESHOLD = 1000  # records; smaller files import too fast for a bar to help
+PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -90,8 +92,8 @@ def init(project: Path, title: str | None) -> None:
     )
 
 
-def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
-    bar = Progress(
+def _new_bar() -> Progress:
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -99,6 +101,10 @@ def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
         console=err,
         transient=True,
     )
+
+
+def _progress_bar() -> tuple[Progress, Callable[[str, int, int], None]]:
+    bar = _new_bar()
     tasks: dict[str, Any] = {}
 
     def update(name: str, done: int, total: int) -> None:
@@ -195,11 +201,122 @@ def _report_imports(results: list[FileImport]) -> None:
         )
 
 
+def _work_bar(description: str, records: int) -> tuple[Progress, Callable[[int, int], None]]:
+    """A bar for work over ``records`` records, drawn only when there are enough of them."""
+    bar = _new_bar()
+    task: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if records < PROGRESS_THRESHOLD:
+            return
+        if not task:
+            bar.start()
+            task.append(bar.add_task(description, total=total))
+        bar.update(task[0], completed=done, total=total)
+
+    return bar, update
+
+
+@main.command(name="dedup")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what a run would find; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+def dedup_command(project: Path, dry_run: bool, as_json: bool) -> None:
+    """Find duplicate records: one study exported by several databases, or twice by one.
+
+    Each run compares the records imported since the last run with all records. Sure
+    matches are linked into one study; uncertain pairs wait for a reviewer. A pair is judged
+    once: later runs never change it, and reviewers' decisions always stand.
+
+    \b
+    Example:
+      screener dedup projects/my-review --dry-run
+    """
+    with _project(project) as opened:
+        bar, update = _work_bar("Finding duplicates", opened.store.record_count())
+        try:
+            report = run_dedup(opened, dry_run=dry_run, progress=update)
+        except ScreenerError as exc:
+            _fail(str(exc))
+        finally:
+            if bar.live.is_started:
+                bar.stop()
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    compared = report.new_records_compared or 0
+    if compared:
+        out.print(
+            f"Compared {compared} new record(s) with all {report.records}: "
+            f"{report.candidates_found} pair(s) found alike"
+        )
+    else:
+        out.print("No records imported since the last run: nothing new to compare")
+    _print_dedup_figures(report)
+    if dry_run:
+        out.print("Dry run: nothing was written.")
+
+
+def _print_dedup_figures(report: DedupReport) -> None:
+    out.print(f"Records: {report.records}")
+    out.print(f"Studies: {report.studies}")
+    out.print(
+        f"Duplicates removed: {report.duplicates_removed} "
+        f"({report.duplicates_removed_automatic} automatic, "
+        f"{report.duplicates_removed_by_reviewer} by reviewer)"
+    )
+    out.print(f"Related preprint links: {report.related_links}")
+    out.print(f"Pairs awaiting review: {report.pairs_awaiting_review}")
+    if report.blocked_links:
+        out.print(
+            f"Links not applied because a reviewer declared the records different: "
+            f"{report.blocked_links}"
+        )
+
+
+@main.group()
+def export() -> None:
+    """Write a project's data to files for other tools and for reports.
+
+    \b
+    Example:
+      screener export dedup-map projects/my-review -o dedup-map.csv
+    """
+
+
+@export.command(name="dedup-map")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="FILE.csv",
+    help="Where to write (default: exports/<project folder name>/dedup-map.csv).",
+)
+def export_dedup_map(project: Path, output: Path | None) -> None:
+    """Write which study each record belongs to, as CSV: one row per record in import order
+    with its source file, its own id in that file, its record and study ids, and how it was
+    linked (exact_id, rule, reviewer; ';'-separated).
+
+    \b
+    Example:
+      screener export dedup-map projects/my-review -o dedup-map.csv
+    """
+    with _project(project) as opened:
+        target = output or Path("exports") / opened.name / "dedup-map.csv"
+        rows = dedup_map_rows(opened)
+    try:
+        count = write_csv(target, DEDUP_MAP_COLUMNS, (row.values() for row in rows))
+    except ScreenerError as exc:
+        _fail(str(exc))
+    out.print(f"Wrote {_records(count)} to {escape(str(target))}")
+
+
 @main.command()
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
 def status(project: Path, as_json: bool) -> None:
-    """Show a project's sources, record counts and screening progress.
+    """Show a project's sources, record counts, studies and screening progress.
 
     \b
     Example:
@@ -217,6 +334,24 @@ def status(project: Path, as_json: bool) -> None:
     )
     if data["sources"]:
         out.print(_sources_table(data["sources"]))
+    removed = data["duplicates_removed"]
+    out.print(
+        f"Studies: {data['studies']} ({removed['total']} duplicates removed: "
+        f"{removed['automatic']} automatic, {removed['by_reviewer']} by reviewer)"
+    )
+    out.print(f"Pairs awaiting duplicate review: {data['pairs_awaiting_review']}")
+    if data["related_links"]:
+        out.print(f"Related preprint links: {data['related_links']}")
+    if data["records_not_compared"]:
+        out.print(
+            f"{_records(data['records_not_compared'])} not yet checked for duplicates "
+            f"(`screener dedup {escape(str(project))}`)"
+        )
+    if data["studies_outdated"]:
+        out.print(
+            f"Studies not yet updated for protocol.toml's [dedup]: "
+            f"`screener dedup {escape(str(project))}`"
+        )
     for stage, figures in data["stages"].items():
         done = figures["records_with_decisions"]
         by = ", ".join(f"{escape(k)} {v}" for k, v in figures["decisions_by_reviewer"].items())

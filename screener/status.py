@@ -1,10 +1,11 @@
-"""A project's status: sources, record counts and screening progress, ready for JSON."""
+"""A project's status: sources, record counts, studies and screening progress, for JSON."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from screener.duplicates import dedup_summary
 from screener.models import Source, Stage
 from screener.project import Project
 from screener.screening import current_decisions
@@ -25,6 +26,7 @@ def project_status(project: Project) -> dict[str, Any]:
             "decisions_by_reviewer": dict(sorted(per_reviewer.items())),
             "decisions_by_verdict": dict(sorted(verdicts.items())),
         }
+    dedup = dedup_summary(project).as_dict()
     return {
         "project": str(project.path),
         "title": project.protocol.title,
@@ -32,6 +34,12 @@ def project_status(project: Project) -> dict[str, Any]:
         "records": store.record_count(),
         "skipped_records": sum(s["skipped"] for s in sources),
         "sources": sources,
+        "studies": dedup["studies"],
+        "duplicates_removed": dedup["duplicates_removed"],
+        "related_links": dedup["related_links"],
+        "pairs_awaiting_review": dedup["pairs_awaiting_review"],
+        "records_not_compared": dedup["records_not_compared"],
+        "studies_outdated": dedup["studies_outdated"],
         "stages": stages,
     }
 

@@ -1,7 +1,9 @@
-"""The command line, end to end: init, import, status, sources, demo; bad input changes nothing."""
+"""The command line, end to end: init, import, status, sources, dedup, export, demo; bad input
+changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from screener.cli import main
+from screener.errors import ScreenerError
+from screener.exports.csv_safe import safe_cell, write_csv
 from screener.store import Store
 
 CLI_FIXTURES = Path(__file__).parent / "fixtures" / "cli"
@@ -32,10 +36,12 @@ def dump(project: Path) -> str:
 
 
 def test_help_has_examples() -> None:
-    for command in ("init", "import", "status", "sources", "demo"):
+    for command in ("init", "import", "status", "sources", "dedup", "export", "demo"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.output and f"screener {command}" in result.output
+    result = run("export", "dedup-map", "--help")
+    assert "Example:" in result.output and "screener export dedup-map" in result.output
 
 
 def test_import_status_and_sources(proj: Path) -> None:
@@ -203,3 +209,118 @@ def test_unicode_encodings_import_without_warning(proj: Path, encoding: str, pre
     assert result.exit_code == 0 and "warning" not in result.output
     with Store(proj / "screener.db") as store:
         assert next(store.records()).record.title == "Секретом and Müller’s α-exosomes"
+
+
+# A second export of two.ris's first record (same DOI and title, another database's id,
+# one a spreadsheet would run as a formula) and a record found nowhere else.
+EMBASE_RIS = """TY  - JOUR
+ID  - =HYPERLINK("http://example.com")
+TI  - Conditioned medium from adipose-derived stem cells accelerates wound closure in rats
+AU  - Smith, J. A.
+AU  - Doe, B.
+PY  - 2016
+T2  - Stem Cell Res Ther
+VL  - 7
+SP  - 1535
+DO  - 10.1186/s13287-016-0001-x
+ER  -
+
+TY  - JOUR
+ID  - e2
+TI  - Platelet lysate for cartilage repair in sheep
+AU  - Poe, Edgar
+PY  - 2022
+ER  -
+"""
+
+
+@pytest.fixture
+def linked(proj: Path) -> Path:
+    """A project with two imports sharing one study (records 1 and 4)."""
+    embase = proj.parent / "embase.ris"
+    embase.write_text(EMBASE_RIS, encoding="utf-8")
+    assert run("import", proj, CLI_FIXTURES / "two.ris", embase).exit_code == 0
+    return proj
+
+
+def test_dedup_text_json_and_dry_run(linked: Path) -> None:
+    before = dump(linked)
+    dry = run("dedup", linked, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Studies: 3" in dry.output and "Dry run: nothing was written." in dry.output
+    assert dump(linked) == before
+    result = run("dedup", linked, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["records"], data["studies"], data["dry_run"]) == (4, 3, False)
+    assert data["duplicates_removed"] == {"total": 1, "automatic": 1, "by_reviewer": 0}
+    assert (data["new_records_compared"], data["pairs_awaiting_review"]) == (4, 0)
+    assert set(data) == {
+        "records", "studies", "duplicates_removed", "related_links", "pairs_awaiting_review",
+        "blocked_links", "records_not_compared", "new_records_compared", "candidates_found",
+        "dry_run", "studies_outdated",
+    }  # fmt: skip
+    again = run("dedup", linked)
+    assert "No records imported since the last run" in again.output
+    assert "Duplicates removed: 1 (1 automatic, 0 by reviewer)" in again.output
+    assert "Pairs awaiting review: 0" in again.output
+
+
+def test_status_shows_studies(linked: Path) -> None:
+    status = json.loads(run("status", linked, "--json").output)
+    assert (status["studies"], status["records_not_compared"]) == (4, 4)
+    text = run("status", linked).output
+    assert "4 records not yet checked for duplicates" in text
+    run("dedup", linked)
+    status = json.loads(run("status", linked, "--json").output)
+    assert (status["studies"], status["pairs_awaiting_review"]) == (3, 0)
+    assert status["duplicates_removed"] == {"total": 1, "automatic": 1, "by_reviewer": 0}
+    text = run("status", linked).output
+    assert "Studies: 3 (1 duplicates removed: 1 automatic, 0 by reviewer)" in text
+    assert "not yet checked" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_export_dedup_map(linked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run("dedup", linked)
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "dedup-map", linked)
+    assert result.exit_code == 0, result.output
+    default = tmp_path / "exports" / "p" / "dedup-map.csv"
+    assert "Wrote 4 records to exports/p/dedup-map.csv" in result.output
+    assert _read_csv(default) == [
+        ["source_file", "source_id", "source_record_id", "record_id", "study_id", "link_method"],
+        ["two.ris", "1", "r1", "1", "1", "exact_id"],
+        ["two.ris", "1", "r2", "2", "2", ""],
+        ["embase.ris", "2", '\'=HYPERLINK("http://example.com")', "3", "1", "exact_id"],
+        ["embase.ris", "2", "e2", "4", "4", ""],
+    ]
+    chosen = tmp_path / "new" / "folder" / "map.csv"
+    assert run("export", "dedup-map", linked, "-o", chosen).exit_code == 0
+    assert _read_csv(chosen) == _read_csv(default)
+    to_folder = run("export", "dedup-map", linked, "-o", tmp_path)
+    assert to_folder.exit_code == 1 and "is a folder" in to_folder.output
+    missing = run("export", "dedup-map", tmp_path / "nowhere")
+    assert missing.exit_code == 1 and "no such project folder" in missing.output
+
+
+def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
+    for risky in ("=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(risky) == "'" + risky
+    for plain in ("Smith, J", "10.1/x", "'quoted", "", "a=b"):
+        assert safe_cell(plain) == plain
+    assert safe_cell(-5) == -5 and safe_cell(3.5) == 3.5 and safe_cell(None) is None
+    path = tmp_path / "out" / "t.csv"
+    count = write_csv(path, ["name", "n"], [["Müller =x", 1], ["=cmd", -2], ["line\nbreak", 3]])
+    assert count == 3
+    assert path.read_bytes().startswith(b"name,n\r\n")  # UTF-8, no BOM, header first
+    assert _read_csv(path) == [["name", "n"], ["Müller =x", "1"], ["'=cmd", "-2"],
+                               ["line\nbreak", "3"]]  # fmt: skip
+    assert not list(path.parent.glob("*.partial"))
+    with pytest.raises(ScreenerError, match="is a folder"):
+        write_csv(tmp_path, ["a"], [])

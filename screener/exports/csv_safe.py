@@ -1,0 +1,46 @@
+"""CSV files that are safe to open in a spreadsheet: UTF-8, a header, no live formulas."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from screener.errors import ScreenerError
+
+# A spreadsheet treats a cell starting with one of these as a formula (or, for tab and
+# carriage return, may strip them and then see one): CSV/formula injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | None
+
+
+def safe_cell(value: Cell) -> Cell:
+    """Text that a spreadsheet would read as a formula gets a leading single quote; numbers
+    are left alone (a negative number is data, not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
+    """Write ``header`` and ``rows`` to ``path`` (folders created; an existing file replaced
+    only once the new one is complete). Returns the number of rows written."""
+    if path.is_dir():
+        raise ScreenerError(f"{path}: is a folder; give a file name for the CSV")
+    partial = path.with_name(path.name + ".partial")
+    count = 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([safe_cell(name) for name in header])
+            for row in rows:
+                writer.writerow([safe_cell(value) for value in row])
+                count += 1
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ScreenerError(f"{path}: cannot write the CSV: {exc.strerror or exc}") from None
+    return count
