@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from screener.models import LinkMethod, LinkVerdict, MatchInput
 from screener.normalise import clean_text
@@ -107,6 +108,7 @@ _KINDS = (
     ("reply", re.compile(r"\b(?:reply|in\s+reply|authors?'?\s+(?:reply|response)|response\s+"
                          r"to\s+(?:the\s+)?(?:letter|comment))\b", re.IGNORECASE)),
 )  # fmt: skip
+_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _KINDS), re.IGNORECASE)
 _CONFERENCE_JOURNAL = re.compile(
     r"\b(?:abstracts?|congress|conference|meeting|symposium|proceedings|annual\s+scientific"
     r"|poster)\b",
@@ -132,7 +134,11 @@ _CORRECTION_CITATION = re.compile(
 
 def record_kinds(title: str, type_: str, raw_title: str = "") -> frozenset[str]:
     """What sort of item a record is besides an article: erratum, retraction, comment, reply."""
-    found = {kind for kind, pattern in _KINDS if pattern.search(title)}
+    found = (
+        {kind for kind, pattern in _KINDS if pattern.search(title)}
+        if _ANY_KIND.search(title)
+        else set()
+    )
     if _CORRECTION_CITATION.search(raw_title):
         found.add("erratum")
     low = type_.casefold()
@@ -201,12 +207,20 @@ def _abbreviates(short: tuple[str, ...], long_: tuple[str, ...]) -> bool:
 _AUTHOR_SPLIT = re.compile(r"[^a-z]+")
 
 
+def name_letters(name: str) -> str:
+    """A name as lower-case ASCII letters only ("Müller-Lüdenscheidt" -> "mullerludenscheidt")."""
+    name = name.casefold().translate(_TRANSLATION)
+    if not name.isascii():
+        name = "".join(
+            c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
+        )
+    return _AUTHOR_SPLIT.sub("", name)
+
+
 def author_key(author: str) -> tuple[str, str]:
     """(family name letters, first initial) of a ``Family, Given`` author."""
     family, _, given = author.partition(",")
-    family = _AUTHOR_SPLIT.sub("", fold_text(family))
-    given = fold_text(given)
-    return family, given[:1]
+    return name_letters(family), name_letters(given)[:1]
 
 
 _PAGE = re.compile(r"^[a-z]{0,4}\d+[a-z]?$")
@@ -221,6 +235,13 @@ def page_key(start_page: str) -> str:
     if page[:1] in ("e", "s") and page[1:].isdigit():
         page = page[1:]
     return page.lstrip("0") or page
+
+
+def _page_count(start: str, end: str) -> int | None:
+    """Pages from ``start`` to ``end``; 0 when the first page comes after the last."""
+    if start.isdigit() and end.isdigit():
+        return max(0, int(end) - int(start) + 1)
+    return None
 
 
 def volume_key(volume: str) -> str:
@@ -244,25 +265,25 @@ class Prepared:
     numbers: tuple[str, ...]
     kinds: frozenset[str]
     authors: tuple[tuple[str, str], ...]
-    author_text: str  # "family i family i ..." of the first ten authors
     first_author_letters: str  # the first author's name as letters only, given names included
-    author_prefixes: tuple[str, ...]  # author_text of the first 1, 2, ... authors
     year: int | None
     journal: tuple[str, ...]
     issn: frozenset[str]
     volume: str
     page: str
+    page_count: int | None  # pages the item spans, when both ends are plain numbers
+    last_page: str
     doi: str
     pmid: str
     conference: bool
     preprint: bool
-    abstract: str
+    abstract: str  # the first 300 characters, folded only when a pair gets that far
 
 
 def prepare(record: MatchInput) -> Prepared:
     bare_title = strip_title_notes(clean_text(record.title))
     title = fold_text(bare_title)
-    authors = tuple(a for a in (author_key(x) for x in record.authors[:10]) if a[0])
+    authors = tuple(a for a in (author_key(x) for x in record.authors[:6]) if a[0])
     journal = journal_words(record.journal) or journal_words(record.journal_abbrev)
     return Prepared(
         id=record.id,
@@ -272,31 +293,36 @@ def prepare(record: MatchInput) -> Prepared:
         numbers=title_numbers(title),
         kinds=record_kinds(bare_title, record.type, record.title),
         authors=authors,
-        author_text=" ".join(f"{f} {i}" for f, i in authors),
-        author_prefixes=tuple(
-            " ".join(f"{f} {i}" for f, i in authors[:k]) for k in range(1, len(authors) + 1)
-        ),
-        first_author_letters=_AUTHOR_SPLIT.sub("", fold_text(record.authors[0]))
-        if record.authors
-        else "",
+        first_author_letters=name_letters(record.authors[0]) if record.authors else "",
         year=record.year,
         journal=journal,
         issn=frozenset(record.issn),
         volume=volume_key(record.volume),
-        page=page_key(record.start_page),
+        page=page_key(record.start_page)
+        if _page_count(record.start_page, record.end_page) != 0
+        else "",  # a first page after the last one is a typo, which proves nothing
+        page_count=_page_count(record.start_page, record.end_page) or None,
+        last_page=page_key(record.end_page),
         doi=record.doi,
         pmid=record.pmid,
         conference=is_conference_abstract(
             record.journal, record.type, record.volume, record.issue, record.start_page
         ),
         preprint=is_preprint(record.doi, record.journal),
-        abstract=fold_text(record.abstract[:300]),
+        abstract=record.abstract[:300],
     )
 
 
 # -- blocking --------------------------------------------------------------------------------
 
-MAX_BLOCK = 60  # a key shared by more records is too common to tell anything (e.g. "editorial")
+MAX_BLOCK = 60  # more records sharing a page or title prefix: too common to tell anything
+# Blocks on first author + year and on a title's longest words grow with the project
+# (every "Wang 2020"); their pairs are picked by title similarity in one C call (cdist).
+SIMILAR_TITLE_KEYS = frozenset("aw")
+SMALL_BLOCK = 8
+SIMILAR_PARTNERS = 10
+MAX_SIMILAR_BLOCK = 5000
+TITLE_CUTOFF = 70  # judge() drops pairs below this title similarity unless an id or page agrees
 
 
 def blocking_keys(p: Prepared) -> Iterable[str]:
@@ -325,14 +351,18 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
             blocks[key].append(index)
     n = len(prepared)
     seen: set[int] = set()
-    for members in blocks.values():
+    for key, members in blocks.items():
         size = len(members)
-        if size < 2 or size > MAX_BLOCK:
+        if size < 2:
             continue
-        for x in range(size - 1):
-            i = members[x]
-            for y in range(x + 1, size):
-                seen.add(i * n + members[y])
+        if key[0] in SIMILAR_TITLE_KEYS and size > SMALL_BLOCK:
+            if size <= MAX_SIMILAR_BLOCK:
+                seen.update(_similar_title_pairs(prepared, members, n))
+        elif size <= MAX_BLOCK:
+            for x in range(size - 1):
+                i = members[x]
+                for y in range(x + 1, size):
+                    seen.add(i * n + members[y])
     pairs = [divmod(code, n) for code in seen]
     if compared_up_to:
         pairs = [
@@ -342,6 +372,27 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
         ]
     pairs.sort()
     return pairs
+
+
+def _similar_title_pairs(prepared: Sequence[Prepared], members: list[int], n: int) -> list[int]:
+    """Pairs (coded ``i * n + j``) of a block whose titles are at least TITLE_CUTOFF alike,
+    at most SIMILAR_PARTNERS per record (the most alike), so that a block of look-alike
+    titles cannot make the pairs grow with its square."""
+    titles = [prepared[i].title for i in members]
+    scores = process.cdist(
+        titles, titles, scorer=fuzz.ratio, score_cutoff=TITLE_CUTOFF, dtype=np.uint8
+    )
+    np.fill_diagonal(scores, 0)
+    partners = min(SIMILAR_PARTNERS, len(members) - 1)
+    best = np.argpartition(scores, -partners, axis=1)[:, -partners:]
+    rows = np.repeat(np.arange(len(members)), partners)
+    cols = best.ravel()
+    keep = scores[rows, cols] > 0
+    codes = set()
+    for x, y in zip(rows[keep].tolist(), cols[keep].tolist(), strict=True):
+        i, j = members[x], members[y]
+        codes.add(i * n + j if i < j else j * n + i)
+    return list(codes)
 
 
 # -- judging pairs -----------------------------------------------------------------------------
@@ -375,11 +426,13 @@ def _first_authors_agree(x: Prepared, y: Prepared) -> bool | None:
 
 
 def _authors_similarity(x: Prepared, y: Prepared) -> float | None:
-    if not x.author_text or not y.author_text:
+    if not x.authors or not y.authors:
         return None
     # A list cut short ("et al.") still matches: compare the shorter list's length.
     shorter = min(len(x.authors), len(y.authors))
-    return fuzz.ratio(x.author_prefixes[shorter - 1], y.author_prefixes[shorter - 1])
+    a = " ".join(f"{f} {i}" for f, i in x.authors[:shorter])
+    b = " ".join(f"{f} {i}" for f, i in y.authors[:shorter])
+    return fuzz.ratio(a, b)
 
 
 def _conflicts(x: Prepared, y: Prepared) -> dict[str, str]:
@@ -393,7 +446,13 @@ def _conflicts(x: Prepared, y: Prepared) -> dict[str, str]:
         found["pmid"] = f"different PMIDs ({x.pmid} vs {y.pmid})"
     if x.year and y.year and abs(x.year - y.year) > 1:
         found["year"] = f"years {x.year} and {y.year}"
-    if x.page.isdigit() and y.page.isdigit() and x.page != y.page and "1" not in (x.page, y.page):
+    if (
+        x.page.isdigit()
+        and y.page.isdigit()
+        and x.page != y.page
+        and "1" not in (x.page, y.page)
+        and not (x.last_page and x.last_page == y.last_page)  # a typo in the first page
+    ):
         # Only plain page numbers can conflict: BMJ's "a1754" and page 969 are one article,
         # and so are page 1 and e12724.
         found["pages"] = f"different first pages ({x.page} vs {y.page})"
@@ -423,7 +482,7 @@ def _agreeing(x: Prepared, y: Prepared) -> set[str]:
         agree.add("volume")
     if x.page and x.page == y.page:
         agree.add("pages")
-    if x.abstract and y.abstract and fuzz.ratio(x.abstract, y.abstract) >= 90:
+    if x.abstract and y.abstract and fuzz.ratio(fold_text(x.abstract), fold_text(y.abstract)) >= 90:
         agree.add("abstract")
     return agree
 
@@ -559,7 +618,14 @@ def _judge_conflicting(
         and {"first author", "journal", "volume"} <= agree
         and (
             abs(int(x.page) - int(y.page)) <= 10
-            or (title >= 0.98 and x.year == y.year and (authors or 0) >= 80)
+            or (
+                title >= 0.98
+                and x.year == y.year
+                and (authors or 0) >= 80
+                # a one-page erratum under the article's own title is not a reprint
+                and x.page_count == y.page_count
+                and (x.page_count or 0) > 1
+            )
         )
     ):
         # Databases disagree by a page or two on the same article (a cover page counted),

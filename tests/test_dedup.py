@@ -66,7 +66,11 @@ def test_title_numbers_spell_out_roman_parts() -> None:
     [
         ("Curr Opin Lipidol", "Current Opinion in Lipidology", True),
         ("Endocrine Reviews. Conference: 94th Annual Meeting", "Endocr Rev", True),
-        ("JPEN. Journal of parenteral and enteral nutrition", "Jpen: J Parenter Enteral Nutr", True),
+        (
+            "JPEN. Journal of parenteral and enteral nutrition",
+            "Jpen: J Parenter Enteral Nutr",
+            True,
+        ),
         ("Seminars in Thrombosis & Hemostasis", "Seminars in Thrombosis and Hemostasis", True),
         ("Annals of Internal Medicine", "ACP Journal Club", False),
         ("Diabetes", "Diabetes Care", True),  # an abbreviation cannot tell these apart ...
@@ -131,11 +135,23 @@ OTHER_AUTHOR_LIST = ("Smith, John A.", "Else, Quentin", "Fourth, F.", "Fifth, G.
         ),
         ({"doi": "", "pmid": "", "year": 2016}, "years 2019 and 2016"),
         (
-            {"doi": "", "pmid": "", "start_page": "1702", "authors": OTHER_AUTHOR_LIST},
+            {
+                "doi": "",
+                "pmid": "",
+                "start_page": "1702",
+                "end_page": "1709",
+                "authors": OTHER_AUTHOR_LIST,
+            },
             "different first pages",
         ),
         (
-            {"doi": "", "pmid": "", "title": "Erratum: " + ARTICLE.title, "start_page": "1702"},
+            {
+                "doi": "",
+                "pmid": "",
+                "title": "Erratum: " + ARTICLE.title,
+                "start_page": "1702",
+                "end_page": "1702",
+            },
             "erratum",
         ),
         ({"doi": "", "pmid": "", "title": ARTICLE.title + ": a reply"}, "reply"),
@@ -156,10 +172,26 @@ def test_several_contradictions_mean_another_paper() -> None:
 
 
 def test_pages_a_few_apart_in_the_same_volume_are_one_article() -> None:
-    found = verdict(replace(ARTICLE, doi="", pmid=""), copy(doi="", pmid="", start_page="1537"))
+    found = verdict(
+        replace(ARTICLE, doi="", pmid=""), copy(doi="", pmid="", start_page="1537", end_page="1543")
+    )
     assert found is not None
     assert found.verdict is LinkVerdict.SAME
     assert "pages differ" in found.reason
+
+
+def test_a_one_page_erratum_under_the_articles_title_is_not_merged() -> None:
+    erratum = copy(doi="", pmid="", start_page="1702", end_page="1702")
+    found = verdict(replace(ARTICLE, doi="", pmid=""), erratum)
+    assert found is not None
+    assert found.verdict is LinkVerdict.REVIEW
+
+
+def test_a_first_page_typo_is_forgiven_when_the_last_pages_agree() -> None:
+    typo = copy(doi="", pmid="", start_page="1735", end_page="1541")
+    found = verdict(replace(ARTICLE, doi="", pmid=""), typo)
+    assert found is not None
+    assert found.verdict is LinkVerdict.SAME
 
 
 def test_a_wrong_doi_loses_against_everything_else_agreeing() -> None:
