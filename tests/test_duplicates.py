@@ -357,3 +357,25 @@ def test_demo_project_gives_21_studies(tmp_path: Path) -> None:
         both = {row.study_id for row in rows if row.record_id != row.study_id}
         assert len(both) == 9
         assert all(row.link_method for row in rows if row.study_id in both)
+
+
+def test_one_review_pair_stands_for_two_studies(project: Project, matcher: FakeMatcher) -> None:
+    add_file(
+        project,
+        "a.ris",
+        [{"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 1
+         {"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 2: same DOI
+         {"title": "Secretome heals wounds", "year": 2020},  # 3: review with 1 and with 2
+         {"title": "Secretome heals wounds", "year": 2019}],  # 4: review with 1, 2 and 3
+    )  # fmt: skip
+    report = run_dedup(project)
+    pending = [(p.a.id, p.b.id) for p in pending_pairs(project)]
+    # studies {1, 2}, {3}, {4}: three pairs of studies, the most alike pair for each
+    assert pending == [(1, 3), (1, 4), (3, 4)]
+    assert report.pairs_awaiting_review == 3
+    decide_pair(project, 1, 3, DIFFERENT, "alice")  # settles (2, 3) too
+    assert [(p.a.id, p.b.id) for p in pending_pairs(project)] == [(1, 4), (3, 4)]
+    decide_pair(project, 1, 4, SAME, "alice")
+    # 4 joined {1, 2}; {1, 2, 4} vs {3} was declared different
+    assert pending_pairs(project) == []
+    check_cache(project)
