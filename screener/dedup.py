@@ -315,10 +315,13 @@ def prepare(record: MatchInput) -> Prepared:
 
 # -- blocking --------------------------------------------------------------------------------
 
-MAX_BLOCK = 60  # more records sharing a page or title prefix: too common to tell anything
+MAX_BLOCK = 60  # more records sharing an id or a page: a bogus value that tells nothing
 # Blocks on first author + year and on a title's longest words grow with the project
-# (every "Wang 2020"); their pairs are picked by title similarity in one C call (cdist).
-SIMILAR_TITLE_KEYS = frozenset("aw")
+# (every "Wang 2020"), and a review's titles often share their first words ("Atypical
+# hemolytic uremic syndrome ..."): pairs in such blocks are picked by title similarity in
+# one C call (cdist) instead of all being compared.
+TITLE_KEYS = frozenset("awtu")
+SIMILAR_TITLE_KEYS = frozenset("aw")  # from SMALL_BLOCK on; the other title keys from MAX_BLOCK
 SMALL_BLOCK = 8
 SIMILAR_PARTNERS = 10
 MAX_SIMILAR_BLOCK = 5000
@@ -355,7 +358,8 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
         size = len(members)
         if size < 2:
             continue
-        if key[0] in SIMILAR_TITLE_KEYS and size > SMALL_BLOCK:
+        limit = SMALL_BLOCK if key[0] in SIMILAR_TITLE_KEYS else MAX_BLOCK
+        if size > limit and key[0] in TITLE_KEYS:
             if size <= MAX_SIMILAR_BLOCK:
                 seen.update(_similar_title_pairs(prepared, members, n))
         elif size <= MAX_BLOCK:
