@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from screener.models import LinkMethod, LinkVerdict, MatchInput
-from screener.normalise import clean_text
+from screener.normalise import clean_text, fold
 
 # -- normalisation for matching ------------------------------------------------------------
 
@@ -54,16 +53,17 @@ _TITLE_NOISE = re.compile(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def _ascii(text: str) -> str:
+    """Lower case with Greek letters spelled out and diacritics dropped."""
+    text = text.casefold().translate(_TRANSLATION)
+    return text if text.isascii() else fold(text)
+
+
 def fold_text(text: str) -> str:
     """Lower-case ASCII words: Greek letters spelled out, diacritics and punctuation dropped."""
     if not text:
         return ""
-    text = text.casefold().translate(_TRANSLATION)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    text = text.replace("&", " and ")
+    text = _ascii(text).replace("&", " and ")
     return _NON_ALNUM.sub(" ", text).strip()
 
 
@@ -209,12 +209,7 @@ _AUTHOR_SPLIT = re.compile(r"[^a-z]+")
 
 def name_letters(name: str) -> str:
     """A name as lower-case ASCII letters only ("Müller-Lüdenscheidt" -> "mullerludenscheidt")."""
-    name = name.casefold().translate(_TRANSLATION)
-    if not name.isascii():
-        name = "".join(
-            c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)
-        )
-    return _AUTHOR_SPLIT.sub("", name)
+    return _AUTHOR_SPLIT.sub("", _ascii(name))
 
 
 def author_key(author: str) -> tuple[str, str]:

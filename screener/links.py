@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, Record, StoredRecord
+from screener.normalise import fold
 
 # What a reviewer event does to the pair's stack; UNDO pops instead.
 _REVIEWER_PUSHES = frozenset({LinkVerdict.SAME, LinkVerdict.DIFFERENT, LinkVerdict.SKIP})
@@ -277,9 +277,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _light(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
 
 
 def _author_key(author: str) -> str:
