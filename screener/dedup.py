@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -255,7 +255,6 @@ class Prepared:
 
     id: int
     title: str  # folded words
-    compact: str  # folded title without spaces (for prefix/suffix blocking keys)
     words: int
     numbers: tuple[str, ...]
     kinds: frozenset[str]
@@ -283,7 +282,6 @@ def prepare(record: MatchInput) -> Prepared:
     return Prepared(
         id=record.id,
         title=title,
-        compact=title.replace(" ", ""),
         words=title.count(" ") + 1 if title else 0,
         numbers=title_numbers(title),
         kinds=record_kinds(bare_title, record.type, record.title),
@@ -312,11 +310,11 @@ def prepare(record: MatchInput) -> Prepared:
 
 MAX_BLOCK = 60  # more records sharing an id or a page: a bogus value that tells nothing
 # Blocks on first author + year and on a title's longest words grow with the project
-# (every "Wang 2020"), and a review's titles often share their first words ("Atypical
-# hemolytic uremic syndrome ..."): pairs in such blocks are picked by title similarity in
-# one C call (cdist) instead of all being compared.
-TITLE_KEYS = frozenset("awtu")
-SIMILAR_TITLE_KEYS = frozenset("aw")  # from SMALL_BLOCK on; the other title keys from MAX_BLOCK
+# (every "Wang 2020"): pairs in such blocks are picked by title similarity in one C call
+# (cdist) instead of all being compared.
+SIMILAR_TITLE_KEYS = frozenset("aw")
+# Title beginnings and endings shared by too many records are lengthened instead.
+LONGER_KEYS: dict[str, Callable[[str], str]] = {"t": lambda c: c[:48], "u": lambda c: c[-48:]}
 SMALL_BLOCK = 8
 SIMILAR_PARTNERS = 10
 MAX_SIMILAR_BLOCK = 5000
@@ -328,9 +326,10 @@ def blocking_keys(p: Prepared) -> Iterable[str]:
         yield "d" + p.doi
     if p.pmid:
         yield "p" + p.pmid
-    if len(p.compact) >= 12:
-        yield "t" + p.compact[:24]
-        yield "u" + p.compact[-24:]
+    compact = p.title.replace(" ", "")
+    if len(compact) >= 12:
+        yield "t" + compact[:24]
+        yield "u" + compact[-24:]
         longest = sorted(p.title.split(), key=lambda w: (-len(w), w))[:3]
         yield "w" + " ".join(sorted(longest))
     if p.authors and p.year:
@@ -353,15 +352,20 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
         size = len(members)
         if size < 2:
             continue
-        limit = SMALL_BLOCK if key[0] in SIMILAR_TITLE_KEYS else MAX_BLOCK
-        if size > limit and key[0] in TITLE_KEYS:
+        if key[0] in SIMILAR_TITLE_KEYS and size > SMALL_BLOCK:
             if size <= MAX_SIMILAR_BLOCK:
                 seen.update(_similar_title_pairs(prepared, members, n))
         elif size <= MAX_BLOCK:
-            for x in range(size - 1):
-                i = members[x]
-                for y in range(x + 1, size):
-                    seen.add(i * n + members[y])
+            seen.update(_all_pairs(members, n))
+        elif key[0] in LONGER_KEYS:
+            # "...: a randomized controlled trial": split on twice as many letters
+            longer = LONGER_KEYS[key[0]]
+            sub: dict[str, list[int]] = defaultdict(list)
+            for i in members:
+                sub[longer(prepared[i].title.replace(" ", ""))].append(i)
+            for part in sub.values():
+                if 1 < len(part) <= MAX_BLOCK:
+                    seen.update(_all_pairs(part, n))
     pairs = [divmod(code, n) for code in seen]
     if compared_up_to:
         pairs = [
@@ -371,6 +375,13 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
         ]
     pairs.sort()
     return pairs
+
+
+def _all_pairs(members: list[int], n: int) -> Iterator[int]:
+    """Every pair of a block (members in ascending order), coded ``i * n + j``."""
+    for x, i in enumerate(members):
+        for j in members[x + 1 :]:
+            yield i * n + j
 
 
 def _similar_title_pairs(prepared: Sequence[Prepared], members: list[int], n: int) -> list[int]:

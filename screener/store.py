@@ -459,7 +459,7 @@ class Store:
         columns and the start of the abstract: this runs over whole projects."""
         cursor = self.db.execute(
             """SELECT id, title, authors, year, journal, journal_abbrev, volume, issue,
-            start_page, end_page, doi, pmid, issn, type, substr(abstract, 1, 500)
+            start_page, end_page, doi, pmid, issn, type, substr(abstract, 1, 300)
             FROM records ORDER BY id"""
         )
         strings = _strings_from_json

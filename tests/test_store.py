@@ -272,7 +272,7 @@ def test_match_inputs_carry_only_what_matching_needs(tmp_path: Path) -> None:
         assert first == MatchInput(
             id=1, title="A", authors=("Smith, J", 'O"Brien'), year=2020, journal="J",
             volume="3", start_page="5", end_page="9", doi="10.1/a", issn=("1234-5678",),
-            abstract="x" * 500,
+            abstract="x" * 300,
         )  # fmt: skip
         assert second == MatchInput(id=2, title="B")
         assert store.record_ids() == [1, 2]
