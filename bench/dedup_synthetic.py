@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import math
 import random
 import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from screener.bulk import paused_gc
 
 T = TypeVar("T")
 # id, title, authors (list), year (int), journal, volume, issue, pages, doi, pmid, abstract, type
@@ -1307,21 +1307,8 @@ def build(n: int, seed: int = 1, duplicate_share: float = 0.3) -> SyntheticExpor
             f"duplicate_share must be between 0 and {MAX_DUPLICATE_SHARE}, not {duplicate_share}"
         )
     w = world()
-    with _paused_gc():
+    with paused_gc():
         return _build(w, n, random.Random(seed), duplicate_share)
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Building allocates millions of objects and frees few: the cyclic garbage collector
-    would scan them over and over for nothing (about 10% of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(w: World, n: int, rng: random.Random, duplicate_share: float) -> SyntheticExport:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from screener.bulk import paused_gc
 from screener.models import LinkMethod, LinkVerdict, MatchInput
 from screener.normalise import clean_text, fold
 
@@ -661,8 +662,9 @@ def find_candidates(
     """Judge candidate pairs. Pairs whose two ids are both <= ``compared_up_to`` are not
     compared (incremental runs compare only new records against everything). Pairs not
     returned are different papers. ``progress(done, total)`` is called now and then."""
-    prepared = [prepare(r) for r in records]
-    pairs = candidate_pairs(prepared, compared_up_to)
+    with paused_gc():
+        prepared = [prepare(r) for r in records]
+        pairs = candidate_pairs(prepared, compared_up_to)
     total = len(pairs)
     found = []
     step = max(1, total // 100)
