@@ -1,4 +1,4 @@
-"""The bundled demo project: a fresh working copy with its two sources imported."""
+"""The bundled demo project: a fresh working copy with its sources imported and deduplicated."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from screener.duplicates import run_dedup
 from screener.errors import ScreenerError
 from screener.importing import FileImport, import_files
 from screener.project import PROTOCOL_FILE, open_project
@@ -23,7 +24,8 @@ def demo_template() -> Path:
 
 
 def make_demo(path: Path | None = None) -> tuple[Path, list[FileImport]]:
-    """Copy the demo to ``path`` (default: a new temporary folder) and import its sources.
+    """Copy the demo to ``path`` (default: a new temporary folder), import its sources and
+    link their duplicates.
     An existing non-empty folder is refused, so a demo never overwrites anyone's work."""
     template = demo_template()
     if path is None:
@@ -36,4 +38,5 @@ def make_demo(path: Path | None = None) -> tuple[Path, list[FileImport]]:
     with open_project(path) as project:
         files = sorted(p for p in (path / "sources").iterdir() if p.is_file())
         imported = import_files(project, files)
+        run_dedup(project)  # the demo opens ready to screen, one study per paper
     return path, imported

@@ -194,6 +194,7 @@ def test_demo_makes_a_fresh_copy(tmp_path: Path) -> None:
     assert {s["format"] for s in status["sources"]} == {"medline", "ris"}
     assert {s["database"] for s in status["sources"]} == {"PubMed", "ScienceDirect"}
     assert all(s["records"] >= 10 for s in status["sources"])
+    assert (status["records"], status["studies"]) == (30, 21)  # deduplicated, ready to screen
     again = run("demo", target)
     assert again.exit_code == 1 and "not empty" in again.output
 
