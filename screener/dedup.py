@@ -279,6 +279,7 @@ def prepare(record: MatchInput) -> Prepared:
     bare_title = strip_title_notes(clean_text(record.title))
     title = fold_text(bare_title)
     authors = tuple(a for a in (author_key(x) for x in record.authors[:6]) if a[0])
+    page_count = _page_count(record.start_page, record.end_page)
     journal = journal_words(record.journal) or journal_words(record.journal_abbrev)
     return Prepared(
         id=record.id,
@@ -292,10 +293,9 @@ def prepare(record: MatchInput) -> Prepared:
         journal=journal,
         issn=frozenset(record.issn),
         volume=volume_key(record.volume),
-        page=page_key(record.start_page)
-        if _page_count(record.start_page, record.end_page) != 0
-        else "",  # a first page after the last one is a typo, which proves nothing
-        page_count=_page_count(record.start_page, record.end_page) or None,
+        # a first page after the last one (a count of 0) is a typo, which proves nothing
+        page=page_key(record.start_page) if page_count != 0 else "",
+        page_count=page_count or None,
         last_page=page_key(record.end_page),
         doi=record.doi,
         pmid=record.pmid,
