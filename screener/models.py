@@ -101,6 +101,68 @@ class Decision:
     tags: dict[str, tuple[str, ...]]
     note: str
     created_at: datetime
+    uid: str = ""  # unique across copies of a project: what sync merges on
+
+
+class RetrievalStatus(StrEnum):
+    """Where a report stands in full-text retrieval (PRISMA: sought / not retrieved)."""
+
+    SOUGHT = "sought"
+    NOT_RETRIEVED = "not_retrieved"
+    RETRIEVED = "retrieved"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A conflict resolved: the final decision on a record at a stage, by whom and why.
+    A later resolution of the same record and stage replaces it; UNDO withdraws it."""
+
+    id: int
+    record_id: int
+    stage: Stage
+    resolver: str
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    note: str
+    created_at: datetime
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """One full-text retrieval event; the latest per record is in force."""
+
+    id: int
+    record_id: int
+    status: RetrievalStatus
+    reason: str
+    pdf_path: str
+    reviewer: str
+    created_at: datetime
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyTerm:
+    """A term a reviewer added to an open vocabulary while tagging."""
+
+    id: int
+    vocabulary: str
+    term: str
+    reviewer: str
+    created_at: datetime
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What a list of records shows: id, year, first author, title."""
+
+    id: int
+    title: str
+    first_author: str
+    year: int | None
+    journal: str
 
 
 class LinkVerdict(StrEnum):

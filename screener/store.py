@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +16,15 @@ import sqlite_utils
 
 from screener.errors import ScreenerError
 from screener.models import (
-    Decision,
     DedupEvent,
     LinkMethod,
     LinkVerdict,
     MatchInput,
     Record,
     Source,
-    Stage,
     StoredRecord,
-    Verdict,
 )
+from screener.store_screening import ScreeningTables, now_iso
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000
@@ -57,6 +55,7 @@ _RECORD_FIELDS = (
     "raw",
 )
 _JSON_FIELDS = {"authors", "issn", "keywords", "raw"}
+FTS_COLUMNS = ("title", "abstract", "authors", "journal", "year")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -170,10 +169,75 @@ def _migration_3(db: sqlite_utils.Database) -> None:
             )
 
 
+def _append_only(db: sqlite_utils.Database, *tables: str) -> None:
+    for table in tables:
+        for action in ("UPDATE", "DELETE"):
+            db.execute(
+                f"""CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"""
+            )
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Screening: a unique id per decision event (for merging reviewers' copies), conflict
+    resolutions, full-text retrievals, terms added to open vocabularies, and a full-text
+    search index over the records (filled incrementally: records are append-only)."""
+    db.execute("ALTER TABLE decisions ADD COLUMN uid TEXT")
+    db.execute("DROP TRIGGER decisions_no_update")
+    db.execute("UPDATE decisions SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    db.execute(
+        """CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END"""
+    )
+    db.execute("CREATE UNIQUE INDEX decisions_uid ON decisions(uid)")
+    db.execute("CREATE INDEX decisions_reviewer ON decisions(reviewer, stage, id)")
+    db.execute(
+        """CREATE TABLE resolutions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            resolver TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('include', 'exclude', 'undo')),
+            reasons TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE retrievals (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            status TEXT NOT NULL CHECK (status IN ('sought', 'not_retrieved', 'retrieved')),
+            reason TEXT NOT NULL DEFAULT '',
+            pdf_path TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE vocabulary_terms (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            vocabulary TEXT NOT NULL,
+            term TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (vocabulary, term)
+        )"""
+    )
+    _append_only(db, "resolutions", "retrievals", "vocabulary_terms")
+    db["records"].enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False)
+    db.execute("CREATE TABLE fts_state (indexed_up_to INTEGER NOT NULL)")
+    db.execute("INSERT INTO fts_state SELECT coalesce(max(id), 0) FROM records")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
+    _migration_4,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -226,11 +290,10 @@ class RecordOrigin:
     source_record_id: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+_now = now_iso
 
 
-class Store:
+class Store(ScreeningTables):
     """A project's SQLite database (WAL mode, busy timeout, foreign keys, migrated on open)."""
 
     def __init__(self, path: Path | str, *, upgrade_to: int = SCHEMA_VERSION) -> None:
@@ -382,53 +445,6 @@ class Store:
     def record(self, record_id: int) -> StoredRecord | None:
         rows = list(self.db.query("SELECT * FROM records WHERE id = ?", [record_id]))
         return _stored_record(rows[0]) if rows else None
-
-    # -- decisions (append-only event log) -------------------------------------------------
-
-    def add_decision(
-        self,
-        record_id: int,
-        stage: Stage,
-        reviewer: str,
-        verdict: Verdict,
-        reasons: Sequence[str] = (),
-        tags: dict[str, Sequence[str]] | None = None,
-        note: str = "",
-    ) -> Decision:
-        """Append one event and commit it before returning."""
-        tag_json = json.dumps({k: list(v) for k, v in (tags or {}).items()}, ensure_ascii=False)
-        with self.transaction():
-            cursor = self.db.execute(
-                """INSERT INTO decisions (record_id, stage, reviewer, verdict, reasons, tags,
-                note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    record_id,
-                    str(stage),
-                    reviewer,
-                    str(verdict),
-                    json.dumps(list(reasons), ensure_ascii=False),
-                    tag_json,
-                    note,
-                    _now(),
-                ],
-            )
-        row = next(self.db.query("SELECT * FROM decisions WHERE id = ?", [cursor.lastrowid]))
-        return _decision(row)
-
-    def decisions(
-        self, *, stage: Stage | None = None, reviewer: str | None = None
-    ) -> list[Decision]:
-        """Decision events in the order they were made, optionally of one stage/reviewer."""
-        where, params = [], []
-        if stage is not None:
-            where.append("stage = ?")
-            params.append(str(stage))
-        if reviewer is not None:
-            where.append("reviewer = ?")
-            params.append(reviewer)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self.db.query(f"SELECT * FROM decisions {clause} ORDER BY id", params)
-        return [_decision(row) for row in rows]
 
     def record_ids(self) -> list[int]:
         """Every record id in import order."""
@@ -635,19 +651,4 @@ def _dedup_run(row: dict[str, Any]) -> DedupRun:
         compared_up_to=row["compared_up_to"],
         records=row["records"],
         candidates=row["candidates"],
-    )
-
-
-def _decision(row: dict[str, Any]) -> Decision:
-    tags = json.loads(row["tags"])
-    return Decision(
-        id=row["id"],
-        record_id=row["record_id"],
-        stage=Stage(row["stage"]),
-        reviewer=row["reviewer"],
-        verdict=Verdict(row["verdict"]),
-        reasons=tuple(json.loads(row["reasons"])),
-        tags={k: tuple(v) for k, v in tags.items()},
-        note=row["note"],
-        created_at=datetime.fromisoformat(row["created_at"]),
     )

@@ -15,7 +15,7 @@ CORE_MODULES = sorted(
     for path in PACKAGE.rglob("*.py")
     if "tui" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"
 )
-STORAGE_MODULES = {"screener.store"}
+STORAGE_MODULES = {"screener.store", "screener.store_screening"}
 
 
 def _imported_modules(path: Path) -> set[str]:

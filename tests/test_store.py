@@ -88,7 +88,7 @@ def test_log_is_append_only(tmp_path: Path) -> None:
         ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 store.db.execute(sql)
-        with pytest.raises(sqlite3.IntegrityError):  # foreign key: no such record
+        with pytest.raises(ScreenerError, match="FOREIGN KEY"):  # no such record
             store.add_decision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
 
 
