@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,12 @@ _TOP_LEVEL = {
     "vocabularies",
     "highlights",
     "dedup",
+    "screening",
+    "keys",
 }
+QUEUE_ORDERS = ("import", "random", "ranked")
+_SCREENING_KEYS = {"second_review_percent", "order", "seed"}
+_KEY = re.compile(r"^[\w+-]+(,[\w+-]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,11 @@ class Protocol:
     reviewers: tuple[str, ...]
     dual_screening: bool
     merge_preprints: bool = False  # [dedup]: a preprint and its journal version are one study
+    # [screening]: with dual screening, the share of records a second reviewer also screens
+    second_review_percent: int = 100
+    queue_order: str = "import"  # [screening] order: import, random or ranked
+    seed: int = 1  # [screening] seed of the random order
+    keys: dict[str, str] = field(default_factory=dict)  # [keys]: binding id -> key(s)
 
 
 def template(title: str) -> str:
@@ -233,6 +243,9 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
             check.problem(f"dedup.{key}", "unknown setting (known: merge_preprints)")
         merge_preprints = check.boolean(dedup, "merge_preprints", "dedup.merge_preprints", False)
 
+    screening = _screening(check, data)
+    keys = _keys(check, data)
+
     if check.problems:
         raise ProtocolError(path, check.problems)
     return Protocol(
@@ -247,4 +260,51 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
         reviewers=reviewers,
         dual_screening=dual,
         merge_preprints=merge_preprints,
+        second_review_percent=screening["second_review_percent"],
+        queue_order=screening["order"],
+        seed=screening["seed"],
+        keys=keys,
     )
+
+
+def _screening(check: _Checker, data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"second_review_percent": 100, "order": "import", "seed": 1}
+    if "screening" not in data:
+        return values
+    section = check.table(data, "screening", "screening")
+    for key in sorted(set(section) - _SCREENING_KEYS):
+        check.problem(
+            f"screening.{key}", f"unknown setting (known: {', '.join(sorted(_SCREENING_KEYS))})"
+        )
+    percent = section.get("second_review_percent", 100)
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        check.problem("screening.second_review_percent", "must be a whole number from 0 to 100")
+    else:
+        values["second_review_percent"] = percent
+    order = section.get("order", "import")
+    if order not in QUEUE_ORDERS:
+        check.problem("screening.order", f"must be one of {', '.join(QUEUE_ORDERS)}")
+    else:
+        values["order"] = order
+    seed = section.get("seed", 1)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        check.problem("screening.seed", "must be a whole number")
+    else:
+        values["seed"] = seed
+    return values
+
+
+def _keys(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
+    """[keys]: binding id = "key" (or "key1,key2"), e.g. include = "y"."""
+    if "keys" not in data:
+        return {}
+    section = check.table(data, "keys", "keys")
+    keys: dict[str, str] = {}
+    for binding, value in section.items():
+        if not isinstance(value, str) or not _KEY.match(value.replace(" ", "")):
+            check.problem(
+                f"keys.{binding}", 'must be a key name such as "y", "ctrl+y" or "y,right"'
+            )
+            continue
+        keys[binding] = value.replace(" ", "")
+    return keys

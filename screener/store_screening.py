@@ -8,7 +8,7 @@ import re
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -76,7 +76,7 @@ class ScreeningTables:
         reviewer: str,
         verdict: Verdict,
         reasons: Sequence[str] = (),
-        tags: dict[str, Sequence[str]] | None = None,
+        tags: Mapping[str, Sequence[str]] | None = None,
         note: str = "",
     ) -> Decision:
         """Append one event and commit it before returning."""
