@@ -417,3 +417,7 @@ def demo(path: Path | None) -> None:
     out.print(f"Demo project ready at {escape(str(made))}")
     ctx = click.get_current_context()
     ctx.invoke(status, project=made, as_json=False)
+
+
+# Commands defined in their own modules register themselves on `main` when imported.
+from screener import cli_screening  # noqa: E402, F401
