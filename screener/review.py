@@ -233,7 +233,7 @@ def needed_reviews(project: Project, study_ids: Sequence[int]) -> dict[int, int]
     if not protocol.dual_screening or protocol.second_review_percent >= 100:
         count = 2 if protocol.dual_screening else 1
         return dict.fromkeys(study_ids, count)
-    keys = project.store.record_keys()
+    keys = project.store.record_keys(study_ids if len(study_ids) < 500 else None)
     return {
         study: reviews_needed(
             f"{keys[study][0]}:{keys[study][1]}",
@@ -254,7 +254,7 @@ def study_state(project: Project, study: int, stage: Stage) -> StageState | None
     None when the study has not reached the stage."""
     store = project.store
     members = store.study_member_ids(study)
-    lookup = _study_lookup(project)
+    lookup = StudyOfMap(dict.fromkeys(members, study))
     decisions = study_decisions(store.decisions(record_ids=members), lookup)
     resolutions = resolutions_in_force(store.resolutions(record_ids=members), lookup)
     needed = needed_reviews(project, [study])

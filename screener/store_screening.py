@@ -233,11 +233,20 @@ class ScreeningTables:
                 found[id_] = RecordSummary(id_, title, names[0] if names else "", year, journal)
         return found
 
-    def record_keys(self: _HasDb) -> dict[int, RecordKey]:
-        """Every record's stable key: (sha256 of its source file, position in that file)."""
+    def record_keys(self: _HasDb, record_ids: Iterable[int] | None = None) -> dict[int, RecordKey]:
+        """Records' stable keys, (sha256 of the source file, position in that file): of every
+        record, or of the records given."""
         sql = """SELECT records.id, sources.sha256, records.position
             FROM records JOIN sources ON sources.id = records.source_id"""
-        return {id_: (sha, position) for id_, sha, position in self.db.execute(sql)}
+        if record_ids is None:
+            return {id_: (sha, position) for id_, sha, position in self.db.execute(sql)}
+        ids = sorted(set(record_ids))
+        keys: dict[int, RecordKey] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            where = f" WHERE records.id IN ({', '.join('?' * len(chunk))})"
+            keys.update((i, (sha, pos)) for i, sha, pos in self.db.execute(sql + where, chunk))
+        return keys
 
     # -- full-text search (FTS5) -----------------------------------------------------------
 
