@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -397,15 +398,18 @@ def sources(project: Path, as_json: bool) -> None:
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def demo(path: Path | None) -> None:
+@click.option("--reviewer", help="Who screens (default: $SCREENER_REVIEWER, else alice).")
+@click.option("--no-tui", is_flag=True, help="Only make the copy and print its status.")
+def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
     """Make a fresh copy of the demo review (MSC secretome for tissue regeneration), import
-    its PubMed and ScienceDirect exports, and show its status.
+    its PubMed and ScienceDirect exports, link their duplicates, and open it in the TUI
+    (in a terminal; otherwise, or with --no-tui, print its status).
 
     PATH must be new or empty; without it the copy goes to a new temporary folder.
 
     \b
     Example:
-      screener demo /tmp/secretome-demo
+      screener demo /tmp/secretome-demo --reviewer bob
     """
     from screener.demo import make_demo
 
@@ -416,8 +420,17 @@ def demo(path: Path | None) -> None:
     _report_imports(results)
     out.print(f"Demo project ready at {escape(str(made))}")
     ctx = click.get_current_context()
-    ctx.invoke(status, project=made, as_json=False)
+    if no_tui or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        ctx.invoke(status, project=made, as_json=False)
+        return
+    from screener.cli_screening import run_tui
+
+    name = reviewer or os.environ.get("SCREENER_REVIEWER") or "alice"
+    run_tui(made, name, start="dashboard")
+    out.print(f"The demo project stays at {escape(str(made))}:")
+    out.print(f"  screener screen {escape(str(made))} --reviewer bob")
 
 
 # Commands defined in their own modules register themselves on `main` when imported.
+import screener.cli_sync  # noqa: E402, F401
 from screener import cli_screening  # noqa: E402, F401

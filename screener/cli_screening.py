@@ -13,6 +13,7 @@ from rich.table import Table
 from screener.cli import _fail, _print_json, _project, main, out
 from screener.errors import ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
+from screener.protocol import QUEUE_ORDERS
 from screener.review import (
     PairAgreement,
     agreement_report,
@@ -250,3 +251,58 @@ def retrieval_command(
         except ScreenerError as exc:
             _fail(str(exc))
     out.print(f"Study {made.record_id}: {made.status}")
+
+
+START_SCREENS = ("screening", "dashboard", "full_text", "conflicts", "duplicates", "history",
+                 "search")  # fmt: skip
+
+
+def run_tui(
+    project: Path,
+    reviewer: str,
+    *,
+    stage: Stage = Stage.TITLE_ABSTRACT,
+    order: str | None = None,
+    seed: int | None = None,
+    start: str = "screening",
+) -> None:
+    """Open the TUI (Textual is imported only here: the other commands start faster)."""
+    from screener.tui.app import ScreenerApp
+
+    try:
+        app = ScreenerApp(project, reviewer, stage=stage, order=order, seed=seed, start=start)
+    except ScreenerError as exc:
+        _fail(str(exc))
+    app.run()
+
+
+@main.command(name="screen")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--reviewer", help=REVIEWER_HELP)
+@stage_option
+@click.option(
+    "--order",
+    type=click.Choice(QUEUE_ORDERS),
+    help="Queue order (default: protocol.toml's [screening] order).",
+)
+@click.option("--seed", type=int, help="Seed of the random order (default: the protocol's).")
+@click.option("--start", type=click.Choice(START_SCREENS), default="screening",
+              show_default=True, help="The first screen.")  # fmt: skip
+def screen_command(
+    project: Path,
+    reviewer: str | None,
+    stage: Stage,
+    order: str | None,
+    seed: int | None,
+    start: str,
+) -> None:
+    """Screen in the terminal UI as one reviewer, blind to the others: one key per decision
+    (i include, e exclude, m maybe; → ←), r reason, t tag, n note, u undo, j/k move,
+    / search, ? every key. Each decision is saved before the next study is shown.
+
+    \b
+    Example:
+      SCREENER_REVIEWER=alice screener screen projects/my-review
+      screener screen projects/my-review --reviewer bob --stage full_text
+    """
+    run_tui(project, _reviewer(reviewer), stage=stage, order=order, seed=seed, start=start)

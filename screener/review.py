@@ -427,3 +427,23 @@ def history(
             if not wanted or d.verdict in wanted
         )  # fmt: skip
     return sorted(found, key=lambda d: d.id, reverse=True)
+
+
+def progress_summary(state: ReviewState) -> dict[str, dict[str, object]]:
+    """Per stage: studies at the stage, how many stand where, and each reviewer's decisions
+    in force by verdict (for the dashboard)."""
+    summary: dict[str, dict[str, object]] = {}
+    for stage in Stage:
+        states = state.states[stage]
+        by_reviewer: dict[str, dict[str, int]] = {}
+        for (study, s, who), d in state.decisions.items():
+            if s is stage and study in states:
+                counts = by_reviewer.setdefault(who, {"include": 0, "exclude": 0, "maybe": 0})
+                counts[str(d.verdict)] += 1
+        summary[str(stage)] = {
+            "studies": len(states),
+            **{str(status): state.count(stage, status) for status in StudyStatus},
+            "resolved": sum(1 for s in states.values() if s.resolution is not None),
+            "by_reviewer": dict(sorted(by_reviewer.items())),
+        }
+    return summary

@@ -1,0 +1,178 @@
+"""The dashboard: sources, duplicates, progress per stage and reviewer, conflicts, agreement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from screener.duplicates import dedup_summary
+from screener.project import open_project
+from screener.review import agreement_report, progress_summary, review_state
+from screener.tui.text import literal
+
+STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
+
+
+def gather(project_path: Any) -> dict[str, Any]:
+    """Every figure the dashboard shows, read on a connection of the calling thread."""
+    with open_project(project_path) as project:
+        state = review_state(project)
+        return {
+            "title": project.protocol.title,
+            "sources": len(project.store.sources()),
+            "records": project.store.record_count(),
+            "dedup": dedup_summary(project).as_dict(),
+            "progress": progress_summary(state),
+            "agreement": [pair.as_dict() for pair in agreement_report(project, state)],
+        }
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "app.open_screen('screening')", "Screen", id="open-screening"),
+        Binding("f", "app.open_screen('full_text')", "Full text", id="open-full-text"),
+        Binding("c", "app.open_screen('conflicts')", "Conflicts", id="open-conflicts"),
+        Binding("d", "app.open_screen('duplicates')", "Duplicates", id="open-duplicates"),
+        Binding("h", "app.open_screen('history')", "History", id="open-history"),
+        Binding("slash", "app.open_screen('search')", "Search", id="open-search"),
+        Binding("g", "refresh_figures", "Refresh", id="refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="dashboard"):
+            yield Static(literal("Reading the project…"), id="figures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Dashboard"
+        self.action_refresh_figures()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh_figures()
+
+    def action_refresh_figures(self) -> None:
+        self._gather()
+
+    @work(thread=True, exclusive=True)
+    def _gather(self) -> None:
+        data = gather(self.app.project_path)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.query_one("#figures", Static).update(Group(*self._parts(data)))
+
+    def _parts(self, data: dict[str, Any]) -> list[Any]:
+        dedup = data["dedup"]
+        removed = dedup["duplicates_removed"]
+        head = Text.assemble(
+            literal(data["title"], "bold"),
+            "\n",
+            literal(
+                f"{data['sources']} source(s) · {data['records']} records · "
+                f"{removed['total']} duplicates removed ({removed['automatic']} automatic, "
+                f"{removed['by_reviewer']} by reviewer) · {dedup['studies']} studies · "
+                f"{dedup['pairs_awaiting_review']} duplicate pair(s) awaiting review (d)"
+            ),
+        )
+        parts: list[Any] = [head, Text("")]
+        progress = Table(
+            title="Progress",
+            title_justify="left",
+            show_edge=False,
+            header_style="bold",
+            expand=True,
+        )
+        for column in (
+            "stage",
+            "studies",
+            "unscreened",
+            "awaiting 2nd",
+            "conflicts",
+            "resolved",
+            "included",
+            "excluded",
+        ):
+            progress.add_column(column, justify="left" if column == "stage" else "right")
+        for key, label in STAGES:
+            p = data["progress"][key]
+            progress.add_row(
+                label,
+                str(p["studies"]),
+                str(p["unscreened"]),
+                str(p["awaiting"]),
+                str(p["conflict"]),
+                str(p["resolved"]),
+                str(p["included"]),
+                str(p["excluded"]),
+            )
+        parts += [progress, Text("")]
+        reviewers = Table(
+            title="Decisions by reviewer",
+            title_justify="left",
+            show_edge=False,
+            header_style="bold",
+            expand=True,
+        )
+        for column in ("stage", "reviewer", "decided", "include", "maybe", "exclude"):
+            reviewers.add_column(
+                column, justify="left" if column in ("stage", "reviewer") else "right"
+            )
+        for key, label in STAGES:
+            for name, counts in data["progress"][key]["by_reviewer"].items():
+                reviewers.add_row(
+                    label,
+                    literal(name),
+                    str(sum(counts.values())),
+                    str(counts["include"]),
+                    str(counts["maybe"]),
+                    str(counts["exclude"]),
+                )
+        if not reviewers.row_count:
+            reviewers.add_row("–", literal("no decisions yet"), "", "", "", "")
+        parts += [reviewers, Text("")]
+        agreement = Table(
+            title="Agreement (maybe counts as include)",
+            title_justify="left",
+            show_edge=False,
+            header_style="bold",
+            expand=True,
+        )
+        for column in ("stage", "reviewers", "n", "agree %", "κ", "κ 95% CI", "PABAK", "AC1"):
+            agreement.add_column(
+                column, justify="left" if column in ("stage", "reviewers") else "right"
+            )
+        labels = dict(STAGES)
+        for pair in data["agreement"]:
+            ci = (
+                "–"
+                if pair["kappa"] is None
+                else f"{_number(pair['kappa_ci_low'])} to {_number(pair['kappa_ci_high'])}"
+            )
+            agreement.add_row(
+                labels[pair["stage"]],
+                literal(f"{pair['reviewer_a']} / {pair['reviewer_b']}"),
+                str(pair["n"]),
+                _number(pair["percent_agreement"], 1),
+                _number(pair["kappa"]),
+                ci,
+                _number(pair["pabak"]),
+                _number(pair["gwet_ac1"]),
+            )
+        if not agreement.row_count:
+            agreement.add_row("–", literal("no study decided by two reviewers yet"), *[""] * 6)
+        parts.append(agreement)
+        return parts

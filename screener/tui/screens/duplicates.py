@@ -1,0 +1,117 @@
+"""Duplicate review: two records side by side with the differing fields marked."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from screener.duplicates import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
+from screener.errors import ScreenerError
+from screener.models import LinkVerdict
+from screener.project import open_project
+from screener.tui.text import literal
+
+
+class DuplicatesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("s", "decide('same')", "Same study", id="pair-same"),
+        Binding("x", "decide('different')", "Different", id="pair-different"),
+        Binding("space", "decide('skip')", "Skip", id="pair-skip"),
+        Binding("u", "undo", "Undo", id="pair-undo"),
+        Binding("j,down", "move(1)", "Next", id="pair-next"),
+        Binding("k,up", "move(-1)", "Previous", id="pair-previous"),
+        Binding("escape", "app.open_screen('dashboard')", "Dashboard", id="pairs-back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pairs: list[ReviewPair] = []
+        self.index = 0
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(id="pair-status")
+        with VerticalScroll(id="pair", can_focus=False):
+            yield Static(id="pair-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Duplicate review"
+        self._run(None)
+
+    @work(thread=True, exclusive=True)
+    def _run(self, verdict: str | None) -> None:
+        """Write a decision (if any) and re-read the pairs on this thread's own connection:
+        re-clustering a large project takes a moment, and the screen must not freeze."""
+        app = self.app
+        message = ""
+        with open_project(app.project_path) as project:  # type: ignore[attr-defined]
+            try:
+                if verdict == "undo":
+                    undone = undo_pair_decision(project, app.reviewer)  # type: ignore[attr-defined]
+                    message = f"Undone: pair {undone}" if undone else "Nothing to undo"
+                elif verdict is not None:
+                    pair = self.pairs[self.index]
+                    decide_pair(project, pair.a.id, pair.b.id, LinkVerdict(verdict), app.reviewer)  # type: ignore[attr-defined]
+                    message = f"Saved: records {pair.a.id} and {pair.b.id} {verdict}"
+            except ScreenerError as exc:
+                message = str(exc)
+            pairs = pending_pairs(project)
+        app.call_from_thread(self._show, pairs, message)
+
+    def _show(self, pairs: list[ReviewPair], message: str) -> None:
+        self.pairs = pairs
+        self.busy = False
+        self.index = min(self.index, max(len(pairs) - 1, 0))
+        self._draw(message)
+
+    def _draw(self, message: str = "") -> None:
+        status = self.query_one("#pair-status", Static)
+        table_widget = self.query_one("#pair-table", Static)
+        if not self.pairs:
+            status.update(literal(message or "No duplicate pairs awaiting review."))
+            table_widget.update(literal("Esc: dashboard"))
+            return
+        pair = self.pairs[self.index]
+        head = f"Pair {self.index + 1} of {len(self.pairs)} · score {pair.score:.2f}"
+        head += f" · {pair.reason}" if pair.reason else ""
+        head += " · skipped before" if pair.skipped else ""
+        status.update(Text.assemble(literal(head), "\n", (message, "dim")))
+        table = Table(show_edge=False, header_style="bold", expand=True, show_lines=False)
+        table.add_column("", width=2)
+        table.add_column("field", width=9)
+        table.add_column(f"record {pair.a.id}", ratio=1)
+        table.add_column(f"record {pair.b.id}", ratio=1)
+        for field in pair.fields:
+            mark = Text("=", "green") if field.same else Text("≠", "bold red")
+            style = "" if field.same else "yellow"
+            limit = 400 if field.field == "abstract" else 200
+            table.add_row(
+                mark,
+                field.label,
+                literal(field.value_a[:limit], style),
+                literal(field.value_b[:limit], style),
+            )
+        table_widget.update(table)
+
+    def action_decide(self, verdict: str) -> None:
+        if self.pairs and not self.busy:
+            self.busy = True
+            self._run(verdict)
+
+    def action_undo(self) -> None:
+        if not self.busy:
+            self.busy = True
+            self._run("undo")
+
+    def action_move(self, step: int) -> None:
+        if self.pairs:
+            self.index = (self.index + step) % len(self.pairs)
+            self._draw()

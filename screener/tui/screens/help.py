@@ -1,0 +1,70 @@
+"""Help: every key of every screen, as the keymap has set them."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from screener.tui.text import literal
+
+
+def _screens() -> list[tuple[str, list[Binding]]]:
+    from screener.tui.app import ScreenerApp
+    from screener.tui.screens.conflicts import ConflictsScreen
+    from screener.tui.screens.dashboard import DashboardScreen
+    from screener.tui.screens.duplicates import DuplicatesScreen
+    from screener.tui.screens.history import HistoryScreen
+    from screener.tui.screens.screening import ScreeningScreen
+    from screener.tui.screens.search import SearchScreen
+
+    found = []
+    for title, cls in (
+        ("Everywhere", ScreenerApp),
+        ("Dashboard", DashboardScreen),
+        ("Screening", ScreeningScreen),
+        ("Conflicts", ConflictsScreen),
+        ("Duplicates", DuplicatesScreen),
+        ("History", HistoryScreen),
+        ("Search", SearchScreen),
+    ):
+        found.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding) and b.description]))
+    return found
+
+
+class HelpScreen(Screen[None]):
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help-back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="help"):
+            yield Static(id="keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Keys"
+        app = self.app
+        tables = []
+        for title, bindings in _screens():
+            table = Table(
+                title=title, title_justify="left", show_edge=False, header_style="bold", expand=True
+            )
+            table.add_column("key", width=16)
+            table.add_column("does")
+            table.add_column("binding id (remap in protocol.toml [keys])", style="dim")
+            for binding in bindings:
+                keys = app.key_label(binding)  # type: ignore[attr-defined]
+                table.add_row(
+                    literal(keys), literal(binding.description), literal(binding.id or "")
+                )
+            tables.append(table)
+        note = literal(
+            "Every action is also in the command palette (ctrl+p). Remap a key by its binding "
+            'id, e.g. [keys] include = "y,right", in protocol.toml or '
+            "~/.config/screener/config.toml."
+        )
+        self.query_one("#keys", Static).update(Group(*tables, note))

@@ -1,0 +1,487 @@
+"""The screening screen: one study at a time, decided with one key, blind to other reviewers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from screener import review
+from screener.duplicates import study_records
+from screener.errors import ScreenerError
+from screener.highlight import find_highlights
+from screener.links import merged_study
+from screener.models import Decision, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.tui.modals.choice import ChoiceModal
+from screener.tui.modals.prompt import PromptModal
+from screener.tui.modals.terms import TermsModal
+from screener.tui.text import highlighted, literal
+
+STAGE_LABELS = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
+VERDICT_STYLES = {"include": "bold green", "exclude": "bold red", "maybe": "bold yellow"}
+
+
+class ScreeningScreen(Screen[None]):
+    """Shows the reviewer's queue at one stage; each decision is committed before the next
+    study is shown."""
+
+    BINDINGS = [
+        Binding("i,right", "decide('include')", "Include", id="include"),
+        Binding("e,left", "decide('exclude')", "Exclude", id="exclude"),
+        Binding("m", "decide('maybe')", "Maybe", id="maybe"),
+        Binding("r", "exclude_with_reason", "Exclude+reason", id="reason"),
+        Binding("t", "tag", "Tag", id="tag"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("j,down", "move(1)", "Next", id="next"),
+        Binding("k,up", "move(-1)", "Previous", id="previous"),
+        Binding("f", "retrieval", "Retrieval", id="retrieval"),
+        Binding("o", "open_pdf", "Open PDF", show=False, id="open-pdf"),
+        Binding("pagedown,space", "scroll(1)", "Scroll down", show=False, id="scroll-down"),
+        Binding("pageup", "scroll(-1)", "Scroll up", show=False, id="scroll-up"),
+        Binding("slash", "app.open_screen('search')", "Search", id="search"),
+        Binding("h", "app.open_screen('history')", "History", show=False, id="history"),
+        Binding("d", "app.open_screen('dashboard')", "Dashboard", show=False, id="dashboard"),
+        Binding("escape", "app.open_screen('dashboard')", "Dashboard", show=False),
+    ]
+
+    position: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, stage: Stage = Stage.TITLE_ABSTRACT) -> None:
+        super().__init__()
+        self.stage = stage
+        self.ids: list[int] = []
+        self.mine: dict[int, Decision] = {}
+        self.pending_tags: dict[int, dict[str, tuple[str, ...]]] = {}
+        self.pending_note: dict[int, str] = {}
+        self.retrievals: dict[int, Retrieval] = {}
+        self.status_text = ""
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        return self.app.project  # type: ignore[attr-defined]
+
+    @property
+    def reviewer(self) -> str:
+        return str(self.app.reviewer)  # type: ignore[attr-defined]
+
+    @property
+    def current(self) -> int | None:
+        return self.ids[self.position] if 0 <= self.position < len(self.ids) else None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="progress-row"):
+            yield Static(id="progress-label")
+            yield ProgressBar(total=1, show_eta=False, id="progress")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="record", can_focus=False):
+                yield Static(id="title")
+                yield Static(id="meta")
+                yield Static(id="abstract")
+                yield Static(id="keywords")
+            with VerticalScroll(id="criteria", can_focus=False):
+                yield Static(id="criteria-text")
+        yield Static(id="decision")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"{STAGE_LABELS[self.stage]} screening"
+        self.query_one("#criteria-text", Static).update(self._criteria())
+        self.reload()
+
+    # -- the queue -------------------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study."""
+        app = self.app
+        try:
+            self.ids = review.screening_queue(
+                self.project,
+                self.reviewer,
+                self.stage,
+                order=app.order,
+                seed=app.seed,  # type: ignore[attr-defined]
+            )
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.ids = []
+        self.mine = review.my_decisions(self.project, self.reviewer, self.stage)
+        if self.stage is Stage.FULL_TEXT:
+            state = review.review_state(self.project)
+            self.retrievals = dict(state.retrievals)
+        target = keep if keep in self.ids else self._next_undecided(-1)
+        self.show_position(self.ids.index(target) if target in self.ids else 0)
+
+    def _next_undecided(self, after: int) -> int | None:
+        n = len(self.ids)
+        for step in range(1, n + 1):
+            study = self.ids[(after + step) % n]
+            if study not in self.mine:
+                return study
+        return None
+
+    def show_study(self, study: int) -> None:
+        """Jump to a study (from search or history); one outside the queue is put in it."""
+        if study not in self.ids:
+            self.ids.insert(self.position, study)
+        self.show_position(self.ids.index(study))
+
+    def show_position(self, position: int) -> None:
+        self.position = max(0, min(position, len(self.ids) - 1)) if self.ids else 0
+        self.mutate_reactive(ScreeningScreen.position)
+        self._draw()
+
+    # -- showing a study -------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        decided = sum(1 for s in self.ids if s in self.mine)
+        total = len(self.ids)
+        label = Text.assemble(
+            (f"{STAGE_LABELS[self.stage]} ", "bold"),
+            literal(f"· {self.reviewer} · {decided}/{total} decided"),
+            literal(f" · study {self.position + 1} of {total}" if total else ""),
+        )
+        self.query_one("#progress-label", Static).update(label)
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
+        study = self.current
+        if study is None:
+            self._show_empty()
+            return
+        records = study_records(self.project, study)
+        merged = merged_study(records)
+        keywords = tuple(dict.fromkeys(k for r in records for k in r.record.keywords))
+        protocol = self.project.protocol
+        include, exclude = protocol.highlight_include, protocol.highlight_exclude
+        title = merged.title or "(no title)"
+        self.query_one("#title", Static).update(
+            highlighted(title, find_highlights(title, include, exclude), "bold")
+        )
+        self.query_one("#meta", Static).update(self._meta(merged, len(records)))
+        abstract = merged.abstract or "(no abstract)"
+        self.query_one("#abstract", Static).update(
+            highlighted(abstract, find_highlights(abstract, include, exclude))
+        )
+        self.query_one("#keywords", Static).update(
+            Text.assemble(("Keywords: ", "bold"), literal("; ".join(keywords)))
+            if keywords
+            else Text("")
+        )
+        self.query_one("#record", VerticalScroll).scroll_home(animate=False)
+        self._show_decision()
+
+    def _meta(self, merged, record_count: int) -> Text:  # type: ignore[no-untyped-def]
+        authors = "; ".join(merged.authors[:8]) + (" et al." if len(merged.authors) > 8 else "")
+        where = " · ".join(
+            part
+            for part in (
+                str(merged.year or ""),
+                merged.journal,
+                " ".join(
+                    p
+                    for p in (
+                        merged.volume,
+                        f"({merged.issue})" if merged.issue else "",
+                        merged.pages,
+                    )
+                    if p
+                ),
+            )
+            if part
+        )
+        ids = " · ".join(
+            p
+            for p in (
+                f"DOI {merged.doi}" if merged.doi else "",
+                f"PMID {merged.pmid}" if merged.pmid else "",
+            )
+            if p
+        )
+        copies = f" · {record_count} records" if record_count > 1 else ""
+        lines = [literal(authors or "(no authors)", "italic"), literal(where), literal(ids)]
+        head = Text.assemble(("Study ", "dim"), (str(merged.study_id), "bold"), (copies, "dim"))
+        return Text("\n", end="").join([head, *[line for line in lines if line.plain]])
+
+    def _show_empty(self) -> None:
+        message = (
+            "Nothing to screen at this stage yet."
+            if self.stage is Stage.FULL_TEXT
+            else "No studies to screen: import records first."
+        )
+        for widget_id in ("#title", "#meta", "#abstract", "#keywords"):
+            self.query_one(widget_id, Static).update("")
+        self.query_one("#title", Static).update(literal(message, "bold"))
+        self._show_decision()
+
+    def _show_decision(self) -> None:
+        study = self.current
+        parts: list[Text | str | tuple[str, str]] = []
+        if study is not None:
+            made = self.mine.get(study)
+            tags = self.pending_tags.get(study, made.tags if made else {})
+            note = self.pending_note.get(study, made.note if made else "")
+            if made:
+                parts += ["Your decision: ", (str(made.verdict), VERDICT_STYLES[made.verdict])]
+                if made.reasons:
+                    parts += [
+                        " · ",
+                        literal(", ".join(self._reason_label(r) for r in made.reasons)),
+                    ]
+            else:
+                parts += [("Not decided yet", "dim")]
+            if tags:
+                shown = "; ".join(f"{v}: {', '.join(t)}" for v, t in tags.items() if t)
+                parts += [" · tags ", literal(shown)]
+            if note:
+                parts += [" · note ", literal(note)]
+            if self.stage is Stage.FULL_TEXT:
+                parts += [" · ", self._retrieval_text(self.retrievals.get(study))]
+        if self.status_text:
+            parts += ["\n", (self.status_text, "dim")]
+        self.query_one("#decision", Static).update(Text.assemble(*parts))
+
+    def _retrieval_text(self, retrieval: Retrieval | None) -> Text:
+        if retrieval is None:
+            return literal("full text: not yet sought (f)")
+        text = f"full text: {retrieval.status.value.replace('_', ' ')}"
+        if retrieval.reason:
+            text += f" ({retrieval.reason})"
+        if retrieval.pdf_path:
+            text += f" {retrieval.pdf_path} (o opens it)"
+        return literal(text)
+
+    def _reason_label(self, code: str) -> str:
+        for reason in self.project.protocol.stages[self.stage].reasons:
+            if reason.code == code:
+                return reason.label
+        return code
+
+    def _criteria(self) -> Text:
+        protocol = self.project.protocol
+        text = Text(end="")
+        text.append("Include if\n", "bold green")
+        for item in protocol.inclusion:
+            text.append_text(literal(f"• {item}\n"))
+        text.append("\nExclude if\n", "bold red")
+        for item in protocol.exclusion:
+            text.append_text(literal(f"• {item}\n"))
+        text.append("\nHighlights: ", "bold")
+        text.append(" include ", "bold black on #8fd19e")
+        text.append(" ")
+        text.append(" exclude ", "bold white on #c0392b")
+        return text
+
+    # -- deciding --------------------------------------------------------------------------
+
+    def action_decide(self, verdict: str, reasons: Sequence[str] = ()) -> None:
+        study = self.current
+        if study is None:
+            return
+        rules = self.project.protocol.stages[self.stage]
+        if verdict == "exclude" and not reasons and rules.reason_required:
+            self.action_exclude_with_reason()
+            return
+        if verdict == "maybe" and self.stage is Stage.FULL_TEXT:
+            self.notify("At full text a decision is include or exclude", severity="warning")
+            return
+        self._save_and_advance(Verdict(verdict), reasons)
+
+    def _save_and_advance(self, verdict: Verdict, reasons: Sequence[str]) -> None:
+        study = self.current
+        if study is None:
+            return
+        made = self.mine.get(study)
+        tags = self.pending_tags.get(study, made.tags if made else {})
+        note = self.pending_note.get(study, made.note if made else "")
+        if self._save(study, verdict, reasons, tags, note):
+            following = self._next_undecided(self.position)
+            if following is None:
+                self.status_text += " · every study at this stage is decided"
+                self._draw()
+            else:
+                self.show_position(self.ids.index(following))
+
+    def _save(
+        self,
+        study: int,
+        verdict: Verdict,
+        reasons: Sequence[str],
+        tags: Mapping[str, Sequence[str]],
+        note: str,
+    ) -> bool:
+        """Commit a decision event; only then is anything shown as saved."""
+        try:
+            made = review.decide(
+                self.project, study, self.stage, self.reviewer, verdict, reasons, tags, note
+            )
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        self.mine[study] = made
+        self.pending_tags.pop(study, None)
+        self.pending_note.pop(study, None)
+        self.status_text = f"Saved: {made.verdict} study {study}"
+        return True
+
+    def action_exclude_with_reason(self) -> None:
+        if self.current is None:
+            return
+        reasons = self.project.protocol.stages[self.stage].reasons
+        if not reasons:  # the protocol lists none, so none can be required
+            self._save_and_advance(Verdict.EXCLUDE, ())
+            return
+        options = [(r.code, r.label) for r in reasons]
+
+        def picked(code: str | None) -> None:
+            if code:
+                self.action_decide("exclude", (code,))
+
+        self.app.push_screen(ChoiceModal("Exclusion reason", options), picked)
+
+    def _resave(self, study: int) -> None:
+        """A tag or note changed on a study already decided: a new event with the same
+        verdict keeps the audit trail and the decision together."""
+        made = self.mine.get(study)
+        if made is None:
+            self._show_decision()
+            return
+        tags = self.pending_tags.get(study, made.tags)
+        note = self.pending_note.get(study, made.note)
+        self._save(study, made.verdict, made.reasons, tags, note)
+        self._show_decision()
+
+    def action_tag(self) -> None:
+        study = self.current
+        if study is None:
+            return
+        vocabularies = self.project.protocol.vocabularies
+        made = self.mine.get(study)
+        current = dict(self.pending_tags.get(study, made.tags if made else {}))
+        options = []
+        for name in vocabularies:
+            chosen = current.get(name, ())
+            options.append((name, f"{name}" + (f" ({', '.join(chosen)})" if chosen else "")))
+
+        def picked_vocabulary(name: str | None) -> None:
+            if not name:
+                return
+            terms = review.vocabulary_terms(self.project)[name]
+
+            def picked_terms(selected: tuple[str, ...] | None) -> None:
+                if selected is None:
+                    return
+                current[name] = selected
+                self.pending_tags[study] = {k: v for k, v in current.items() if v}
+                self._resave(study)
+
+            self.app.push_screen(
+                TermsModal(name, terms, current.get(name, ()), vocabularies[name].open),
+                picked_terms,
+            )
+
+        self.app.push_screen(ChoiceModal("Tag: which vocabulary?", options), picked_vocabulary)
+
+    def action_note(self) -> None:
+        study = self.current
+        if study is None:
+            return
+        made = self.mine.get(study)
+        note = self.pending_note.get(study, made.note if made else "")
+
+        def saved(text: str | None) -> None:
+            if text is not None:
+                self.pending_note[study] = text.strip()
+                self._resave(study)
+
+        self.app.push_screen(PromptModal(f"Note on study {study}", note), saved)
+
+    def action_undo(self) -> None:
+        try:
+            undone = review.undo_last(self.project, self.reviewer, self.stage)
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if undone is None:
+            self.notify("Nothing to undo at this stage")
+            return
+        study = self.project.store.study_of(undone.record_id)
+        self.mine.pop(study, None)
+        self.status_text = f"Undone: {undone.verdict} on study {study}"
+        self.show_study(study)
+
+    def action_move(self, step: int) -> None:
+        if self.ids:
+            self.status_text = ""
+            self.show_position(self.position + step)
+
+    def action_scroll(self, direction: int) -> None:
+        record = self.query_one("#record", VerticalScroll)
+        if direction > 0:
+            record.scroll_page_down(animate=False)
+        else:
+            record.scroll_page_up(animate=False)
+
+    # -- full text -------------------------------------------------------------------------
+
+    def action_retrieval(self) -> None:
+        study = self.current
+        if study is None or self.stage is not Stage.FULL_TEXT:
+            if self.stage is not Stage.FULL_TEXT:
+                self.notify("Retrieval is for the full-text stage (dashboard: f)")
+            return
+        options = [
+            (RetrievalStatus.SOUGHT.value, "Sought (requested, not yet here)"),
+            (RetrievalStatus.RETRIEVED.value, "Retrieved: give the PDF's path"),
+            (RetrievalStatus.NOT_RETRIEVED.value, "Not retrieved: give the reason"),
+        ]
+
+        def save(status: RetrievalStatus, reason: str = "", pdf: str = "") -> None:
+            try:
+                made = review.set_retrieval(
+                    self.project, study, status, self.reviewer, reason=reason, pdf_path=pdf
+                )
+            except ScreenerError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.retrievals[study] = made
+            self.status_text = f"Saved: full text {status.value.replace('_', ' ')}"
+            self._show_decision()
+
+        def picked(value: str | None) -> None:
+            if value is None:
+                return
+            status = RetrievalStatus(value)
+            if status is RetrievalStatus.SOUGHT:
+                save(status)
+            elif status is RetrievalStatus.RETRIEVED:
+                self.app.push_screen(
+                    PromptModal("PDF path (relative to the project folder)"),
+                    lambda path: save(status, pdf=path) if path is not None else None,
+                )
+            else:
+                self.app.push_screen(
+                    PromptModal("Why could the report not be retrieved?"),
+                    lambda reason: save(status, reason=reason) if reason is not None else None,
+                )
+
+        self.app.push_screen(ChoiceModal(f"Full text of study {study}", options), picked)
+
+    def action_open_pdf(self) -> None:
+        study = self.current
+        path = review.pdf_file(self.project, self.retrievals.get(study)) if study else None
+        if path is None:
+            self.notify("No PDF recorded for this study (f to record one)")
+            return
+        viewer = shutil.which("xdg-open") or shutil.which("open")
+        if viewer is None:
+            self.notify(f"No system viewer found; the PDF is at {path}", markup=False)
+            return
+        subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

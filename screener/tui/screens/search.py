@@ -1,0 +1,95 @@
+"""Search: full-text search (SQLite FTS5) of titles, abstracts, authors, journals and years."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from screener.errors import ScreenerError
+from screener.project import open_project
+from screener.tui.text import literal
+
+
+class SearchScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="search-back"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[int] = []
+        self.ready = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Input(placeholder='words, "a phrase", prefix*  (Enter to search)', id="query")
+        yield Static(id="search-status")
+        yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Search"
+        query = self.query_one(Input)
+        query.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        query.focus()
+        self.query_one(DataTable).add_columns("study", "year", "first author", "title")
+        self._status("Indexing new records…")
+        self._index()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#search-status", Static).update(literal(text))
+
+    @work(thread=True, exclusive=True, group="index")
+    def _index(self) -> None:
+        """Bring the search index up to date on this thread's own connection."""
+        with open_project(self.app.project_path) as project:  # type: ignore[attr-defined]
+            added = project.store.refresh_search_index()
+        self.app.call_from_thread(self._indexed, added)
+
+    def _indexed(self, added: int) -> None:
+        self.ready = True
+        self._status(
+            f"Index up to date ({added} record(s) added)" if added else "Type and press Enter"
+        )
+        if self.query_one(Input).value.strip():
+            self.on_input_submitted(
+                Input.Submitted(self.query_one(Input), self.query_one(Input).value)
+            )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not self.ready:
+            return
+        project = self.app.project  # type: ignore[attr-defined]
+        try:
+            ids = project.store.search(event.value)
+        except ScreenerError as exc:
+            self._status(str(exc))
+            return
+        study_of = project.store.study_map()
+        self.found = list(dict.fromkeys(study_of.get(i, i) for i in ids))
+        summaries = project.store.record_summaries(self.found)
+        table = self.query_one(DataTable)
+        table.clear()
+        for study in self.found:
+            s = summaries[study]
+            table.add_row(
+                Text(str(study)),
+                Text(str(s.year or "")),
+                literal(s.first_author[:24]),
+                literal(s.title[:80]),
+            )
+        shown = f"{len(self.found)} stud{'y' if len(self.found) == 1 else 'ies'}"
+        self._status(f"{shown} · ↓ to the results · Enter opens one for screening")
+
+    def action_results(self) -> None:
+        if self.found:
+            self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.found):
+            self.app.jump_to(self.found[event.cursor_row], self.app.stage)  # type: ignore[attr-defined]

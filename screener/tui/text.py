@@ -1,0 +1,51 @@
+"""Citation text as Rich ``Text``: always literal (never markup), control characters made
+visible, highlight terms coloured."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from screener.highlight import HighlightKind, Span
+
+# C0 controls (but tab and newline), DEL and C1 controls: an ANSI escape in a title must
+# show as text, not move the cursor or change colours.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+HIGHLIGHT_STYLES = {
+    HighlightKind.INCLUDE: "bold black on #8fd19e",
+    HighlightKind.EXCLUDE: "bold white on #c0392b",
+}
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture", e.g. ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def clean(text: str) -> str:
+    """The text with control characters replaced by visible stand-ins (same length for C0)."""
+    return _CONTROL.sub(_visible, text.replace("\t", " "))
+
+
+def literal(text: str, style: str = "") -> Text:
+    """Text shown exactly as written: brackets stay brackets, escapes become visible."""
+    return Text(clean(text), style=style, end="")
+
+
+def highlighted(text: str, spans: Sequence[Span], style: str = "") -> Text:
+    """``text`` with the spans of include and exclude terms coloured. Spans index the original
+    text; C0 stand-ins keep lengths, so only C1 characters (rare) shift them, and those texts
+    are shown without highlights rather than wrongly."""
+    shown = clean(text)
+    result = Text(shown, style=style, end="")
+    if len(shown) != len(text.replace("\t", " ")):
+        return result
+    for span in spans:
+        result.stylize(HIGHLIGHT_STYLES[span.kind], span.start, span.end)
+    return result
