@@ -119,6 +119,9 @@ class ScreenerApp(App[None]):
             self.push_screen(self.make_screen("dashboard"))
         self.push_screen(self.make_screen(name))
 
+    def action_open_screen(self, name: str) -> None:
+        self.open_screen(name)
+
     def jump_to(self, record_id: int, stage: Stage) -> None:
         """Open a study on the screening screen of ``stage`` (from search or history)."""
         from screener.tui.screens.screening import ScreeningScreen

@@ -81,6 +81,8 @@ class TermsModal(ModalScreen[tuple[str, ...] | None]):
             self.selected.remove(term)
         else:
             self.selected.append(term)
+        if self.query_one(Input).value:
+            self.query_one(Input).value = ""  # ready to filter for the next term
         self._refill()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

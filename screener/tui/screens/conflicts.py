@@ -60,10 +60,9 @@ class ConflictsScreen(Screen[None]):
         summaries = self.project.store.record_summaries(s.study_id for s in self.conflicts)
         for state in self.conflicts:
             title = summaries[state.study_id].title if state.study_id in summaries else ""
+            stage = "TA" if state.stage is Stage.TITLE_ABSTRACT else "FT"
             label = Text.assemble(
-                (f"{state.study_id:>6} ", "bold"),
-                (f"{STAGE_LABELS[state.stage][:5]} ", "dim"),
-                literal(title[:60]),
+                (f"{state.study_id:>5} ", "bold"), (f"{stage} ", "dim"), literal(title[:21])
             )
             options.add_option(Option(label))
         if self.conflicts:

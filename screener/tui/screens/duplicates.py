@@ -76,7 +76,8 @@ class DuplicatesScreen(Screen[None]):
         status = self.query_one("#pair-status", Static)
         table_widget = self.query_one("#pair-table", Static)
         if not self.pairs:
-            status.update(literal(message or "No duplicate pairs awaiting review."))
+            status.update(Text.assemble(literal("No duplicate pairs awaiting review."), "\n",
+                                        (message, "dim")))
             table_widget.update(literal("Esc: dashboard"))
             return
         pair = self.pairs[self.index]

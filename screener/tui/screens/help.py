@@ -55,7 +55,7 @@ class HelpScreen(Screen[None]):
             )
             table.add_column("key", width=16)
             table.add_column("does")
-            table.add_column("binding id (remap in protocol.toml [keys])", style="dim")
+            table.add_column(literal("binding id (remap in protocol.toml [keys])"), style="dim")
             for binding in bindings:
                 keys = app.key_label(binding)  # type: ignore[attr-defined]
                 table.add_row(
