@@ -10,6 +10,7 @@ from pathlib import Path
 
 from screener.agreement import Agreement, agreement
 from screener.errors import ScreenerError
+from screener.highlight import HighlightKind, find_highlights
 from screener.models import Decision, Resolution, Retrieval, RetrievalStatus, Stage, Verdict
 from screener.project import Project
 from screener.screening import (
@@ -296,7 +297,10 @@ def screening_queue(
         for study, s in eligible.items()
         if study in mine or (s.resolution is None and others.get(study, 0) < s.needed)
     ]
-    in_order = ordered(open_, order or protocol.queue_order, seed=protocol.seed if seed is None
+    order = order or protocol.queue_order
+    if order == "ranked" and scores is None:
+        scores = highlight_scores(project)
+    in_order = ordered(open_, order, seed=protocol.seed if seed is None
                        else seed, scores=scores)  # fmt: skip
     return queue(in_order, mine)
 
@@ -447,3 +451,19 @@ def progress_summary(state: ReviewState) -> dict[str, dict[str, object]]:
             "by_reviewer": dict(sorted(by_reviewer.items())),
         }
     return summary
+
+
+def highlight_scores(project: Project) -> dict[int, float]:
+    """The built-in relevance ranking: per study, how many include-term matches its title,
+    abstract and keywords have, less the exclude-term matches (the best of its records).
+    The prioritisation model replaces this once it has decisions to learn from."""
+    include = project.protocol.highlight_include
+    exclude = project.protocol.highlight_exclude
+    lookup = _study_lookup(project)
+    scores: dict[int, float] = {}
+    for record_id, text in project.store.screening_texts():
+        spans = find_highlights(text, include, exclude)
+        score = float(sum(1 if s.kind is HighlightKind.INCLUDE else -1 for s in spans))
+        study = lookup(record_id)
+        scores[study] = max(score, scores.get(study, score))
+    return scores

@@ -233,6 +233,12 @@ class ScreeningTables:
                 found[id_] = RecordSummary(id_, title, names[0] if names else "", year, journal)
         return found
 
+    def screening_texts(self: _HasDb) -> Iterator[tuple[int, str]]:
+        """(record id, title + abstract + keywords) of every record, in id order."""
+        sql = "SELECT id, title, abstract, keywords FROM records ORDER BY id"
+        for id_, title, abstract, keywords in self.db.execute(sql):
+            yield id_, f"{title}\n{abstract}\n{' '.join(json.loads(keywords))}"
+
     def record_keys(self: _HasDb, record_ids: Iterable[int] | None = None) -> dict[int, RecordKey]:
         """Records' stable keys, (sha256 of the source file, position in that file): of every
         record, or of the records given."""

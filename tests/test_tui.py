@@ -321,3 +321,23 @@ async def test_command_palette_offers_the_screens_and_actions(demo: Path) -> Non
         titles = [c.title for c in app.get_system_commands(app.screen)]
     assert "Resolve conflicts" in titles and "Review duplicates" in titles
     assert any(t.startswith("Include") for t in titles)
+
+
+async def test_ranked_order_shows_the_best_highlight_score_first(demo: Path) -> None:
+    with open_project(demo) as project:
+        scores = review.highlight_scores(project)
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE):
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        ranks = [scores.get(s, 0.0) for s in screen.ids]
+        assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
+
+
+async def test_random_order_is_the_same_for_the_same_seed(demo: Path) -> None:
+    orders = []
+    for _ in range(2):
+        app = make_app(demo, order="random", seed=7)
+        async with app.run_test(size=SIZE):
+            orders.append(list(app.screen.ids))  # type: ignore[attr-defined]
+    assert orders[0] == orders[1] and orders[0] != sorted(orders[0])
