@@ -8,7 +8,6 @@ loses a decision: the latest event per (study, stage, reviewer) is in force.
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -172,10 +171,11 @@ def ordered(study_ids: Sequence[int], order: str, *, seed: int = 1,
             scores: Mapping[int, float] | None = None) -> list[int]:  # fmt: skip
     """Studies in queue order: ``import`` (as given), ``random`` (shuffled by ``seed``; the
     same seed always gives the same order) or ``ranked`` (highest score first, import order
-    between equal scores)."""
+    between equal scores). In every order a study's place among the others depends on the
+    two studies alone, so a study leaving the queue never reshuffles the rest."""
     ids = list(study_ids)
     if order == "random":
-        random.Random(seed).shuffle(ids)
+        ids.sort(key=lambda study: hashlib.sha256(f"{seed}:{study}".encode()).digest())
     elif order == "ranked":
         marks = scores or {}
         ids.sort(key=lambda study: -marks.get(study, 0.0))
