@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from screener.cli import _fail, _print_json, _project, main, out
+from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out
 from screener.errors import ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
 from screener.protocol import QUEUE_ORDERS
@@ -206,18 +207,27 @@ def agreement_command(project: Path, as_json: bool) -> None:
     out.print(agreement_table(report))
 
 
-def agreement_table(report: list[PairAgreement]) -> Table:
-    table = Table(show_edge=False, header_style="bold")
-    for column in ("stage", "reviewers", "n", "agree %", "kappa", "95% CI", "PABAK", "AC1"):
-        left = column in ("stage", "reviewers")
-        table.add_column(column, justify="left" if left else "right", no_wrap=left)
-    for pair in report:
-        a = pair.agreement
-        ci = "-" if a.kappa is None else f"{_number(a.kappa_ci_low)}–{_number(a.kappa_ci_high)}"
-        table.add_row(str(pair.stage), escape(f"{pair.reviewer_a} / {pair.reviewer_b}"),
-                      str(a.n), _number(a.percent_agreement, 1), _number(a.kappa), ci,
-                      _number(a.pabak), _number(a.gwet_ac1))  # fmt: skip
-    return table
+def agreement_table(report: list[PairAgreement]) -> Group:
+    """A table per stage: with a stage column the numbers no longer fit 80 columns and Rich
+    cut the confidence interval short. Numbers never wrap; long reviewer names do."""
+    tables = []
+    for stage in Stage:
+        pairs = [pair for pair in report if pair.stage is stage]
+        if not pairs:
+            continue
+        table = Table(title=STAGE_NAMES[str(stage)], title_justify="left", title_style="bold",
+                      show_edge=False, header_style="bold")  # fmt: skip
+        table.add_column("reviewers", overflow="fold")
+        for column in ("n", "agree %", "kappa", "95% CI", "PABAK", "AC1"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for pair in pairs:
+            a = pair.agreement
+            ci = "-" if a.kappa is None else f"{_number(a.kappa_ci_low)}–{_number(a.kappa_ci_high)}"
+            table.add_row(escape(f"{pair.reviewer_a} / {pair.reviewer_b}"), str(a.n),
+                          _number(a.percent_agreement, 1), _number(a.kappa), ci,
+                          _number(a.pabak), _number(a.gwet_ac1))  # fmt: skip
+        tables.append(table)
+    return Group(*tables)
 
 
 @main.command(name="retrieval")
