@@ -106,7 +106,9 @@ class DashboardScreen(Screen[None]):
             "included",
             "excluded",
         ):
-            progress.add_column(column, justify="left" if column == "stage" else "right")
+            progress.add_column(
+                column, justify="left" if column == "stage" else "right", no_wrap=True
+            )
         for key, label in STAGES:
             p = data["progress"][key]
             progress.add_row(
