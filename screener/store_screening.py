@@ -9,7 +9,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -66,6 +66,22 @@ def _retrying(write: Callable[[], Any]) -> Any:
 
 class ScreeningTables:
     """Mixed into :class:`screener.store.Store`."""
+
+    @contextmanager
+    def write_transaction(self: _HasDb) -> Iterator[None]:
+        """``transaction()`` for a check-then-write that cannot simply be run again: a lock
+        held past the busy timeout (by a long import, say) is a ScreenerError, as for the
+        single writes below, rather than an SQLite traceback."""
+        try:
+            with self.transaction():
+                yield
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise ScreenerError(
+                f"cannot write to the project database: {exc} (another program is writing "
+                "to it; try again)"
+            ) from None
 
     # -- decisions (append-only event log) -------------------------------------------------
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+import screener.store
 from screener.cli import main
 from screener.demo import make_demo
 from screener.models import Stage, Verdict
@@ -136,6 +138,22 @@ def test_decide_bad_input_is_one_error_line_and_changes_nothing(
 def test_decide_in_a_folder_that_is_no_project(tmp_path: Path) -> None:
     result = run("decide", tmp_path / "nowhere", "include", "--record", 1, "--reviewer", "a")
     assert_one_error_line(result, "no such project folder")
+
+
+def test_decide_while_another_program_holds_the_database(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(screener.store, "BUSY_TIMEOUT_SECONDS", 0.05)
+    holder = sqlite3.connect(demo / "screener.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("decide", demo, "include", "--record", 1, "--reviewer", "alice")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert_one_error_line(result, "cannot write to the project database: database is locked")
+    with open_project(demo) as project:
+        assert project.store.decisions() == []
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import screener.store
 from screener.demo import make_demo
 from screener.errors import ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
@@ -659,3 +661,36 @@ def test_history_filters(demo: Project) -> None:
     assert history(demo, "alice", FT, [MAYBE]) == []
     assert [d.record_id for d in history(demo, "bob")] == [5, 1]
     assert history(demo, "carol") == []
+
+
+# -- another program holding the database ---------------------------------------------------
+
+
+def test_a_database_locked_past_the_busy_timeout_is_a_plain_error(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long import in another process holds the write lock: every screening write gives
+    up after the busy timeout with a ScreenerError (one `error:` line), not an SQLite
+    exception and a traceback, and writes nothing."""
+    monkeypatch.setattr(screener.store, "BUSY_TIMEOUT_SECONDS", 0.05)
+    with open_project(demo_path) as project:
+        both(project, 1, INCLUDE, EXCLUDE)
+        both(project, 3, INCLUDE, INCLUDE)
+        before = project.store.dump()
+        holder = sqlite3.connect(demo_path / "screener.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            writes = [
+                lambda: decide(project, 2, TA, "alice", INCLUDE),
+                lambda: undo_last(project, "alice", TA),
+                lambda: resolve(project, 1, TA, "carol", INCLUDE),
+                lambda: set_retrieval(project, 3, RetrievalStatus.SOUGHT, "alice"),
+            ]
+            for write in writes:
+                with pytest.raises(ScreenerError, match="database is locked"):
+                    write()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert project.store.dump() == before
+        assert decide(project, 2, TA, "alice", INCLUDE).record_id == 2  # and it works again
