@@ -109,3 +109,50 @@ def test_dedup_section_is_optional_and_checked() -> None:
     ]
     data["dedup"] = 3
     assert _problems(data) == ["dedup: must be a section (table)"]
+
+
+def test_screening_and_keys_sections() -> None:
+    data = _template_data()
+    parsed = protocol.parse(data)
+    assert (parsed.second_review_percent, parsed.queue_order, parsed.seed) == (100, "import", 1)
+    assert parsed.keys == {}  # the template's [keys] has only comments
+    del data["screening"], data["keys"]
+    parsed = protocol.parse(data)  # both sections are optional
+    assert (parsed.second_review_percent, parsed.queue_order, parsed.seed) == (100, "import", 1)
+    data["screening"] = {"second_review_percent": 20, "order": "random", "seed": -7}
+    data["keys"] = {"include": "y, right", "exclude": "ctrl+x", "next": "j,down"}
+    parsed = protocol.parse(data)
+    assert (parsed.second_review_percent, parsed.queue_order, parsed.seed) == (20, "random", -7)
+    assert parsed.keys == {"include": "y,right", "exclude": "ctrl+x", "next": "j,down"}
+    for percent in (0, 100):
+        data["screening"] = {"second_review_percent": percent}
+        assert protocol.parse(data).second_review_percent == percent
+
+
+@pytest.mark.parametrize(
+    ("section", "value", "problem"),
+    [
+        ("screening", {"second_review_percent": 101},
+         "screening.second_review_percent: must be a whole number from 0 to 100"),
+        ("screening", {"second_review_percent": -1}, "screening.second_review_percent:"),
+        ("screening", {"second_review_percent": True}, "screening.second_review_percent:"),
+        ("screening", {"second_review_percent": 12.5}, "screening.second_review_percent:"),
+        ("screening", {"second_review_percent": "20"}, "screening.second_review_percent:"),
+        ("screening", {"order": "newest"},
+         "screening.order: must be one of import, random, ranked"),
+        ("screening", {"seed": "x"}, "screening.seed: must be a whole number"),
+        ("screening", {"seed": False}, "screening.seed: must be a whole number"),
+        ("screening", {"speed": 3},
+         "screening.speed: unknown setting (known: order, second_review_percent, seed)"),
+        ("screening", 3, "screening: must be a section (table)"),
+        ("keys", {"include": 5}, 'keys.include: must be a key name such as "y", "ctrl+y"'),
+        ("keys", {"include": "y,,z"}, "keys.include: must be a key name"),
+        ("keys", {"include": ""}, "keys.include: must be a key name"),
+        ("keys", "y", "keys: must be a section (table)"),
+    ],
+)  # fmt: skip
+def test_screening_and_keys_problems(section: str, value: object, problem: str) -> None:
+    data = _template_data()
+    data[section] = value
+    problems = _problems(data)
+    assert len(problems) == 1 and problems[0].startswith(problem), problems

@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import screener.store
 from screener.demo import make_demo
@@ -694,3 +697,68 @@ def test_a_database_locked_past_the_busy_timeout_is_a_plain_error(
             holder.close()
         assert project.store.dump() == before
         assert decide(project, 2, TA, "alice", INCLUDE).record_id == 2  # and it works again
+
+
+# -- properties over random screening sessions ----------------------------------------------
+
+REVIEWERS = ("alice", "bob", "carol")
+actions = st.lists(
+    st.tuples(
+        st.sampled_from(REVIEWERS),
+        st.integers(0, 5),  # one of the first six studies: they meet often
+        st.sampled_from(["include", "exclude", "maybe", "undo", "ft", "resolve", "retrieval"]),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _act(project: Project, who: str, study: int, action: str) -> None:
+    """One step of a session; steps the rules refuse are skipped, as a reviewer would be."""
+    try:
+        if action == "undo":
+            undo_last(project, who, TA)
+        elif action == "ft":
+            decide(project, study, FT, who, EXCLUDE, [("design", "outcome")[study % 2]])
+        elif action == "resolve":
+            resolve(project, study, TA if study % 2 else FT, "lead", EXCLUDE if study > 3
+                    else INCLUDE, ["design"] if study > 3 else [])  # fmt: skip
+        elif action == "retrieval":
+            status = RetrievalStatus.NOT_RETRIEVED if study == 2 else RetrievalStatus.SOUGHT
+            set_retrieval(project, study, status, who, reason="no reply")
+        else:
+            decide(project, study, TA, who, Verdict(action))
+    except ScreenerError:
+        pass
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(steps=actions, order=st.sampled_from(["import", "random"]))
+def test_a_session_never_shows_one_reviewer_what_another_did(
+    demo_template: Path, steps: list[tuple[str, int, str]], order: str
+) -> None:
+    """Whatever the others do, a reviewer's queue changes only in the study they acted on,
+    and the per-study state (used on every decision) agrees with the whole-project one."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(shutil.copytree(demo_template, Path(folder) / "demo"))
+        with_carol(path)
+        add_screening_section(path, f'order = "{order}"\nseed = 5')
+        with open_project(path) as project:
+            ids = project.store.study_ids()
+            queues = {who: screening_queue(project, who, TA) for who in REVIEWERS}
+            for who, index, action in steps:
+                study = ids[index]
+                _act(project, who, study, action)
+                changed = study if action != "undo" else None
+                for other in REVIEWERS:
+                    now = screening_queue(project, other, TA)
+                    if other != who and changed is not None:
+                        assert [s for s in now if s != changed] == (
+                            [s for s in queues[other] if s != changed]
+                        )
+                    queues[other] = now
+            state = review_state(project)
+            for stage in Stage:
+                for study in ids:
+                    assert study_state(project, study, stage) == state.states[stage].get(study)
