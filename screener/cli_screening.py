@@ -101,7 +101,7 @@ def decide_command(
             made = decide(opened, record_id, stage, name, Verdict(verdict), reasons, parsed, note)
         except ScreenerError as exc:
             _fail(str(exc))
-    out.print(f"{escape(name)}: {made.verdict} study {made.record_id} at {stage}")
+    out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}")
 
 
 def _state_dict(state: StageState) -> dict[str, Any]:
@@ -177,7 +177,8 @@ def resolve_command(
             made = resolve(opened, record_id, stage, resolver, Verdict(verdict), reasons, note)
         except ScreenerError as exc:
             _fail(str(exc))
-    out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({escape(resolver)})")
+    who = escape(made.resolver)
+    out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({who})")
 
 
 def _number(value: float | None, digits: int = 3) -> str:

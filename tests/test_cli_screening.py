@@ -86,6 +86,16 @@ def test_decide_on_a_duplicate_record_names_its_study(demo: Path) -> None:
     assert decide(demo, "maybe", 19, "bob").stdout == "bob: maybe study 1 at title_abstract\n"
 
 
+def test_names_are_trimmed_and_printed_as_stored(demo: Path) -> None:
+    assert decide(demo, "include", 1, " alice ").stdout.startswith("alice: include study 1")
+    decide(demo, "exclude", 1, "bob")
+    result = run("resolve", demo, "include", "--record", 1, "--resolver", " carol ")
+    assert result.stdout == "Resolved study 1 at title_abstract: include (carol)\n"
+    with open_project(demo) as project:
+        assert [d.reviewer for d in project.store.decisions()] == ["alice", "bob"]
+        assert [r.resolver for r in project.store.resolutions()] == ["carol"]
+
+
 def test_decide_reviewer_from_the_environment(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCREENER_REVIEWER", "bob")
     result = run("decide", demo, "include", "--record", 3)
