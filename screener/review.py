@@ -16,6 +16,7 @@ from screener.project import Project
 from screener.screening import (
     StageState,
     StudyStatus,
+    event_order,
     full_text_eligible,
     includes,
     ordered,
@@ -164,7 +165,7 @@ def undo_last(project: Project, reviewer: str, stage: Stage) -> Decision | None:
         mine = my_decisions(project, name, stage)
         if not mine:
             return None
-        latest = max(mine.values(), key=lambda d: d.id)
+        latest = max(mine.values(), key=event_order)
         store.add_decision(latest.record_id, stage, name, Verdict.UNDO)
     return latest
 
@@ -430,7 +431,7 @@ def history(
             d for d in my_decisions(project, reviewer, st).values()
             if not wanted or d.verdict in wanted
         )  # fmt: skip
-    return sorted(found, key=lambda d: d.id, reverse=True)
+    return sorted(found, key=event_order, reverse=True)
 
 
 def progress_summary(state: ReviewState) -> dict[str, dict[str, object]]:

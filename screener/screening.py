@@ -17,6 +17,12 @@ from screener.models import Decision, Resolution, Retrieval, RetrievalStatus, St
 StudyOf = Callable[[int], int]
 
 
+def event_order(event: Decision | Resolution | Retrieval) -> tuple[object, str, int]:
+    """The order events were made in, the same in every copy of a project: by time, then
+    uid (row ids differ between copies once events are synced)."""
+    return (event.created_at, event.uid, event.id)
+
+
 class StudyStatus(StrEnum):
     """Where a study stands at one stage."""
 
@@ -38,7 +44,7 @@ def study_decisions(
 ) -> dict[tuple[int, Stage, str], Decision]:
     """The decision in force per (study, stage, reviewer), events mapped through ``study_of``."""
     latest: dict[tuple[int, Stage, str], Decision] = {}
-    for event in sorted(events, key=lambda e: e.id):
+    for event in sorted(events, key=event_order):
         latest[(study_of(event.record_id), event.stage, event.reviewer)] = event
     return {key: d for key, d in latest.items() if d.verdict is not Verdict.UNDO}
 
@@ -48,7 +54,7 @@ def resolutions_in_force(
 ) -> dict[tuple[int, Stage], Resolution]:
     """The latest resolution per (study, stage), unless it was withdrawn (UNDO)."""
     latest: dict[tuple[int, Stage], Resolution] = {}
-    for event in sorted(events, key=lambda e: e.id):
+    for event in sorted(events, key=event_order):
         latest[(study_of(event.record_id), event.stage)] = event
     return {key: r for key, r in latest.items() if r.verdict is not Verdict.UNDO}
 
@@ -56,7 +62,7 @@ def resolutions_in_force(
 def retrievals_in_force(events: Iterable[Retrieval], study_of: StudyOf) -> dict[int, Retrieval]:
     """The latest retrieval event per study."""
     latest: dict[int, Retrieval] = {}
-    for event in sorted(events, key=lambda e: e.id):
+    for event in sorted(events, key=event_order):
         latest[study_of(event.record_id)] = event
     return latest
 
@@ -116,7 +122,7 @@ def stage_state(
 ) -> StageState:
     """The outcome of a study at a stage. A resolution decides; otherwise the study needs
     ``needed`` reviewers, and their agreement decides."""
-    made = tuple(sorted(decisions, key=lambda d: d.id))
+    made = tuple(sorted(decisions, key=event_order))
     if resolution is not None:
         included = includes(resolution.verdict)
         status = StudyStatus.INCLUDED if included else StudyStatus.EXCLUDED

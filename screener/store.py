@@ -228,6 +228,9 @@ def _migration_4(db: sqlite_utils.Database) -> None:
         )"""
     )
     _append_only(db, "resolutions", "retrievals", "vocabulary_terms")
+    # Events are ordered by time; a new one is stamped after the latest (clock set back).
+    for table in ("decisions", "resolutions", "retrievals"):
+        db.execute(f"CREATE INDEX {table}_created ON {table}(created_at)")
     db.table("records").enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=False)
     db.execute("CREATE TABLE fts_state (indexed_up_to INTEGER NOT NULL)")
     db.execute("INSERT INTO fts_state SELECT coalesce(max(id), 0) FROM records")

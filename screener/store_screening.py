@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -378,9 +378,23 @@ def _insert_rows(store: _HasDb, table: str, rows: list[dict[str, Any]]) -> int:
     return added
 
 
+def _after_latest(store: _HasDb, table: str, now: str) -> str:
+    """``now``, or just after the table's latest event when the clock has gone back: events
+    are ordered by time in every copy of a project, so a new event must never sort before
+    one made earlier here."""
+    (latest,) = store.db.execute(f"SELECT max(created_at) FROM {table}").fetchone()
+    if latest is None or latest < now:
+        return now
+    return (datetime.fromisoformat(latest) + timedelta(microseconds=1)).isoformat(
+        timespec="microseconds"
+    )
+
+
 def _insert(store: _HasDb, table: str, rows: list[dict[str, Any]]) -> int:
     def write() -> int:
         with store.transaction():
+            for row in rows:  # inside the write lock: the latest event cannot change meanwhile
+                row["created_at"] = _after_latest(store, table, row["created_at"])
             return _insert_rows(store, table, rows)
 
     try:

@@ -7,14 +7,14 @@ import heapq
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from screener.errors import ImportFormatError, ScreenerError
-from screener.models import Decision, Resolution, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.models import RetrievalStatus, Stage, Verdict
 from screener.project import Project
 
 FORMAT = "screener-sync"
@@ -305,8 +305,6 @@ def import_events(project: Project, path: Path) -> SyncReport:
     added = {kind: added_rows.get(table, 0) for kind, table in TABLES.items()}
     present = {kind: counts[kind] - added[kind] for kind in TABLES}
     warnings = _header_warnings(project, header, counts)
-    if new_uids:
-        warnings.extend(order_warnings(project, new_uids))
     return SyncReport(name, reviewer, added, present, warnings)
 
 
@@ -425,47 +423,3 @@ def _header_warnings(project: Project, header: dict[str, Any], counts: dict[str,
             f"({', '.join(listed)})"
         )
     return warnings
-
-
-Event = Decision | Resolution | Retrieval
-
-
-def order_warnings(project: Project, uids: set[str]) -> list[str]:
-    """Keys (study and stage, with the reviewer for decisions) touched by the events ``uids``
-    whose event in force here (the last row) is not the one made last (``created_at``, then
-    uid): another copy that got the same events in another order may show another outcome."""
-    store = project.store
-    study_map = store.study_map()
-
-    def study(record_id: int) -> int:
-        return study_map.get(record_id, record_id)
-
-    warnings: list[str] = []
-    checks: Sequence[tuple[str, Sequence[Event], Callable[[Any], tuple[Any, ...]]]] = (
-        ("decisions of", store.decisions(), lambda e: (study(e.record_id), e.stage, e.reviewer)),
-        ("resolutions of", store.resolutions(), lambda e: (study(e.record_id), e.stage)),
-        ("retrieval of", store.retrievals(), lambda e: (study(e.record_id),)),
-    )
-    for what, events, key in checks:
-        groups: dict[tuple[Any, ...], list[Event]] = {}
-        for event in events:
-            groups.setdefault(key(event), []).append(event)
-        for group_key, group in groups.items():
-            if len(group) < 2 or not any(e.uid in uids for e in group):
-                continue
-            here = max(group, key=lambda e: e.id)
-            last = max(group, key=lambda e: (e.created_at, e.uid))
-            if here.uid != last.uid:
-                place = f"study {group_key[0]}" + (f" at {group_key[1]}" if group_key[1:] else "")
-                warnings.append(
-                    f"{what} {place}: the event in force here ({_describe(here)}) is not the "
-                    f"last one made ({_describe(last)}); another copy may show that one. "
-                    "Decide, resolve or mark the study again in one copy and sync."
-                )
-    return warnings
-
-
-def _describe(event: Event) -> str:
-    who = event.resolver if isinstance(event, Resolution) else event.reviewer
-    what = event.status if isinstance(event, Retrieval) else event.verdict
-    return f"{what} by {who}, {event.created_at.isoformat(timespec='seconds')}"

@@ -22,6 +22,7 @@ from screener.errors import ScreenerError
 from screener.importing import import_files
 from screener.models import RetrievalStatus, Stage, Verdict
 from screener.project import PROTOCOL_FILE, Project, open_project
+from screener.screening import StudyStatus
 from screener.sync import export_events, import_events, write_jsonl
 
 TA = Stage.TITLE_ABSTRACT
@@ -209,11 +210,11 @@ def test_file_keeps_the_copys_order_when_the_clock_went_back(
         assert in_force(pb, "alice") == in_force(pa, "alice")
 
 
-def test_resolutions_made_in_both_copies_are_reported(
+def test_resolutions_made_in_both_copies_agree_after_sync(
     tmp_path: Path, study_plan: list[Key]
 ) -> None:
-    """Two people resolving one conflict in different copies: each copy ends with the
-    other's resolution last, so the import that inserts the older one says so."""
+    """Two people resolving one conflict in different copies: events are ordered by time in
+    every copy, so after syncing both copies show the later resolution."""
     a, b = make_copy(tmp_path / "a"), make_copy(tmp_path / "b")
     for path, who, verdict in ((a, "alice", Verdict.INCLUDE), (b, "bob", Verdict.EXCLUDE)):
         with open_project(path) as project:
@@ -224,12 +225,17 @@ def test_resolutions_made_in_both_copies_are_reported(
         review.resolve(project, record_at(project, study_plan[2]), TA, "alice", Verdict.INCLUDE)
     with open_project(b) as project:
         review.resolve(project, record_at(project, study_plan[2]), TA, "bob", Verdict.EXCLUDE)
-    to_b = sync(a, "alice", b, tmp_path / "alice.jsonl")  # alice's resolution is the older
-    to_a = sync(b, "bob", a, tmp_path / "bob.jsonl")
-    assert to_a.warnings == []
-    (warning,) = to_b.warnings
-    assert "resolutions of study" in warning and "include by alice" in warning
-    assert "exclude by bob" in warning
+    sync(a, "alice", b, tmp_path / "alice.jsonl")
+    sync(b, "bob", a, tmp_path / "bob.jsonl")
+    outcomes = []
+    for path in (a, b):
+        with open_project(path) as project:
+            state = review.study_state(
+                project, project.store.study_of(record_at(project, study_plan[2])), TA
+            )
+            assert state is not None and state.resolution is not None
+            outcomes.append((state.status, state.resolution.resolver))
+    assert outcomes == [(StudyStatus.EXCLUDED, "bob")] * 2
 
 
 # -- idempotency ------------------------------------------------------------------------------
