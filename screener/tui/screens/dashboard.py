@@ -40,6 +40,16 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
+    """A dashboard table: the first ``text_columns`` columns are text, the rest numbers."""
+    table = Table(
+        title=title, title_justify="left", show_edge=False, header_style="bold", expand=True
+    )
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i < text_columns else "right", no_wrap=True)
+    return table
+
+
 class DashboardScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "app.open_screen('screening')", "Screen", id="open-screening"),
@@ -89,26 +99,20 @@ class DashboardScreen(Screen[None]):
             ),
         )
         parts: list[Any] = [head, Text("")]
-        progress = Table(
-            title="Progress",
-            title_justify="left",
-            show_edge=False,
-            header_style="bold",
-            expand=True,
+        progress = _table(
+            "Progress",
+            (
+                "stage",
+                "studies",
+                "unscreened",
+                "awaiting 2nd",
+                "conflicts",
+                "resolved",
+                "included",
+                "excluded",
+            ),
+            1,
         )
-        for column in (
-            "stage",
-            "studies",
-            "unscreened",
-            "awaiting 2nd",
-            "conflicts",
-            "resolved",
-            "included",
-            "excluded",
-        ):
-            progress.add_column(
-                column, justify="left" if column == "stage" else "right", no_wrap=True
-            )
         for key, label in STAGES:
             p = data["progress"][key]
             progress.add_row(
@@ -122,17 +126,11 @@ class DashboardScreen(Screen[None]):
                 str(p["excluded"]),
             )
         parts += [progress, Text("")]
-        reviewers = Table(
-            title="Decisions by reviewer",
-            title_justify="left",
-            show_edge=False,
-            header_style="bold",
-            expand=True,
+        reviewers = _table(
+            "Decisions by reviewer",
+            ("stage", "reviewer", "decided", "include", "maybe", "exclude"),
+            2,
         )
-        for column in ("stage", "reviewer", "decided", "include", "maybe", "exclude"):
-            reviewers.add_column(
-                column, justify="left" if column in ("stage", "reviewer") else "right"
-            )
         for key, label in STAGES:
             for name, counts in data["progress"][key]["by_reviewer"].items():
                 reviewers.add_row(
@@ -146,17 +144,11 @@ class DashboardScreen(Screen[None]):
         if not reviewers.row_count:
             reviewers.add_row("–", literal("no decisions yet"), "", "", "", "")
         parts += [reviewers, Text("")]
-        agreement = Table(
-            title="Agreement (maybe counts as include)",
-            title_justify="left",
-            show_edge=False,
-            header_style="bold",
-            expand=True,
+        agreement = _table(
+            "Agreement (maybe counts as include)",
+            ("stage", "reviewers", "n", "agree %", "κ", "κ 95% CI", "PABAK", "AC1"),
+            2,
         )
-        for column in ("stage", "reviewers", "n", "agree %", "κ", "κ 95% CI", "PABAK", "AC1"):
-            agreement.add_column(
-                column, justify="left" if column in ("stage", "reviewers") else "right"
-            )
         labels = dict(STAGES)
         for pair in data["agreement"]:
             ci = (
