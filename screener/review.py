@@ -144,7 +144,7 @@ def decide(
     _check_reasons(project, stage, verdict, reasons)
     clean_tags = {k: tuple(dict.fromkeys(t.strip() for t in v)) for k, v in (tags or {}).items()}
     store = project.store
-    with store.write_transaction():
+    with store.transaction():
         study = study_of(project, record_id)
         if study_state(project, study, stage) is None:
             raise ScreenerError(
@@ -161,7 +161,7 @@ def undo_last(project: Project, reviewer: str, stage: Stage) -> Decision | None:
     returns the decision withdrawn, or None when there is nothing left to undo."""
     name = check_reviewer(project, reviewer)
     store = project.store
-    with store.write_transaction():
+    with store.transaction():
         mine = my_decisions(project, name, stage)
         if not mine:
             return None
@@ -335,7 +335,7 @@ def resolve(
         raise ScreenerError(f"a resolution is include or exclude, not {verdict}")
     _check_reasons(project, stage, verdict, reasons)
     store = project.store
-    with store.write_transaction():
+    with store.transaction():
         study = study_of(project, record_id)
         current = study_state(project, study, stage)
         if current is None or (
@@ -368,7 +368,7 @@ def set_retrieval(
         if not (path if path.is_absolute() else project.path / path).is_file():
             raise ScreenerError(f"{pdf_path}: no such file")
     store = project.store
-    with store.write_transaction():
+    with store.transaction():
         study = study_of(project, record_id)
         screened = study_state(project, study, Stage.TITLE_ABSTRACT)
         if screened is None or screened.status is not StudyStatus.INCLUDED:

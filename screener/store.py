@@ -24,7 +24,7 @@ from screener.models import (
     Source,
     StoredRecord,
 )
-from screener.store_screening import ScreeningTables, now_iso
+from screener.store_screening import DatabaseBusyError, ScreeningTables, now_iso
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000
@@ -296,6 +296,20 @@ class RecordOrigin:
 _now = now_iso
 
 
+def _locked(execute: Callable[[str], object], sql: str) -> None:
+    """Run BEGIN or COMMIT; a lock still held by another program after the busy timeout is
+    a DatabaseBusyError (a plain message, never an SQLite traceback)."""
+    try:
+        execute(sql)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise DatabaseBusyError(
+            f"cannot write to the project database: {exc} (another program is writing to it; "
+            "try again)"
+        ) from None
+
+
 class Store(ScreeningTables):
     """A project's SQLite database (WAL mode, busy timeout, foreign keys, migrated on open)."""
 
@@ -356,13 +370,13 @@ class Store(ScreeningTables):
             with self.db.atomic():  # nested: a savepoint
                 yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        _locked(self.db.execute, "BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        _locked(self.db.execute, "COMMIT")
 
     # -- sources and records ---------------------------------------------------------------
 

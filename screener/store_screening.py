@@ -9,7 +9,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -50,38 +50,25 @@ class _HasDb(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
+class DatabaseBusyError(ScreenerError):
+    """Another program held the project's write lock past the busy timeout."""
+
+
 def _retrying(write: Callable[[], Any]) -> Any:
     """Run a write transaction, retrying when another process holds the lock past the busy
     timeout: two reviewers writing at once wait for each other instead of failing."""
     for attempt in range(WRITE_ATTEMPTS):
         try:
             return write()
-        except sqlite3.OperationalError as exc:
-            locked = "locked" in str(exc) or "busy" in str(exc)
-            if not locked or attempt == WRITE_ATTEMPTS - 1:
-                raise ScreenerError(f"cannot write to the project database: {exc}") from None
+        except DatabaseBusyError:
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
 
 class ScreeningTables:
     """Mixed into :class:`screener.store.Store`."""
-
-    @contextmanager
-    def write_transaction(self: _HasDb) -> Iterator[None]:
-        """``transaction()`` for a check-then-write that cannot simply be run again: a lock
-        held past the busy timeout (by a long import, say) is a ScreenerError, as for the
-        single writes below, rather than an SQLite traceback."""
-        try:
-            with self.transaction():
-                yield
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            raise ScreenerError(
-                f"cannot write to the project database: {exc} (another program is writing "
-                "to it; try again)"
-            ) from None
 
     # -- decisions (append-only event log) -------------------------------------------------
 
