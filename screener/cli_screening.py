@@ -247,7 +247,8 @@ def retrieval_command(
     pdf_path: str,
 ) -> None:
     """Mark a study's full-text report sought, not_retrieved (with --reason) or retrieved
-    (with --pdf). Only studies included at title/abstract have reports to retrieve.
+    (with --pdf when there is a file). Only studies included at title/abstract have reports
+    to retrieve.
 
     \b
     Example:

@@ -359,10 +359,15 @@ def set_retrieval(
     pdf_path: str = "",
 ) -> Retrieval:
     """Mark a full-text report sought, not retrieved (with a reason) or retrieved (with the
-    PDF's path, relative to the project folder or absolute; it must exist)."""
+    PDF's path when there is a file, relative to the project folder or absolute; it must
+    exist)."""
     name = check_reviewer(project, reviewer)
     if status is RetrievalStatus.NOT_RETRIEVED and not reason.strip():
         raise ScreenerError("say why the report could not be retrieved (--reason TEXT)")
+    if reason.strip() and status is not RetrievalStatus.NOT_RETRIEVED:
+        raise ScreenerError("a reason goes with not_retrieved only")
+    if pdf_path and status is not RetrievalStatus.RETRIEVED:
+        raise ScreenerError("a PDF path goes with retrieved only")
     if pdf_path:
         path = Path(pdf_path).expanduser()
         if not (path if path.is_absolute() else project.path / path).is_file():
@@ -402,7 +407,10 @@ def agreement_report(project: Project, state: ReviewState | None = None) -> list
     """Agreement per stage and reviewer pair on the studies both decided (include and maybe
     count as include)."""
     state = state or review_state(project)
-    return pair_agreements(state.decisions)
+    # Only decisions on studies still at a stage count: a full-text decision on a study whose
+    # report was later marked not retrieved, or that was re-resolved out, no longer does.
+    current = {key: d for key, d in state.decisions.items() if key[0] in state.states[key[1]]}
+    return pair_agreements(current)
 
 
 def pair_agreements(decisions: Mapping[tuple[int, Stage, str], Decision]) -> list[PairAgreement]:

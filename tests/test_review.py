@@ -765,3 +765,28 @@ def test_a_session_never_shows_one_reviewer_what_another_did(
             for stage in Stage:
                 for study in ids:
                     assert study_state(project, study, stage) == state.states[stage].get(study)
+
+
+def test_retrieval_reason_and_pdf_go_with_their_status(demo: Project) -> None:
+    both(demo, 1, INCLUDE, INCLUDE)
+    (demo.path / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(ScreenerError, match="reason goes with not_retrieved only"):
+        set_retrieval(demo, 1, RetrievalStatus.SOUGHT, "alice", reason="asked")
+    with pytest.raises(ScreenerError, match="PDF path goes with retrieved only"):
+        set_retrieval(demo, 1, RetrievalStatus.NOT_RETRIEVED, "alice", reason="x",
+                      pdf_path="a.pdf")  # fmt: skip
+    assert demo.store.retrievals() == []
+    made = set_retrieval(demo, 1, RetrievalStatus.RETRIEVED, "alice")  # a paper copy
+    assert made.status is RetrievalStatus.RETRIEVED and made.pdf_path == ""
+
+
+def test_full_text_agreement_leaves_out_studies_no_longer_at_full_text(demo: Project) -> None:
+    both(demo, 1, INCLUDE, INCLUDE)
+    both(demo, 2, INCLUDE, INCLUDE)
+    both(demo, 1, INCLUDE, INCLUDE, FT)
+    both(demo, 2, INCLUDE, INCLUDE, FT)
+    (pair,) = [p for p in agreement_report(demo) if p.stage is FT]
+    assert pair.agreement.n == 2
+    set_retrieval(demo, 2, RetrievalStatus.NOT_RETRIEVED, "alice", reason="no reply")
+    (pair,) = [p for p in agreement_report(demo) if p.stage is FT]
+    assert pair.agreement.n == 1
