@@ -235,14 +235,30 @@ def needed_reviews(project: Project, study_ids: Sequence[int]) -> dict[int, int]
     if not protocol.dual_screening or protocol.second_review_percent >= 100:
         count = 2 if protocol.dual_screening else 1
         return dict.fromkeys(study_ids, count)
-    keys = project.store.record_keys(study_ids if len(study_ids) < 500 else None)
+    keys = study_keys(project, study_ids)
     return {
         study: reviews_needed(
-            f"{keys[study][0]}:{keys[study][1]}",
-            dual=True,
-            second_review_percent=protocol.second_review_percent,
+            keys[study], dual=True, second_review_percent=protocol.second_review_percent
         )
         for study in study_ids
+    }
+
+
+def study_keys(project: Project, study_ids: Sequence[int]) -> dict[int, str]:
+    """Each study's key in every copy of the project (whatever order the files were imported
+    in): the smallest (file sha256, position) among its records, as text."""
+    store = project.store
+    if len(study_ids) < 500:
+        members = {study: store.study_member_ids(study) for study in study_ids}
+        keys = store.record_keys(m for ids in members.values() for m in ids)
+    else:
+        keys = store.record_keys()
+        members = {study: [study] for study in study_ids}
+        for record, study in store.study_map().items():
+            if study in members:
+                members[study].append(record)
+    return {
+        study: "{}:{}".format(*min(keys[m] for m in ids)) for study, ids in members.items()
     }
 
 
@@ -301,8 +317,9 @@ def screening_queue(
     order = order or protocol.queue_order
     if order == "ranked" and scores is None:
         scores = highlight_scores(project)
-    in_order = ordered(open_, order, seed=protocol.seed if seed is None
-                       else seed, scores=scores)  # fmt: skip
+    keys = study_keys(project, open_) if order == "random" else None
+    in_order = ordered(open_, order, seed=protocol.seed if seed is None else seed,
+                       scores=scores, keys=keys)  # fmt: skip
     return queue(in_order, mine)
 
 

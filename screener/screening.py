@@ -174,14 +174,17 @@ def full_text_eligible(
 
 
 def ordered(study_ids: Sequence[int], order: str, *, seed: int = 1,
-            scores: Mapping[int, float] | None = None) -> list[int]:  # fmt: skip
+            scores: Mapping[int, float] | None = None,
+            keys: Mapping[int, str] | None = None) -> list[int]:  # fmt: skip
     """Studies in queue order: ``import`` (as given), ``random`` (shuffled by ``seed``; the
     same seed always gives the same order) or ``ranked`` (highest score first, import order
     between equal scores). In every order a study's place among the others depends on the
-    two studies alone, so a study leaving the queue never reshuffles the rest."""
+    two studies alone, so a study leaving the queue never reshuffles the rest. With ``keys``
+    (studies' stable keys) the random order is also the same in every copy of a project."""
     ids = list(study_ids)
     if order == "random":
-        ids.sort(key=lambda study: hashlib.sha256(f"{seed}:{study}".encode()).digest())
+        names = keys or {}
+        ids.sort(key=lambda s: hashlib.sha256(f"{seed}:{names.get(s, s)}".encode()).digest())
     elif order == "ranked":
         marks = scores or {}
         ids.sort(key=lambda study: -marks.get(study, 0.0))

@@ -500,3 +500,21 @@ def test_cli_reports_a_bad_file_in_one_line(tmp_path: Path) -> None:
     assert dump(a) == before
     result = run("sync", "export", a, "-o", tmp_path / "x.jsonl")
     assert result.exit_code == 2 and "SCREENER_REVIEWER" in result.output
+
+
+def test_random_order_and_second_review_sample_agree_between_copies(tmp_path: Path) -> None:
+    """Copies that imported the files in another order have other ids, but the same random
+    queue and the same sample of studies for a second review."""
+    a, b = make_copy(tmp_path / "a"), make_copy(tmp_path / "b", reverse=True)
+    orders, samples = [], []
+    for path in (a, b):
+        protocol = path / "protocol.toml"
+        text = protocol.read_text(encoding="utf-8")
+        protocol.write_text(text + "\n[screening]\nsecond_review_percent = 50\n", "utf-8")
+        with open_project(path) as project:
+            queue = review.screening_queue(project, "alice", TA, order="random", seed=3)
+            orders.append([study_keys(project, s) for s in queue])
+            needed = review.needed_reviews(project, project.store.study_ids())
+            samples.append({study_keys(project, s): n for s, n in needed.items()})
+    assert orders[0] == orders[1]
+    assert samples[0] == samples[1] and set(samples[0].values()) == {1, 2}
