@@ -65,6 +65,15 @@ class ScreeningScreen(Screen[None]):
         self.retrievals: dict[int, Retrieval] = {}
         self.status_text = ""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
+        full_text = self.stage is Stage.FULL_TEXT
+        if action == "decide" and parameters == ("maybe",):
+            return not full_text
+        if action in ("retrieval", "open_pdf"):
+            return full_text
+        return True
+
     @property
     def project(self):  # type: ignore[no-untyped-def]
         return self.app.project  # type: ignore[attr-defined]
