@@ -257,14 +257,21 @@ def study_keys(project: Project, study_ids: Sequence[int]) -> dict[int, str]:
         for record, study in store.study_map().items():
             if study in members:
                 members[study].append(record)
-    return {
-        study: "{}:{}".format(*min(keys[m] for m in ids)) for study, ids in members.items()
-    }
+    return {study: "{}:{}".format(*min(keys[m] for m in ids)) for study, ids in members.items()}
 
 
 def full_text_studies(project: Project) -> list[int]:
-    """The studies at the full-text stage, in import order."""
-    return list(review_state(project).states[Stage.FULL_TEXT])
+    """The studies at the full-text stage, in import order. Only studies with a
+    title/abstract decision or resolution can be there, so only theirs are read."""
+    store = project.store
+    lookup = _study_lookup(project)
+    decisions = study_decisions(store.decisions(stage=Stage.TITLE_ABSTRACT), lookup)
+    resolutions = resolutions_in_force(store.resolutions(stage=Stage.TITLE_ABSTRACT), lookup)
+    touched = sorted({key[0] for key in decisions} | {key[0] for key in resolutions})
+    needed = needed_reviews(project, touched)
+    screened = stage_states(touched, Stage.TITLE_ABSTRACT, decisions, resolutions,
+                            needed.__getitem__)  # fmt: skip
+    return full_text_eligible(screened, retrievals_in_force(store.retrievals(), lookup))
 
 
 def study_state(project: Project, study: int, stage: Stage) -> StageState | None:
@@ -302,17 +309,25 @@ def screening_queue(
     it. What others decided is never part of the result, only whether they are enough."""
     name = check_reviewer(project, reviewer)
     protocol = project.protocol
-    state = review_state(project)
-    eligible = state.states[stage]
+    store = project.store
+    lookup = _study_lookup(project)
+    # Light reads only: the queue must be quick to build at any project size.
+    latest: dict[tuple[int, str], str] = {}
+    for record_id, who, verdict in store.decision_verdicts(stage):
+        latest[(lookup(record_id), who)] = verdict
+    in_force = [key for key, verdict in latest.items() if verdict != Verdict.UNDO]
+    mine = {study for study, who in in_force if who == name}
     others: dict[int, int] = {}
-    for study, decided_stage, who in state.decisions:
-        if decided_stage is stage and who != name:
+    for study, who in in_force:
+        if who != name:
             others[study] = others.get(study, 0) + 1
-    mine = {study for (study, s, who) in state.decisions if s is stage and who == name}
+    resolved = {study for study, _ in resolutions_in_force(store.resolutions(stage=stage), lookup)}
+    needed = needed_reviews(project, sorted(others))
+    eligible = store.study_ids() if stage is Stage.TITLE_ABSTRACT else full_text_studies(project)
     open_ = [
         study
-        for study, s in eligible.items()
-        if study in mine or (s.resolution is None and others.get(study, 0) < s.needed)
+        for study in eligible
+        if study in mine or (study not in resolved and others.get(study, 0) < needed.get(study, 1))
     ]
     order = order or protocol.queue_order
     if order == "ranked" and scores is None:

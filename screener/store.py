@@ -24,7 +24,12 @@ from screener.models import (
     Source,
     StoredRecord,
 )
-from screener.store_screening import DatabaseBusyError, ScreeningTables, now_iso
+from screener.store_screening import (
+    DatabaseBusyError,
+    ScreeningTables,
+    all_record_ids,
+    now_iso,
+)
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000
@@ -465,7 +470,7 @@ class Store(ScreeningTables):
 
     def record_ids(self) -> list[int]:
         """Every record id in import order."""
-        return [row[0] for row in self.db.execute("SELECT id FROM records ORDER BY id")]
+        return all_record_ids(self)
 
     def records_by_id(self, record_ids: Iterable[int]) -> dict[int, StoredRecord]:
         """The records with these ids (missing ids are left out)."""

@@ -221,8 +221,16 @@ class ScreeningTables:
 
     def study_ids(self: _HasDb) -> list[int]:
         """The id of every study (a record that is not a duplicate of another), in import order."""
-        sql = "SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM studies) ORDER BY id"
-        return [row[0] for row in self.db.execute(sql)]
+        duplicates = {row[0] for row in self.db.execute("SELECT record_id FROM studies")}
+        return [i for i in all_record_ids(self) if i not in duplicates]
+
+    def decision_verdicts(self: _HasDb, stage: Stage) -> list[tuple[int, str, str]]:
+        """(record id, reviewer, verdict) of every decision event at a stage, in the order
+        the events were made (as :func:`screener.screening.event_order`): the light read
+        that the screening queue needs."""
+        sql = """SELECT record_id, reviewer, verdict FROM decisions WHERE stage = ?
+            ORDER BY created_at, uid, id"""
+        return self.db.execute(sql, [str(stage)]).fetchall()
 
     def record_summaries(self: _HasDb, record_ids: Iterable[int]) -> dict[int, RecordSummary]:
         wanted = sorted(set(record_ids))
@@ -307,6 +315,13 @@ class ScreeningTables:
             return [row[0] for row in self.db.execute(sql, [match, limit])]
         except sqlite3.OperationalError as exc:
             raise ScreenerError(f"cannot search for {query!r}: {exc}") from None
+
+
+def all_record_ids(store: _HasDb) -> list[int]:
+    """Every record id in import order. Read from the small (source, position) index rather
+    than the table: a scan of the table reads every abstract and fills the page cache."""
+    sql = "SELECT id FROM records INDEXED BY sqlite_autoindex_records_1"
+    return sorted(row[0] for row in store.db.execute(sql))
 
 
 _TOKEN = re.compile(r'"[^"]*"|[^\s"]+')

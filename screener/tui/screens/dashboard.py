@@ -69,10 +69,11 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Dashboard"
-        self.action_refresh_figures()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh_figures()
+        # After a refresh, and only if still on top: a dashboard that another screen covers
+        # at once (screener screen starts on the screening screen) computes nothing.
+        self.call_after_refresh(lambda: self.action_refresh_figures() if self.is_current else None)
 
     def action_refresh_figures(self) -> None:
         self._gather()

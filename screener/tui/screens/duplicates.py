@@ -76,8 +76,11 @@ class DuplicatesScreen(Screen[None]):
         status = self.query_one("#pair-status", Static)
         table_widget = self.query_one("#pair-table", Static)
         if not self.pairs:
-            status.update(Text.assemble(literal("No duplicate pairs awaiting review."), "\n",
-                                        (message, "dim")))
+            status.update(
+                Text.assemble(
+                    literal("No duplicate pairs awaiting review."), "\n", (message, "dim")
+                )
+            )
             table_widget.update(literal("Esc: dashboard"))
             return
         pair = self.pairs[self.index]

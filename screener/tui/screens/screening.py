@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,14 @@ from screener.tui.text import highlighted, literal
 
 STAGE_LABELS = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
 VERDICT_STYLES = {"include": "bold green", "exclude": "bold red", "maybe": "bold yellow"}
+
+
+def _settle_memory() -> None:
+    """Once the queue is built, move what is alive to the permanent generation: full garbage
+    collections then no longer walk it, which took 80-130 ms pauses between keypresses at
+    100,000 records."""
+    gc.collect()
+    gc.freeze()
 
 
 class ScreeningScreen(Screen[None]):
@@ -64,6 +73,7 @@ class ScreeningScreen(Screen[None]):
         self.pending_note: dict[int, str] = {}
         self.retrievals: dict[int, Retrieval] = {}
         self.status_text = ""
+        self.decided = 0  # how many of ``ids`` this reviewer has decided (kept, not counted)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -106,6 +116,7 @@ class ScreeningScreen(Screen[None]):
         self.title = f"{STAGE_LABELS[self.stage]} screening"
         self.query_one("#criteria-text", Static).update(self._criteria())
         self.reload()
+        self.call_after_refresh(_settle_memory)
 
     # -- the queue -------------------------------------------------------------------------
 
@@ -124,6 +135,7 @@ class ScreeningScreen(Screen[None]):
             self.notify(str(exc), severity="error", markup=False)
             self.ids = []
         self.mine = review.my_decisions(self.project, self.reviewer, self.stage)
+        self.decided = sum(1 for s in self.ids if s in self.mine)
         if self.stage is Stage.FULL_TEXT:
             state = review.review_state(self.project)
             self.retrievals = dict(state.retrievals)
@@ -142,6 +154,7 @@ class ScreeningScreen(Screen[None]):
         """Jump to a study (from search or history); one outside the queue is put in it."""
         if study not in self.ids:
             self.ids.insert(self.position, study)
+            self.decided += study in self.mine
         self.show_position(self.ids.index(study))
 
     def show_position(self, position: int) -> None:
@@ -152,7 +165,7 @@ class ScreeningScreen(Screen[None]):
     # -- showing a study -------------------------------------------------------------------
 
     def _draw(self) -> None:
-        decided = sum(1 for s in self.ids if s in self.mine)
+        decided = self.decided
         total = len(self.ids)
         label = Text.assemble(
             (f"{STAGE_LABELS[self.stage]} ", "bold"),
@@ -334,6 +347,8 @@ class ScreeningScreen(Screen[None]):
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return False
+        if study not in self.mine and study in self.ids:
+            self.decided += 1
         self.mine[study] = made
         self.pending_tags.pop(study, None)
         self.pending_note.pop(study, None)
@@ -422,7 +437,8 @@ class ScreeningScreen(Screen[None]):
             self.notify("Nothing to undo at this stage")
             return
         study = self.project.store.study_of(undone.record_id)
-        self.mine.pop(study, None)
+        if self.mine.pop(study, None) is not None and study in self.ids:
+            self.decided -= 1
         self.status_text = f"Undone: {undone.verdict} on study {study}"
         self.show_study(study)
 
