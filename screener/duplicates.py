@@ -6,9 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from screener import dedup
 from screener.errors import ScreenerError
 from screener.links import (
     Clustering,
@@ -24,6 +23,9 @@ from screener.links import (
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, StoredRecord
 from screener.project import Project
 from screener.store import NewDedupEvent
+
+if TYPE_CHECKING:
+    from screener import dedup
 
 REVIEWER_VERDICTS = (LinkVerdict.SAME, LinkVerdict.DIFFERENT, LinkVerdict.SKIP)
 
@@ -187,6 +189,8 @@ def run_dedup(
     last = store.last_dedup_run()
     compared_before = last.compared_up_to if last else 0
     inputs = store.match_inputs()
+    from screener import dedup  # numpy and rapidfuzz: only runs that match need them
+
     candidates = dedup.find_candidates(inputs, compared_up_to=compared_before, progress=progress)
     compared_up_to = max([compared_before, *(r.id for r in inputs)])
     new_records = _not_compared((r.id for r in inputs), compared_before)

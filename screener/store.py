@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from screener.errors import ScreenerError
 from screener.models import (
@@ -30,6 +29,27 @@ from screener.store_screening import (
     all_record_ids,
     now_iso,
 )
+
+
+def _import_sqlite_utils() -> Any:
+    """sqlite-utils imports pandas at import time, only to map ``pd.Timestamp`` in insert(),
+    which the store never uses; that import was a third of the TUI's 1.5 s start at 100,000
+    records. Held back here; any later ``import pandas`` works as usual."""
+    held = "pandas" not in sys.modules and "sqlite_utils" not in sys.modules
+    if held:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils as module
+    finally:
+        if held:
+            del sys.modules["pandas"]
+    return module
+
+
+if TYPE_CHECKING:
+    import sqlite_utils
+else:
+    sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _BATCH = 2000

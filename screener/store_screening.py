@@ -11,9 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screener.errors import ScreenerError
 from screener.models import (
@@ -26,6 +24,9 @@ from screener.models import (
     Verdict,
     VocabularyTerm,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 WRITE_ATTEMPTS = 5  # on top of the busy timeout: a locked database is retried, never lost
 _FTS_CHUNK = 5000
