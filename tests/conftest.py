@@ -32,3 +32,11 @@ def project_path(tmp_path: Path) -> Path:
 def project(project_path: Path) -> Iterator[Project]:
     with open_project(project_path) as opened:
         yield opened
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's own ~/.config/screener (key remaps would change
+    what the TUI tests press); a test that wants a config file sets SCREENER_CONFIG."""
+    monkeypatch.setenv("SCREENER_CONFIG", str(tmp_path / "no-user-config.toml"))
+    monkeypatch.delenv("SCREENER_REVIEWER", raising=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener import review
+from screener.errors import ScreenerError
 from screener.models import LinkMethod, LinkVerdict, RetrievalStatus, Stage, Verdict
 from screener.project import open_project
 from screener.store import NewDedupEvent
@@ -341,3 +342,26 @@ async def test_random_order_is_the_same_for_the_same_seed(demo: Path) -> None:
         async with app.run_test(size=SIZE):
             orders.append(list(app.screen.ids))  # type: ignore[attr-defined]
     assert orders[0] == orders[1] and orders[0] != sorted(orders[0])
+
+
+async def test_keys_are_remapped_from_the_user_config(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nexclude = "x"\n', encoding="utf-8")
+    monkeypatch.setenv("SCREENER_CONFIG", str(config))
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        study = app.screen.current
+        await pilot.press("x")
+    assert mine(demo)[study].verdict is Verdict.EXCLUDE
+
+
+def test_a_broken_user_config_is_a_plain_error(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[keys\n", encoding="utf-8")
+    monkeypatch.setenv("SCREENER_CONFIG", str(config))
+    with pytest.raises(ScreenerError, match="config.toml: cannot read the config file"):
+        make_app(demo)

@@ -58,6 +58,7 @@ class ScreenerApp(App[None]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        user_keys = user_keymap()  # a broken config file is reported before anything opens
         self.project_path = project_path
         self.project: Project = open_project(project_path)
         try:
@@ -70,7 +71,7 @@ class ScreenerApp(App[None]):
         self.seed = seed
         self.start = start
         self.cursor_blink = cursor_blink
-        self.keymap = {**self.project.protocol.keys, **user_keymap()}
+        self.keymap = {**self.project.protocol.keys, **user_keys}
         self.sub_title = f"{self.project.protocol.title} · {reviewer}"
 
     def on_mount(self) -> None:

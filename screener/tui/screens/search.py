@@ -48,7 +48,17 @@ class SearchScreen(Screen[None]):
     def _index(self) -> None:
         """Bring the search index up to date on this thread's own connection."""
         with open_project(self.app.project_path) as project:  # type: ignore[attr-defined]
-            added = project.store.refresh_search_index()
+            total = project.store.search_index_missing()
+            done = 0
+
+            def progress(count: int) -> None:
+                nonlocal done
+                done += count
+                self.app.call_from_thread(
+                    self._status, f"Indexing new records for search: {done:,} of {total:,}…"
+                )
+
+            added = project.store.refresh_search_index(progress)
         self.app.call_from_thread(self._indexed, added)
 
     def _indexed(self, added: int) -> None:
