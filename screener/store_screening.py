@@ -85,7 +85,6 @@ class ScreeningTables:
     ) -> Decision:
         """Append one event and commit it before returning."""
         row = {
-            "uid": new_uid(),
             "record_id": record_id,
             "stage": str(stage),
             "reviewer": reviewer,
@@ -93,11 +92,8 @@ class ScreeningTables:
             "reasons": json.dumps(list(reasons), ensure_ascii=False),
             "tags": json.dumps({k: list(v) for k, v in (tags or {}).items()}, ensure_ascii=False),
             "note": note,
-            "created_at": now_iso(),
         }
-        _insert(self, "decisions", [row])
-        found = next(self.db.query("SELECT * FROM decisions WHERE uid = ?", [row["uid"]]))
-        return _decision(found)
+        return _decision(_append(self, "decisions", row))
 
     def decisions(
         self: _HasDb,
@@ -124,19 +120,14 @@ class ScreeningTables:
         note: str = "",
     ) -> Resolution:
         row = {
-            "uid": new_uid(),
             "record_id": record_id,
             "stage": str(stage),
             "resolver": resolver,
             "verdict": str(verdict),
             "reasons": json.dumps(list(reasons), ensure_ascii=False),
             "note": note,
-            "created_at": now_iso(),
         }
-        _insert(self, "resolutions", [row])
-        return _resolution(
-            next(self.db.query("SELECT * FROM resolutions WHERE uid = ?", [row["uid"]]))
-        )
+        return _resolution(_append(self, "resolutions", row))
 
     def resolutions(
         self: _HasDb, *, stage: Stage | None = None, record_ids: Iterable[int] | None = None
@@ -153,18 +144,13 @@ class ScreeningTables:
         pdf_path: str = "",
     ) -> Retrieval:
         row = {
-            "uid": new_uid(),
             "record_id": record_id,
             "status": str(status),
             "reason": reason,
             "pdf_path": pdf_path,
             "reviewer": reviewer,
-            "created_at": now_iso(),
         }
-        _insert(self, "retrievals", [row])
-        return _retrieval(
-            next(self.db.query("SELECT * FROM retrievals WHERE uid = ?", [row["uid"]]))
-        )
+        return _retrieval(_append(self, "retrievals", row))
 
     def retrievals(self: _HasDb, *, record_ids: Iterable[int] | None = None) -> list[Retrieval]:
         return [_retrieval(row) for row in _select(self, "retrievals", [], [], record_ids)]
@@ -391,6 +377,13 @@ def _after_latest(store: _HasDb, table: str, now: str) -> str:
     return (datetime.fromisoformat(latest) + timedelta(microseconds=1)).isoformat(
         timespec="microseconds"
     )
+
+
+def _append(store: _HasDb, table: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Append one event (a new uid, stamped now), committed; returns the stored row."""
+    row = {"uid": new_uid(), **fields, "created_at": now_iso()}
+    _insert(store, table, [row])
+    return next(store.db.query(f"SELECT * FROM {table} WHERE uid = ?", [row["uid"]]))
 
 
 def _insert(store: _HasDb, table: str, rows: list[dict[str, Any]]) -> int:
