@@ -106,7 +106,7 @@ class DashboardScreen(Screen[None]):
                 "stage",
                 "studies",
                 "unscreened",
-                "awaiting 2nd",
+                "awaiting",
                 "conflicts",
                 "resolved",
                 "included",
