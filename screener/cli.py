@@ -55,6 +55,14 @@ def _project(path: Path) -> Iterator[Project]:
         project.close()
 
 
+def reviewer_name(value: str | None) -> str:
+    """--reviewer, else $SCREENER_REVIEWER; a usage error when neither is given."""
+    name = value or os.environ.get("SCREENER_REVIEWER", "")
+    if not name.strip():
+        raise click.UsageError("give --reviewer NAME or set SCREENER_REVIEWER")
+    return name
+
+
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

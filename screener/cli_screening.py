@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out
+from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out, reviewer_name
 from screener.errors import ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
 from screener.protocol import QUEUE_ORDERS
@@ -36,13 +35,6 @@ def _stage(ctx: click.Context, param: click.Parameter, value: str | None) -> Sta
         return parse_stage(value)
     except ScreenerError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def _reviewer(value: str | None) -> str:
-    name = value or os.environ.get("SCREENER_REVIEWER", "")
-    if not name.strip():
-        raise click.UsageError("give --reviewer NAME or set SCREENER_REVIEWER")
-    return name
 
 
 def _tags(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -94,7 +86,7 @@ def decide_command(
       screener decide projects/my-review exclude --reviewer alice --record 12 \\
           --reason design --tag tissue=bone --note "narrative review"
     """
-    name = _reviewer(reviewer)
+    name = reviewer_name(reviewer)
     parsed = _tags(tags)
     with _project(project) as opened:
         try:
@@ -255,7 +247,7 @@ def retrieval_command(
       screener retrieval projects/my-review retrieved --record 12 --reviewer alice \\
           --pdf fulltext/smith2021.pdf
     """
-    name = _reviewer(reviewer)
+    name = reviewer_name(reviewer)
     with _project(project) as opened:
         try:
             made = set_retrieval(opened, record_id, RetrievalStatus(status), name,
@@ -317,4 +309,4 @@ def screen_command(
       SCREENER_REVIEWER=alice screener screen projects/my-review
       screener screen projects/my-review --reviewer bob --stage full_text
     """
-    run_tui(project, _reviewer(reviewer), stage=stage, order=order, seed=seed, start=start)
+    run_tui(project, reviewer_name(reviewer), stage=stage, order=order, seed=seed, start=start)

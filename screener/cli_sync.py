@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
-from screener.cli import _fail, _print_json, _project, err, main, out
+from screener.cli import _fail, _print_json, _project, err, main, out, reviewer_name
 from screener.errors import ScreenerError
 from screener.sync import TABLES, export_events, import_events, write_jsonl
 
@@ -19,13 +18,6 @@ KIND_NAMES = {
     "retrieval": ("retrieval", "retrievals"),
     "vocabulary_term": ("vocabulary term", "vocabulary terms"),
 }
-
-
-def _reviewer(value: str | None) -> str:
-    name = value or os.environ.get("SCREENER_REVIEWER", "")
-    if not name.strip():
-        raise click.UsageError("give --reviewer NAME or set SCREENER_REVIEWER")
-    return name
 
 
 def _count(kind: str, n: int) -> str:
@@ -67,7 +59,7 @@ def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool
     Example:
       screener sync export projects/my-review --reviewer alice -o alice.jsonl
     """
-    name = _reviewer(reviewer)
+    name = reviewer_name(reviewer)
     with _project(project) as opened:
         try:
             events = export_events(opened, name)
