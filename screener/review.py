@@ -271,7 +271,12 @@ def full_text_studies(project: Project) -> list[int]:
     needed = needed_reviews(project, touched)
     screened = stage_states(touched, Stage.TITLE_ABSTRACT, decisions, resolutions,
                             needed.__getitem__)  # fmt: skip
-    return full_text_eligible(screened, retrievals_in_force(store.retrievals(), lookup))
+    return full_text_eligible(screened, current_retrievals(project))
+
+
+def current_retrievals(project: Project) -> dict[int, Retrieval]:
+    """The retrieval mark in force per study."""
+    return retrievals_in_force(project.store.retrievals(), _study_lookup(project))
 
 
 def study_state(project: Project, study: int, stage: Stage) -> StageState | None:

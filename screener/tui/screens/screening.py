@@ -137,8 +137,7 @@ class ScreeningScreen(Screen[None]):
         self.mine = review.my_decisions(self.project, self.reviewer, self.stage)
         self.decided = sum(1 for s in self.ids if s in self.mine)
         if self.stage is Stage.FULL_TEXT:
-            state = review.review_state(self.project)
-            self.retrievals = dict(state.retrievals)
+            self.retrievals = review.current_retrievals(self.project)
         target = keep if keep in self.ids else self._next_undecided(-1)
         self.show_position(self.ids.index(target) if target in self.ids else 0)
 
