@@ -70,6 +70,18 @@ class StoredRecord:
     record: Record
 
 
+class SourceMethod(StrEnum):
+    """How a source was found: the PRISMA 2020 identification boxes. Databases and
+    registers are the left column; websites, organisations and citation searching are
+    "other methods"."""
+
+    DATABASE = "database"
+    REGISTER = "register"
+    WEBSITE = "website"
+    ORGANISATION = "organisation"
+    CITATION = "citation"
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One imported file = one search (PRISMA-S)."""
@@ -86,6 +98,7 @@ class Source:
     record_count: int
     skipped_count: int
     imported_at: datetime
+    method: SourceMethod = SourceMethod.DATABASE
 
 
 @dataclass(frozen=True, slots=True)

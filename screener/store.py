@@ -21,6 +21,7 @@ from screener.models import (
     MatchInput,
     Record,
     Source,
+    SourceMethod,
     StoredRecord,
 )
 from screener.store_screening import (
@@ -261,11 +262,37 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO fts_state SELECT coalesce(max(id), 0) FROM records")
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """PRISMA and extraction: how each source was found (the PRISMA 2020 identification
+    boxes: databases, registers, or other methods) and the extraction event log (values
+    entered by reviewers and consensus values, per study and field)."""
+    db.execute(
+        """ALTER TABLE sources ADD COLUMN method TEXT NOT NULL DEFAULT 'database'
+        CHECK (method IN ('database', 'register', 'website', 'organisation', 'citation'))"""
+    )
+    db.execute(
+        """CREATE TABLE extractions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('value', 'consensus')),
+            reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX extractions_record ON extractions(record_id, field)")
+    db.execute("CREATE INDEX extractions_created ON extractions(created_at)")
+    _append_only(db, "extractions")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -282,6 +309,7 @@ class NewSource:
     sha256: str
     format: str
     encoding: str
+    method: SourceMethod = SourceMethod.DATABASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,10 +460,11 @@ class Store(ScreeningTables):
         with self.transaction():
             cursor = self.db.execute(
                 """INSERT INTO sources (database, platform, query, searched_on, file_name,
-                sha256, format, record_count, imported_at, encoding, skipped_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0)""",
+                sha256, format, record_count, imported_at, encoding, skipped_count, method)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)""",
                 [source.database, source.platform, source.query, source.searched_on,
-                 source.file_name, source.sha256, source.format, _now(), source.encoding],
+                 source.file_name, source.sha256, source.format, _now(), source.encoding,
+                 str(source.method)],
             )  # fmt: skip
             source_id = int(cursor.lastrowid or 0)
             columns = ", ".join(("source_id", *_RECORD_FIELDS))
@@ -683,6 +712,7 @@ def _source(row: dict[str, Any]) -> Source:
         record_count=row["record_count"],
         skipped_count=row["skipped_count"],
         imported_at=datetime.fromisoformat(row["imported_at"]),
+        method=SourceMethod(row["method"]),
     )
 
 
