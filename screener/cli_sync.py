@@ -17,6 +17,7 @@ KIND_NAMES = {
     "resolution": ("resolution", "resolutions"),
     "retrieval": ("retrieval", "retrievals"),
     "vocabulary_term": ("vocabulary term", "vocabulary terms"),
+    "extraction": ("extracted value", "extracted values"),
 }
 
 

@@ -167,6 +167,33 @@ class VocabularyTerm:
     uid: str = ""
 
 
+class ExtractionKind(StrEnum):
+    """A reviewer's own value, or the value agreed after comparing two extractions."""
+
+    VALUE = "value"
+    CONSENSUS = "consensus"
+
+
+# An extracted value as stored (JSON): a term or text (str), a number (float), several terms
+# (list of str), a number with its unit ({"value": x, "unit": u}), or None for a cleared field.
+ExtractedValue = str | float | list[str] | dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """One event of the append-only extraction log: a value of one field of one study by one
+    reviewer (or a consensus value by its resolver). The latest event per key is in force."""
+
+    id: int
+    record_id: int
+    field: str
+    value: ExtractedValue
+    kind: ExtractionKind
+    reviewer: str
+    created_at: datetime
+    uid: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class RecordSummary:
     """What a list of records shows: id, year, first author, title."""

@@ -183,7 +183,7 @@ class ScreeningTables:
     ) -> list[dict[str, Any]]:
         """The raw rows of an event table, oldest first, optionally of one reviewer."""
         column = {"decisions": "reviewer", "resolutions": "resolver", "retrievals": "reviewer",
-                  "vocabulary_terms": "reviewer"}[table]  # fmt: skip
+                  "vocabulary_terms": "reviewer", "extractions": "reviewer"}[table]  # fmt: skip
         if reviewer is None:
             return list(self.db.query(f"SELECT * FROM {table} ORDER BY id"))
         sql = f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id"

@@ -26,9 +26,10 @@ TABLES = {
     "resolution": "resolutions",
     "retrieval": "retrievals",
     "vocabulary_term": "vocabulary_terms",
+    "extraction": "extractions",
 }
 ACTOR = {"decision": "reviewer", "resolution": "resolver", "retrieval": "reviewer",
-         "vocabulary_term": "reviewer"}  # fmt: skip
+         "vocabulary_term": "reviewer", "extraction": "reviewer"}  # fmt: skip
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text, written to the file as JSON values
 
 Check = Callable[[Any], str | None]  # a field's value -> what is wrong with it, or None
@@ -71,6 +72,15 @@ def _tags(value: Any) -> str | None:
     return "must be an object of lists of strings (vocabulary -> terms)"
 
 
+def _json_text(value: Any) -> str | None:
+    """An extracted value: JSON text, kept as text in the file as in the store."""
+    try:
+        json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return "must be JSON text (an extracted value)"
+    return None if isinstance(value, str) else "must be JSON text (an extracted value)"
+
+
 def _time(value: Any) -> str | None:
     try:
         parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -107,6 +117,8 @@ FIELDS: dict[str, dict[str, Check]] = {
     "retrieval": {**_COMMON, "record": _record, "status": _choice(RetrievalStatus),
                   "reason": _text, "pdf_path": _text, "reviewer": _name},
     "vocabulary_term": {**_COMMON, "vocabulary": _name, "term": _name, "reviewer": _name},
+    "extraction": {**_COMMON, "record": _record, "field": _name, "value": _json_text,
+                   "kind": _choice(("value", "consensus")), "reviewer": _name},
 }  # fmt: skip
 HEADER_FIELDS: dict[str, Check] = {
     "kind": _text, "format": _text, "version": _integer, "reviewer": _name,

@@ -15,7 +15,11 @@ CORE_MODULES = sorted(
     for path in PACKAGE.rglob("*.py")
     if "tui" not in path.relative_to(PACKAGE).parts and path.name != "__main__.py"
 )
-STORAGE_MODULES = {"screener.store", "screener.store_screening"}
+STORAGE_MODULES = {
+    "screener.store",
+    "screener.store_screening",
+    "screener.store_extraction",
+}
 
 
 def _imported_modules(path: Path) -> set[str]:

@@ -137,7 +137,8 @@ def test_two_copies_agree_after_syncing_both_ways(
 
     to_b = sync(a, "alice", b, tmp_path / "alice.jsonl")
     # 10 decisions + a change of mind + a decision and its undo; zebrafish bob added too
-    assert to_b.added == {"decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 1}
+    assert to_b.added == {"decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 1,
+                          "extraction": 0}  # fmt: skip
     assert to_b.present["vocabulary_term"] == 1 and to_b.present["decision"] == 0
     assert to_b.warnings == []
     to_a = sync(b, "bob", a, tmp_path / "bob.jsonl")
@@ -161,9 +162,10 @@ def test_two_copies_agree_after_syncing_both_ways(
 
     # alice's next export holds her old events too: only the resolution is new
     again = sync(a, "alice", b, tmp_path / "alice.jsonl")
-    assert again.added == {"decision": 0, "resolution": 1, "retrieval": 0, "vocabulary_term": 0}
+    assert again.added == {"decision": 0, "resolution": 1, "retrieval": 0, "vocabulary_term": 0,
+                           "extraction": 0}  # fmt: skip
     assert again.present == {"decision": 13, "resolution": 0, "retrieval": 0,
-                             "vocabulary_term": 2}  # fmt: skip
+                             "vocabulary_term": 2, "extraction": 0}  # fmt: skip
     with open_project(a) as pa, open_project(b) as pb:
         assert conflict_keys(pa) == conflict_keys(pb)
         assert len(conflict_keys(pb)) == 1
@@ -253,7 +255,7 @@ def test_importing_a_file_again_changes_nothing(tmp_path: Path, study_plan: list
         second = import_events(project, file)
     assert second.total_added == 0
     assert second.present == {"decision": 13, "resolution": 0, "retrieval": 0,
-                              "vocabulary_term": 2}  # fmt: skip
+                              "vocabulary_term": 2, "extraction": 0}  # fmt: skip
     assert dump(b) == before
     own = dump(a)
     with open_project(a) as project:  # a reviewer's own events back into their copy
@@ -473,7 +475,8 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     assert "13 decisions, 0 resolutions, 0 retrievals, 2 vocabulary terms" in result.output
     result = run("sync", "export", a, "--reviewer", "alice", "-o", file, "--json")
     assert json.loads(result.stdout)["events"] == {
-        "decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 2}  # fmt: skip
+        "decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 2,
+        "extraction": 0}  # fmt: skip
 
     result = run("sync", "import", b, file)
     assert result.exit_code == 0, result.output
@@ -482,7 +485,7 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     result = run("sync", "import", b, file, "--json")
     summary = json.loads(result.stdout)
     assert summary["added"] == {"decision": 0, "resolution": 0, "retrieval": 0,
-                                "vocabulary_term": 0}  # fmt: skip
+                                "vocabulary_term": 0, "extraction": 0}  # fmt: skip
     assert summary["already_present"]["decision"] == 13 and summary["reviewer"] == "alice"
     with open_project(a) as pa, open_project(b) as pb:
         assert in_force(pa, "alice") == in_force(pb, "alice")
