@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ _TOP_LEVEL = {
     "dedup",
     "screening",
     "keys",
+    "extraction",
 }
 QUEUE_ORDERS = ("import", "random", "ranked")
 _SCREENING_KEYS = {"second_review_percent", "order", "seed"}
@@ -51,6 +53,42 @@ class Vocabulary:
     terms: tuple[str, ...]
 
 
+class FieldType(StrEnum):
+    """What an extraction field holds."""
+
+    CHOICE = "choice"  # one term of a vocabulary
+    MULTI = "multi"  # several terms of a vocabulary
+    TEXT = "text"
+    NUMBER = "number"  # optionally between min and max
+    NUMBER_UNIT = "number_unit"  # a number and one unit of a list
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionField:
+    """One field of the extraction form ([extraction.fields.NAME])."""
+
+    name: str
+    type: FieldType
+    label: str
+    help: str = ""
+    vocabulary: str = ""  # choice and multi
+    minimum: float | None = None  # number and number_unit
+    maximum: float | None = None
+    units: tuple[str, ...] = ()  # number_unit
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionForm:
+    """[extraction]: the fields in the order protocol.toml lists them, and whether two
+    reviewers extract every study independently."""
+
+    fields: tuple[ExtractionField, ...] = ()
+    dual: bool = False
+
+    def field_named(self, name: str) -> ExtractionField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Protocol:
     title: str
@@ -69,6 +107,7 @@ class Protocol:
     queue_order: str = "import"  # [screening] order: import, random or ranked
     seed: int = 1  # [screening] seed of the random order
     keys: dict[str, str] = field(default_factory=dict)  # [keys]: binding id -> key(s)
+    extraction: ExtractionForm = ExtractionForm()  # [extraction]: the data extraction form
 
 
 def template(title: str) -> str:
@@ -245,6 +284,7 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
 
     screening = _screening(check, data)
     keys = _keys(check, data)
+    extraction = _extraction(check, data, vocabularies)
 
     if check.problems:
         raise ProtocolError(path, check.problems)
@@ -264,6 +304,7 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
         queue_order=screening["order"],
         seed=screening["seed"],
         keys=keys,
+        extraction=extraction,
     )
 
 
@@ -308,3 +349,89 @@ def _keys(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
             continue
         keys[binding] = value.replace(" ", "")
     return keys
+
+
+_FIELD_KEYS = {"type", "label", "help", "vocabulary", "min", "max", "units"}
+_FIELD_SETTINGS = {
+    FieldType.CHOICE: {"vocabulary"},
+    FieldType.MULTI: {"vocabulary"},
+    FieldType.TEXT: set(),
+    FieldType.NUMBER: {"min", "max"},
+    FieldType.NUMBER_UNIT: {"min", "max", "units"},
+}
+
+
+def _extraction(
+    check: _Checker, data: dict[str, Any], vocabularies: dict[str, Vocabulary]
+) -> ExtractionForm:
+    """[extraction]: dual = true/false and [extraction.fields.NAME] tables, in file order."""
+    if "extraction" not in data:
+        return ExtractionForm()
+    section = check.table(data, "extraction", "extraction")
+    for key in sorted(set(section) - {"dual", "fields"}):
+        check.problem(f"extraction.{key}", "unknown setting (known: dual, fields)")
+    dual = check.boolean(section, "dual", "extraction.dual", False)
+    tables = check.table(section, "fields", "extraction.fields") if section else {}
+    fields = []
+    for name, table in tables.items():
+        where = f"extraction.fields.{name}"
+        if not _CODE.match(name):
+            check.problem(where, "a field name must be lower-case letters, digits or _")
+        if not isinstance(table, dict):
+            check.problem(where, 'must be a section with type = "..." and label = "..."')
+            continue
+        made = _field(check, name, table, where, vocabularies)
+        if made is not None:
+            fields.append(made)
+    if isinstance(section.get("fields"), dict) and not tables:
+        check.problem("extraction.fields", "lists no fields")
+    return ExtractionForm(tuple(fields), dual)
+
+
+def _field(
+    check: _Checker,
+    name: str,
+    table: dict[str, Any],
+    where: str,
+    vocabularies: dict[str, Vocabulary],
+) -> ExtractionField | None:
+    known_keys = ", ".join(sorted(_FIELD_KEYS))
+    for key in sorted(set(table) - _FIELD_KEYS):
+        check.problem(f"{where}.{key}", f"unknown setting (known: {known_keys})")
+    raw_type = table.get("type")
+    if not isinstance(raw_type, str) or raw_type not in set(FieldType):
+        known = ", ".join(t.value for t in FieldType)
+        check.problem(f"{where}.type", f"is {raw_type!r}; must be one of {known}")
+        return None
+    kind = FieldType(raw_type)
+    label = check.string(table, "label", f"{where}.label")
+    help_text = check.string(table, "help", f"{where}.help", required=False)
+    for key in sorted(set(table) & (_FIELD_KEYS - {"type", "label", "help"})):
+        if key not in _FIELD_SETTINGS[kind]:
+            check.problem(f"{where}.{key}", f"does not apply to a {kind} field")
+    vocabulary = ""
+    if kind in (FieldType.CHOICE, FieldType.MULTI):
+        vocabulary = check.string(table, "vocabulary", f"{where}.vocabulary")
+        if vocabulary and vocabulary not in vocabularies:
+            known = ", ".join(sorted(vocabularies)) or "none"
+            check.problem(f"{where}.vocabulary", f"no [vocabularies.{vocabulary}] (known: {known})")
+    bounds: dict[str, float | None] = {"min": None, "max": None}
+    for key in ("min", "max"):
+        value = table.get(key)
+        if value is None or key not in _FIELD_SETTINGS[kind]:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            check.problem(f"{where}.{key}", "must be a number")
+        else:
+            bounds[key] = float(value)
+    low, high = bounds["min"], bounds["max"]
+    if low is not None and high is not None and low > high:
+        check.problem(f"{where}.max", f"is below min ({low:g})")
+    units: tuple[str, ...] = ()
+    if kind is FieldType.NUMBER_UNIT:
+        units = check.strings(table, "units", f"{where}.units", unique=True)
+        if not units and "units" in table and isinstance(table["units"], list):
+            check.problem(f"{where}.units", "a number_unit field needs at least one unit")
+        elif "units" not in table:
+            check.problem(f"{where}.units", 'missing (e.g. units = ["µg", "mg/kg"])')
+    return ExtractionField(name, kind, label, help_text, vocabulary, low, high, units)

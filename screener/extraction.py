@@ -1,0 +1,264 @@
+"""Data extraction: the studies to extract, reviewers' values checked against the form, dual
+extraction compared field by field, consensus values, and the value in force per field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from screener.errors import ScreenerError
+from screener.extraction_values import check_value, format_value, parse_text, same_value
+from screener.models import ExtractedValue, Extraction, ExtractionKind, Stage
+from screener.project import Project
+from screener.protocol import ExtractionField
+from screener.review import (
+    StudyOfMap,
+    check_reviewer,
+    full_text_studies,
+    needed_reviews,
+    vocabulary_terms,
+)
+from screener.screening import (
+    StudyStatus,
+    event_order,
+    resolutions_in_force,
+    stage_states,
+    study_decisions,
+)
+
+__all__ = ["check_value", "format_value", "parse_text", "same_value"]
+
+
+class FieldStatus(StrEnum):
+    """How the reviewers' values of one field of one study compare."""
+
+    EQUAL = "equal"  # every reviewer needed gave the same value
+    DIFFER = "differ"  # they gave different values
+    MISSING = "missing"  # fewer reviewers than needed gave a value
+    RESOLVED = "resolved"  # a consensus value is in force, whatever the reviewers gave
+
+
+def form_fields(project: Project) -> tuple[ExtractionField, ...]:
+    fields = project.protocol.extraction.fields
+    if not fields:
+        raise ScreenerError(
+            "protocol.toml has no extraction form: add [extraction.fields.NAME] sections "
+            "(see the commented example in a new project's protocol.toml)"
+        )
+    return fields
+
+
+def field_named(project: Project, name: str) -> ExtractionField:
+    fields = form_fields(project)
+    for candidate in fields:
+        if candidate.name == name:
+            return candidate
+    known = ", ".join(f.name for f in fields)
+    raise ScreenerError(f"no extraction field {name!r} in protocol.toml (fields: {known})")
+
+
+# -- which studies -------------------------------------------------------------------------
+
+
+def included_studies(project: Project) -> list[int]:
+    """The studies to extract: included at full text (after any resolution), in import
+    order. Every protocol has a full-text stage (protocol.py requires both stages), so
+    title/abstract inclusion alone never qualifies a study."""
+    store = project.store
+    eligible = full_text_studies(project)
+    if not eligible:
+        return []
+    lookup = StudyOfMap(store.study_map())
+    members = _members(project, eligible, lookup)
+    decisions = study_decisions(store.decisions(stage=Stage.FULL_TEXT, record_ids=members), lookup)
+    resolutions = resolutions_in_force(
+        store.resolutions(stage=Stage.FULL_TEXT, record_ids=members), lookup
+    )
+    needed = needed_reviews(project, eligible)
+    states = stage_states(eligible, Stage.FULL_TEXT, decisions, resolutions, needed.__getitem__)
+    return [s for s in eligible if states[s].status is StudyStatus.INCLUDED]
+
+
+def _members(project: Project, studies: Sequence[int], lookup: StudyOfMap) -> list[int]:
+    wanted = set(studies)
+    return sorted(wanted | {r for r, s in lookup.duplicates.items() if s in wanted})
+
+
+def included_check(project: Project, study: int) -> int:
+    """``study`` as the study id of its record, or an error when it is not included."""
+    if project.store.record(study) is None:
+        raise ScreenerError(f"no record {study} in this project")
+    study_id = project.store.study_of(study)
+    if study_id not in included_studies(project):
+        raise ScreenerError(
+            f"study {study_id} is not included at full text; only included studies are "
+            "extracted (see `screener status`)"
+        )
+    return study_id
+
+
+# -- recording -----------------------------------------------------------------------------
+
+
+def record_values(
+    project: Project,
+    study: int,
+    reviewer: str,
+    values: Mapping[str, object],
+    *,
+    consensus: bool = False,
+) -> list[Extraction]:
+    """Check and record a reviewer's values (field name -> value, None clears a field) of one
+    included study, in one transaction; new terms of open vocabularies are added with them.
+    With ``consensus`` the values are consensus values set by ``reviewer`` as resolver."""
+    name = check_reviewer(project, reviewer)
+    if not values:
+        raise ScreenerError("no values to record")
+    store = project.store
+    terms = vocabulary_terms(project)
+    vocabularies = project.protocol.vocabularies
+    clean: dict[str, ExtractedValue] = {}
+    new_terms: list[tuple[str, str]] = []
+    for field_name, value in values.items():
+        form_field = field_named(project, field_name)
+        known = terms.get(form_field.vocabulary, ())
+        is_open = form_field.vocabulary in vocabularies and vocabularies[form_field.vocabulary].open
+        checked, added = check_value(form_field, value, known, is_open)
+        clean[field_name] = checked
+        new_terms += [(form_field.vocabulary, t) for t in added if (form_field.vocabulary, t)
+                      not in new_terms]  # fmt: skip
+    kind = ExtractionKind.CONSENSUS if consensus else ExtractionKind.VALUE
+    with store.transaction():
+        study_id = included_check(project, study)
+        if consensus and not project.protocol.extraction.dual:
+            raise ScreenerError("consensus values are for dual extraction ([extraction] dual)")
+        for vocabulary, term in new_terms:
+            store.add_vocabulary_term(vocabulary, term, name)
+        return store.add_extractions(study_id, clean, name, kind)
+
+
+# -- what is in force ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldState:
+    """One field of one study: each reviewer's value in force, any consensus, the comparison
+    and the value in force."""
+
+    field: ExtractionField
+    values: dict[str, ExtractedValue]  # reviewer -> their latest value (cleared ones left out)
+    consensus: Extraction | None
+    status: FieldStatus
+    value: ExtractedValue  # in force: consensus, else the agreed (or single) value, else None
+
+
+@dataclass(frozen=True, slots=True)
+class StudyExtraction:
+    """Every field of one study, in form order."""
+
+    study_id: int
+    fields: tuple[FieldState, ...]
+
+    @property
+    def reviewers(self) -> list[str]:
+        return sorted({r for f in self.fields for r in f.values})
+
+    def done(self, reviewer: str) -> int:
+        """How many fields ``reviewer`` has filled in."""
+        return sum(1 for f in self.fields if reviewer in f.values)
+
+    def count(self, status: FieldStatus) -> int:
+        return sum(1 for f in self.fields if f.status is status)
+
+    def in_force(self) -> dict[str, ExtractedValue]:
+        return {f.field.name: f.value for f in self.fields}
+
+
+def study_extractions(
+    fields: Sequence[ExtractionField],
+    events: Iterable[Extraction],
+    study_of: StudyOfMap | None,
+    *,
+    dual: bool,
+    studies: Iterable[int] = (),
+) -> dict[int, StudyExtraction]:
+    """Per study, every field's state from the extraction events (pure). Events are mapped to
+    their record's study now (as decisions are); the latest event per (study, field,
+    reviewer) and per (study, field) for consensus is in force; a None value clears."""
+    lookup = study_of or StudyOfMap({})
+    values: dict[tuple[int, str, str], Extraction] = {}
+    consensus: dict[tuple[int, str], Extraction] = {}
+    for event in sorted(events, key=event_order):  # type: ignore[arg-type]
+        study = lookup(event.record_id)
+        if event.kind is ExtractionKind.CONSENSUS:
+            consensus[(study, event.field)] = event
+        else:
+            values[(study, event.field, event.reviewer)] = event
+    by_study: dict[int, dict[str, dict[str, ExtractedValue]]] = {s: {} for s in studies}
+    for (study, name, reviewer), event in values.items():
+        if event.value is not None:
+            by_study.setdefault(study, {}).setdefault(name, {})[reviewer] = event.value
+    for study, _ in consensus:
+        by_study.setdefault(study, {})
+    result = {}
+    for study, per_field in by_study.items():
+        states = []
+        for form_field in fields:
+            given = dict(sorted(per_field.get(form_field.name, {}).items()))
+            agreed = consensus.get((study, form_field.name))
+            if agreed is not None and agreed.value is None:
+                agreed = None  # a cleared consensus: back to the reviewers' values
+            states.append(_field_state(form_field, given, agreed, dual))
+        result[study] = StudyExtraction(study, tuple(states))
+    return result
+
+
+def _field_state(
+    form_field: ExtractionField,
+    given: dict[str, ExtractedValue],
+    agreed: Extraction | None,
+    dual: bool,
+) -> FieldState:
+    needed = 2 if dual else 1
+    shown = list(given.values())
+    if len(shown) < needed:
+        status = FieldStatus.MISSING
+    elif all(same_value(form_field, shown[0], v) for v in shown[1:]):
+        status = FieldStatus.EQUAL
+    else:
+        status = FieldStatus.DIFFER
+    value: ExtractedValue = None
+    if agreed is not None:
+        status, value = FieldStatus.RESOLVED, agreed.value
+    elif status is FieldStatus.EQUAL:
+        value = shown[0]
+    elif not dual and shown:
+        value = shown[-1]  # several single extractors: the latest one's value
+    return FieldState(form_field, given, agreed, status, value)
+
+
+def project_extractions(
+    project: Project, studies: Sequence[int] | None = None
+) -> dict[int, StudyExtraction]:
+    """:func:`study_extractions` of the included studies (or of ``studies``), reading only
+    their events."""
+    store = project.store
+    wanted = included_studies(project) if studies is None else list(studies)
+    lookup = StudyOfMap(store.study_map())
+    events = store.extractions(record_ids=_members(project, wanted, lookup))
+    found = study_extractions(
+        form_fields(project), events, lookup, dual=project.protocol.extraction.dual, studies=wanted
+    )
+    return {s: found[s] for s in wanted}
+
+
+def conflicts(project: Project) -> list[tuple[int, FieldState]]:
+    """Fields where two reviewers' values differ and no consensus is in force."""
+    found = project_extractions(project)
+    return [
+        (study, state)
+        for study, extraction in found.items()
+        for state in extraction.fields
+        if state.status is FieldStatus.DIFFER
+    ]

@@ -1,0 +1,289 @@
+"""Extraction: the form in protocol.toml, recording values, dual extraction and consensus."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from screener import extraction, protocol, review
+from screener.demo import make_demo
+from screener.errors import ProtocolError, ScreenerError
+from screener.extraction import FieldStatus
+from screener.models import ExtractionKind, Stage, Verdict
+from screener.project import Project, open_project
+from screener.protocol import FieldType
+
+DEMO_PROTOCOL = Path(__file__).resolve().parent.parent / "projects/secretome-demo/protocol.toml"
+
+
+def include(project: Project, study: int, full_text: bool = True) -> None:
+    """Both demo reviewers include ``study`` at title/abstract (and at full text)."""
+    for who in ("alice", "bob"):
+        review.decide(project, study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE)
+    if full_text:
+        for who in ("alice", "bob"):
+            review.decide(project, study, Stage.FULL_TEXT, who, Verdict.INCLUDE)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    path, _ = make_demo(tmp_path / "demo")
+    with open_project(path) as project:
+        include(project, 1)
+        include(project, 2)
+        include(project, 3, full_text=False)  # only at title/abstract: not extracted yet
+        include(project, 4, full_text=False)  # 4: excluded at full text
+        for who in ("alice", "bob"):
+            review.decide(project, 4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",))
+    return path
+
+
+# -- the form in protocol.toml ---------------------------------------------------------------
+
+
+def _demo_data() -> dict:
+    return tomllib.loads(DEMO_PROTOCOL.read_text(encoding="utf-8"))
+
+
+def _problems(data: dict) -> list[str]:
+    with pytest.raises(ProtocolError) as caught:
+        protocol.parse(data)
+    return caught.value.problems
+
+
+def test_demo_form_lists_the_secretome_fields_in_file_order() -> None:
+    form = protocol.parse(_demo_data()).extraction
+    assert form.dual is True
+    assert [f.name for f in form.fields] == [
+        "tissue", "model", "cell_source", "fraction", "preconditioning", "delivery", "dose",
+        "outcomes", "direction", "follow_up", "notes",
+    ]  # fmt: skip
+    dose = form.field_named("dose")
+    assert dose is not None and dose.type is FieldType.NUMBER_UNIT and dose.minimum == 0
+    assert "µg" in dose.units and dose.help
+    assert form.field_named("fraction").vocabulary == "fraction"  # type: ignore[union-attr]
+
+
+def test_no_extraction_section_means_an_empty_form() -> None:
+    data = _demo_data()
+    del data["extraction"]
+    form = protocol.parse(data).extraction
+    assert form.fields == () and form.dual is False
+
+
+def test_template_example_form_is_valid_once_uncommented() -> None:
+    lines = []
+    in_form = False
+    for line in protocol.template("T").splitlines():
+        if line.startswith("# [extraction]"):
+            in_form = True
+        if in_form and not line.startswith("#"):
+            in_form = False
+        if in_form and (line.startswith("# [") or "=" in line):
+            line = line.removeprefix("# ")
+        lines.append(line)
+    form = protocol.parse(tomllib.loads("\n".join(lines))).extraction
+    assert [f.name for f in form.fields] == ["outcomes", "dose"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda x: x.update(colour=1), "extraction.colour: unknown setting (known: dual, fields)"),
+        (lambda x: x.update(dual="yes"), "extraction.dual: must be true or false"),
+        (lambda x: x.pop("fields"), "extraction.fields: missing section"),
+        (lambda x: x.update(fields={}), "extraction.fields: lists no fields"),
+        (lambda x: x["fields"].update(Dose={"type": "text", "label": "D"}),
+         "extraction.fields.Dose: a field name must be lower-case letters, digits or _"),
+        (lambda x: x["fields"].update(bad="text"),
+         'extraction.fields.bad: must be a section with type = "..." and label = "..."'),
+        (lambda x: x["fields"]["dose"].update(type="date"),
+         "extraction.fields.dose.type: is 'date'; must be one of choice, multi, text, number, "
+         "number_unit"),
+        (lambda x: x["fields"]["dose"].pop("type"),
+         "extraction.fields.dose.type: is None; must be one of choice, multi, text, number, "
+         "number_unit"),
+        (lambda x: x["fields"]["dose"].pop("label"), "extraction.fields.dose.label: missing"),
+        (lambda x: x["fields"]["dose"].update(label=""),
+         "extraction.fields.dose.label: must not be empty"),
+        (lambda x: x["fields"]["dose"].update(help=3),
+         "extraction.fields.dose.help: must be text, not int"),
+        (lambda x: x["fields"]["dose"].update(colour="red"),
+         "extraction.fields.dose.colour: unknown setting (known: help, label, max, min, type, "
+         "units, vocabulary)"),
+        (lambda x: x["fields"]["dose"].update(vocabulary="tissue"),
+         "extraction.fields.dose.vocabulary: does not apply to a number_unit field"),
+        (lambda x: x["fields"]["notes"].update(min=1),
+         "extraction.fields.notes.min: does not apply to a text field"),
+        (lambda x: x["fields"]["dose"].update(min="none"),
+         "extraction.fields.dose.min: must be a number"),
+        (lambda x: x["fields"]["dose"].update(min=10, max=1),
+         "extraction.fields.dose.max: is below min (10)"),
+        (lambda x: x["fields"]["dose"].pop("units"),
+         'extraction.fields.dose.units: missing (e.g. units = ["µg", "mg/kg"])'),
+        (lambda x: x["fields"]["dose"].update(units=[]),
+         "extraction.fields.dose.units: a number_unit field needs at least one unit"),
+        (lambda x: x["fields"]["dose"].update(units=["µg", "µg"]),
+         "extraction.fields.dose.units[1]: duplicate 'µg'"),
+        (lambda x: x["fields"]["tissue"].pop("vocabulary"),
+         "extraction.fields.tissue.vocabulary: missing"),
+        (lambda x: x["fields"]["tissue"].update(vocabulary="organ"),
+         "extraction.fields.tissue.vocabulary: no [vocabularies.organ] (known: cell_source, "
+         "delivery, direction, fraction, model, outcome, preconditioning, tissue)"),
+    ],
+)  # fmt: skip
+def test_every_form_problem_is_named_by_its_key_path(change, problem: str) -> None:  # type: ignore[no-untyped-def]
+    data = _demo_data()
+    change(data["extraction"])
+    assert _problems(data) == [problem]
+
+
+# -- values ------------------------------------------------------------------------------------
+
+
+def test_included_studies_are_those_included_at_full_text(demo: Path) -> None:
+    with open_project(demo) as project:
+        assert extraction.included_studies(project) == [1, 2]
+        with pytest.raises(ScreenerError, match="study 3 is not included at full text"):
+            extraction.record_values(project, 3, "alice", {"notes": "x"})
+
+
+def test_values_are_checked_and_stored_as_json(demo: Path) -> None:
+    with open_project(demo) as project:
+        events = extraction.record_values(project, 1, "alice", {
+            "tissue": ["Bone", "tendon"], "fraction": "exosomes", "dose": {"value": "10",
+            "unit": "µg"}, "follow_up": extraction.parse_text(
+                project.protocol.extraction.field_named("follow_up"), "4 weeks"),  # type: ignore[arg-type]
+            "notes": "  rat calvaria  ", "cell_source": "Synovial MSC",
+        })  # fmt: skip
+        assert len({e.created_at for e in events}) == len(events) == 6
+        assert [e.kind for e in events] == [ExtractionKind.VALUE] * 6
+        stored = {e.field: e.value for e in project.store.extractions()}
+        assert stored == {
+            "tissue": ["bone", "tendon"], "fraction": "exosomes",
+            "dose": {"value": 10.0, "unit": "µg"}, "follow_up": {"value": 4.0, "unit": "weeks"},
+            "notes": "rat calvaria", "cell_source": "Synovial MSC",
+        }  # fmt: skip
+        # a new term of the open cell_source vocabulary is a vocabulary event too
+        assert "Synovial MSC" in review.vocabulary_terms(project)["cell_source"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("fraction", "microvesicles", "fraction: 'microvesicles' is not a term of the closed "
+         "vocabulary 'fraction'"),
+        ("direction", ["benefit"], "direction: a term is needed, not ['benefit']"),
+        ("tissue", [], "tissue: one or more terms are needed"),
+        ("dose", {"value": "ten", "unit": "µg"}, "dose: 'ten' is not a number"),
+        ("dose", {"value": "-1", "unit": "µg"}, "dose: -1 is below the minimum 0"),
+        ("dose", {"value": "1", "unit": "g"}, "dose: 'g' is not one of its units"),
+        ("dose", "10", 'dose: a number and a unit are needed, e.g. "10 µg"'),
+        ("dose", {"value": "nan", "unit": "µg"}, "dose: 'nan' is not a finite number"),
+        ("notes", 5, "notes: text is needed, not 5"),
+        ("colour", "red", "no extraction field 'colour' in protocol.toml"),
+    ],
+)  # fmt: skip
+def test_bad_values_name_the_field(demo: Path, field: str, value: object, message: str) -> None:
+    with open_project(demo) as project:
+        with pytest.raises(ScreenerError) as caught:
+            extraction.record_values(project, 1, "alice", {"notes": "fine", field: value})
+        assert str(caught.value).startswith(message)
+        assert project.store.extractions() == []  # nothing of a rejected batch is kept
+
+
+def test_parse_text_and_format_value() -> None:
+    form = protocol.parse(_demo_data()).extraction
+    dose, tissue = form.field_named("dose"), form.field_named("tissue")
+    assert dose is not None and tissue is not None
+    assert extraction.parse_text(dose, "2.5e9 particles") == {"value": "2.5e9", "unit": "particles"}
+    assert extraction.parse_text(dose, "10", unit="µg") == {"value": "10", "unit": "µg"}
+    assert extraction.parse_text(tissue, "bone; skin/wound ;") == ["bone", "skin/wound"]
+    assert extraction.parse_text(tissue, "  ") is None
+    with pytest.raises(ScreenerError, match="not a number and a unit"):
+        extraction.parse_text(dose, "ten")
+    assert extraction.format_value({"value": 10.0, "unit": "µg"}) == "10 µg"
+    assert extraction.format_value({"value": 0.25, "unit": "mL"}) == "0.25 mL"
+    assert extraction.format_value(["a", "b"]) == "a; b"
+    assert extraction.format_value(None) == ""
+
+
+def test_dual_extraction_compare_and_consensus(demo: Path) -> None:
+    with open_project(demo) as project:
+        extraction.record_values(project, 1, "alice", {"fraction": "exosomes",
+                                 "tissue": ["bone", "tendon"], "notes": "Rat"})  # fmt: skip
+        first = extraction.project_extractions(project)[1]
+        assert {f.field.name: f.status for f in first.fields}["fraction"] is FieldStatus.MISSING
+        assert first.in_force()["fraction"] is None  # one of two reviewers: not in force yet
+        extraction.record_values(project, 1, "bob", {"fraction": "conditioned medium",
+                                 "tissue": ["tendon", "bone"], "notes": "rat "})  # fmt: skip
+        states = {f.field.name: f for f in extraction.project_extractions(project)[1].fields}
+        assert states["tissue"].status is FieldStatus.EQUAL  # same terms in another order
+        assert states["notes"].status is FieldStatus.EQUAL  # text ignoring case and spaces
+        assert states["fraction"].status is FieldStatus.DIFFER
+        assert states["fraction"].values == {"alice": "exosomes", "bob": "conditioned medium"}
+        assert states["tissue"].value == ["bone", "tendon"]
+        assert [(s, f.field.name) for s, f in extraction.conflicts(project)] == [(1, "fraction")]
+
+        extraction.record_values(project, 1, "alice", {"fraction": "exosomes"}, consensus=True)
+        resolved = {f.field.name: f for f in extraction.project_extractions(project)[1].fields}
+        assert resolved["fraction"].status is FieldStatus.RESOLVED
+        assert resolved["fraction"].value == "exosomes"
+        assert resolved["fraction"].consensus is not None
+        assert extraction.conflicts(project) == []
+        # clearing the consensus (a new event) brings the conflict back; nothing is deleted
+        extraction.record_values(project, 1, "bob", {"fraction": None}, consensus=True)
+        assert len(extraction.conflicts(project)) == 1
+        assert len(project.store.extractions()) == 8
+
+
+def test_latest_value_per_reviewer_is_in_force_and_none_clears(demo: Path) -> None:
+    with open_project(demo) as project:
+        for value in ("exosomes", "extracellular vesicles"):
+            extraction.record_values(project, 2, "alice", {"fraction": value})
+            extraction.record_values(project, 2, "bob", {"fraction": value})
+        state = extraction.project_extractions(project)[2]
+        assert state.in_force()["fraction"] == "extracellular vesicles"
+        assert state.done("alice") == 1 and state.reviewers == ["alice", "bob"]
+        extraction.record_values(project, 2, "bob", {"fraction": None})
+        state = extraction.project_extractions(project)[2]
+        assert state.fields[3].status is FieldStatus.MISSING and state.done("bob") == 0
+
+
+def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Path) -> None:
+    path, _ = make_demo(tmp_path / "demo")
+    toml = path / "protocol.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("dual = true", "dual = false"),
+                    encoding="utf-8")  # fmt: skip
+    with open_project(path) as project:
+        include(project, 1)
+        extraction.record_values(project, 1, "bob", {"direction": "benefit"})
+        assert extraction.project_extractions(project)[1].in_force()["direction"] == "benefit"
+        with pytest.raises(ScreenerError, match="consensus values are for dual extraction"):
+            extraction.record_values(project, 1, "bob", {"direction": "harm"}, consensus=True)
+
+
+def test_reviewer_must_be_listed_and_project_needs_a_form(demo: Path, project: Project) -> None:
+    with open_project(demo) as opened:
+        with pytest.raises(ScreenerError, match="reviewer 'carol' is not in protocol.toml"):
+            extraction.record_values(opened, 1, "carol", {"notes": "x"})
+    with pytest.raises(ScreenerError, match="protocol.toml has no extraction form"):
+        extraction.form_fields(project)
+
+
+def test_events_map_to_the_study_of_their_record_after_dedup(demo: Path) -> None:
+    with open_project(demo) as project:
+        study_map = project.store.study_map()
+        merged = next(iter(study_map.items()), None)
+        if merged is None:
+            pytest.skip("the demo has no merged duplicates")
+        record, study = merged
+        events = [
+            project.store.add_extraction(record, "notes", "from the duplicate", "alice"),
+        ]
+        found = extraction.study_extractions(
+            extraction.form_fields(project), events, review.StudyOfMap(study_map), dual=False
+        )
+        assert found[study].in_force()["notes"] == "from the duplicate"
