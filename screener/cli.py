@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from screener import __version__
+from screener.cli_export_group import ExportGroup
 from screener.duplicates import DEDUP_MAP_COLUMNS, DedupReport, dedup_map_rows, run_dedup
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import write_csv
@@ -283,12 +284,16 @@ def _print_dedup_figures(report: DedupReport) -> None:
         )
 
 
-@main.group()
+@main.group(cls=ExportGroup)
 def export() -> None:
-    """Write a project's data to files for other tools and for reports.
+    """Write a project's data to files for other tools and for reports. Every kind below
+    is also in the TUI's export menu (x on the dashboard). Without -o a file goes to
+    exports/<project folder name>/ under the current folder. Exporting never changes the
+    project.
 
     \b
-    Example:
+    Examples:
+      screener export ris projects/my-review
       screener export dedup-map projects/my-review -o dedup-map.csv
     """
 
@@ -442,3 +447,4 @@ def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
 # Commands defined in their own modules register themselves on `main` when imported.
 import screener.cli_sync  # noqa: E402, F401
 from screener import cli_screening  # noqa: E402, F401
+from screener import cli_exports  # noqa: E402, F401

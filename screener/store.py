@@ -24,6 +24,7 @@ from screener.models import (
     SourceMethod,
     StoredRecord,
 )
+from screener.store_exports import ExportReads
 from screener.store_extraction import ExtractionTables
 from screener.store_screening import (
     DatabaseBusyError,
@@ -364,7 +365,7 @@ def _locked(execute: Callable[[str], object], sql: str) -> None:
         ) from None
 
 
-class Store(ScreeningTables, ExtractionTables):
+class Store(ScreeningTables, ExtractionTables, ExportReads):
     """A project's SQLite database (WAL mode, busy timeout, foreign keys, migrated on open)."""
 
     def __init__(self, path: Path | str, *, upgrade_to: int = SCHEMA_VERSION) -> None:

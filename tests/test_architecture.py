@@ -19,6 +19,7 @@ STORAGE_MODULES = {
     "screener.store",
     "screener.store_screening",
     "screener.store_extraction",
+    "screener.store_exports",
 }
 
 

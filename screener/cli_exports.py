@@ -1,0 +1,123 @@
+"""`screener export ris|bibtex|asreview`: reference lists and the ASReview dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+
+from screener.cli import _fail, _project, err, export, out
+from screener.errors import ScreenerError
+from screener.exports.study_outcomes import StudySet
+from screener.project import Project
+
+_STUDIES_HELP = (
+    "included: included at full text (not studies still awaiting full-text screening or "
+    "whose report was not retrieved); excluded: excluded at title/abstract or full text; "
+    "all: every study."
+)
+
+
+def _run(
+    project: Path,
+    output: Path | None,
+    default_name: str,
+    what: str,
+    write: Callable[[Project, Path], int],
+) -> None:
+    with _project(project) as opened:
+        target = output or Path("exports") / opened.name / default_name
+        try:
+            with err.status(f"Writing the {what}…"):
+                count = write(opened, target)
+        except ScreenerError as exc:
+            _fail(str(exc))
+    noun = "study" if count == 1 else "studies"
+    out.print(f"Wrote {count} {noun} to {escape(str(target))}")
+
+
+def _output_option(default: str) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help=f"Where to write (default: exports/<project folder name>/{default}).",
+    )
+
+
+_studies_option = click.option(
+    "--studies",
+    type=click.Choice([s.value for s in StudySet]),
+    default=StudySet.INCLUDED.value,
+    show_default=True,
+    help=_STUDIES_HELP,
+)
+
+
+@export.command(name="ris")
+@click.argument("project", type=click.Path(path_type=Path))
+@_studies_option
+@_output_option("included.ris (excluded.ris, all.ris)")
+def export_ris(project: Path, studies: str, output: Path | None) -> None:
+    """Included studies as RIS, for Zotero, EndNote and Mendeley.
+
+    One reference per study (duplicates merged: the first-imported record, gaps filled
+    from its duplicates), with its screening outcome and reasons in the notes (N1).
+
+    \b
+    Examples:
+      screener export ris projects/my-review
+      screener export ris projects/my-review --studies excluded -o excluded.ris
+    """
+    from screener.exports.ris import write_ris
+
+    chosen = StudySet(studies)
+    _run(project, output, f"{chosen}.ris", "RIS file",
+         lambda opened, target: write_ris(opened, target, chosen))  # fmt: skip
+
+
+@export.command(name="bibtex")
+@click.argument("project", type=click.Path(path_type=Path))
+@_studies_option
+@_output_option("included.bib (excluded.bib, all.bib)")
+def export_bibtex(project: Path, studies: str, output: Path | None) -> None:
+    """Included studies as BibTeX, for LaTeX and reference managers.
+
+    One entry per study with a unique key (first author, year, first word of the title;
+    a, b, … on repeats), LaTeX special characters escaped, and the screening outcome in
+    the note field.
+
+    \b
+    Examples:
+      screener export bibtex projects/my-review -o included.bib
+      screener export bibtex projects/my-review --studies all
+    """
+    from screener.exports.bibtex import write_bibtex
+
+    chosen = StudySet(studies)
+    _run(project, output, f"{chosen}.bib", "BibTeX file",
+         lambda opened, target: write_bibtex(opened, target, chosen))  # fmt: skip
+
+
+@export.command(name="asreview")
+@click.argument("project", type=click.Path(path_type=Path))
+@_output_option("asreview.csv")
+def export_asreview(project: Path, output: Path | None) -> None:
+    """Every study with its title/abstract label, as a CSV dataset for ASReview LAB.
+
+    Columns record_id, title, abstract, authors, keywords, year, doi, url and
+    label_included: 1 included at title/abstract, 0 excluded there, empty while
+    undecided (ASReview treats those as unlabelled). Open it in ASReview as a dataset
+    with prior knowledge.
+
+    \b
+    Example:
+      screener export asreview projects/my-review -o asreview.csv
+    """
+    from screener.exports.asreview_csv import write_asreview
+
+    _run(project, output, "asreview.csv", "ASReview CSV", write_asreview)

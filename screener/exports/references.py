@@ -1,0 +1,136 @@
+"""What the RIS and BibTeX reference lists share: choosing the studies, reference types and
+writing a text file safely."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from screener.errors import ScreenerError
+from screener.exports.study_outcomes import (
+    StudyOutcome,
+    StudySet,
+    study_citations,
+    study_outcomes,
+)
+from screener.models import Record
+from screener.project import Project
+
+
+class ReferenceType(StrEnum):
+    """The kinds of publication that reference managers tell apart."""
+
+    JOURNAL = "journal"
+    CONFERENCE = "conference"
+    BOOK = "book"
+    CHAPTER = "chapter"
+    THESIS = "thesis"
+    REPORT = "report"
+    PREPRINT = "preprint"
+    DATASET = "dataset"
+    WEB = "web"
+    GENERIC = "generic"
+
+
+# Record.type holds what the source file said: an RIS TY code, a BibTeX entry type, a
+# MEDLINE publication type or a Web of Science document type. Exact names first ...
+_TYPE_NAMES = {
+    ReferenceType.JOURNAL: ("jour", "ejour", "mgzn", "news", "article", "journal article",
+                            "review", "letter", "editorial", "comment", "abst", "inpr"),
+    ReferenceType.CONFERENCE: ("conf", "cpaper", "inproceedings", "conference",
+                               "proceedings", "proceedings paper", "conference paper",
+                               "meeting abstract", "conference proceeding"),
+    ReferenceType.BOOK: ("book", "ebook", "edbook"),
+    ReferenceType.CHAPTER: ("chap", "echap", "incollection", "inbook", "book chapter",
+                            "chapter"),
+    ReferenceType.THESIS: ("thes", "thesis", "phdthesis", "mastersthesis", "dissertation"),
+    ReferenceType.REPORT: ("rprt", "report", "techreport", "govdoc", "standard"),
+    ReferenceType.PREPRINT: ("preprint", "unpb", "unpublished", "manuscript", "manscpt"),
+    ReferenceType.DATASET: ("data", "dataset", "dbase"),
+    ReferenceType.WEB: ("elec", "web page", "webpage", "online", "blog"),
+    ReferenceType.GENERIC: ("gen", "misc"),
+}  # fmt: skip
+_BY_NAME = {name: kind for kind, names in _TYPE_NAMES.items() for name in names}
+# ... then words inside longer names ("Journal Article; Review", "Book Chapter; Article").
+_BY_WORD = (
+    ("preprint", ReferenceType.PREPRINT),
+    ("proceeding", ReferenceType.CONFERENCE),
+    ("conference", ReferenceType.CONFERENCE),
+    ("chapter", ReferenceType.CHAPTER),
+    ("thesis", ReferenceType.THESIS),
+    ("dissertation", ReferenceType.THESIS),
+    ("article", ReferenceType.JOURNAL),
+    ("book", ReferenceType.BOOK),
+    ("report", ReferenceType.REPORT),
+)
+
+
+def reference_type(record: Record) -> ReferenceType:
+    """The record's kind of publication; a journal article when nothing says otherwise
+    (most records of a systematic search are)."""
+    name = record.type.strip().lower()
+    if not name:
+        return ReferenceType.JOURNAL
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    first = name.split(";")[0].strip()
+    if first in _BY_NAME:
+        return _BY_NAME[first]
+    for word, kind in _BY_WORD:
+        if word in name:
+            return kind
+    return ReferenceType.JOURNAL
+
+
+def pages_of(record: Record) -> tuple[str, str]:
+    """(start page, end page): from the split fields, else from the pages text."""
+    if record.start_page or record.end_page:
+        return record.start_page, record.end_page
+    start, _, end = record.pages.partition("-")
+    return start.strip(), end.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One entry of a reference list: a study's citation and its screening outcome."""
+
+    study_id: int
+    record: Record
+    outcome: StudyOutcome
+
+    @property
+    def note(self) -> str:
+        return f"screener: {self.outcome.summary()}"
+
+
+def references(project: Project, studies: StudySet) -> list[Reference]:
+    """The studies of ``studies``, one entry each, in import order."""
+    outcomes = study_outcomes(project)
+    chosen = [study for study, outcome in outcomes.items() if outcome.in_set(studies)]
+    citations = study_citations(project, chosen)
+    return [Reference(s, citations[s], outcomes[s]) for s in chosen if s in citations]
+
+
+def write_text(path: Path, text: str, what: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` (folders created; an existing file replaced only
+    once the new one is complete); a ScreenerError naming the path when it cannot."""
+    if path.is_dir():
+        raise ScreenerError(f"{path}: is a folder; give a file name for the {what}")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise ScreenerError(f"{path}: {folder} is a file, not a folder")
+            break
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
+            partial.unlink(missing_ok=True)
+        raise ScreenerError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
