@@ -448,3 +448,4 @@ def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
 import screener.cli_sync  # noqa: E402, F401
 from screener import cli_screening  # noqa: E402, F401
 from screener import cli_exports  # noqa: E402, F401
+from screener import cli_extraction  # noqa: E402, F401

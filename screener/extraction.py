@@ -248,7 +248,11 @@ def project_extractions(
     lookup = StudyOfMap(store.study_map())
     events = store.extractions(record_ids=_members(project, wanted, lookup))
     found = study_extractions(
-        form_fields(project), events, lookup, dual=project.protocol.extraction.dual, studies=wanted
+        project.protocol.extraction.fields,
+        events,
+        lookup,
+        dual=project.protocol.extraction.dual,
+        studies=wanted,
     )
     return {s: found[s] for s in wanted}
 

@@ -266,9 +266,11 @@ def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Pa
 
 
 def test_reviewer_must_be_listed_and_project_needs_a_form(demo: Path, project: Project) -> None:
-    with open_project(demo) as opened:
-        with pytest.raises(ScreenerError, match="reviewer 'carol' is not in protocol.toml"):
-            extraction.record_values(opened, 1, "carol", {"notes": "x"})
+    with (
+        open_project(demo) as opened,
+        pytest.raises(ScreenerError, match="reviewer 'carol' is not in protocol.toml"),
+    ):
+        extraction.record_values(opened, 1, "carol", {"notes": "x"})
     with pytest.raises(ScreenerError, match="protocol.toml has no extraction form"):
         extraction.form_fields(project)
 

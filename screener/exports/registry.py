@@ -34,6 +34,9 @@ def all_kinds() -> list[ExportKind]:
     so that the TUI does not pay for openpyxl or matplotlib until something is exported."""
     kinds: list[ExportKind] = []
     # Each writer module contributes its kinds through a KINDS tuple; add new modules here.
+    from screener.exports import evidence, evidence_map
+
+    kinds += [*evidence.KINDS, *evidence_map.KINDS]
     from screener.exports import asreview_csv, bibtex, ris
 
     kinds += [*ris.KINDS, *bibtex.KINDS, *asreview_csv.KINDS]

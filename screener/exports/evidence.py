@@ -1,0 +1,178 @@
+"""The evidence table: one row per included study (citation, identifiers, screening tags and
+the extracted values in force) as CSV, an Excel workbook and a Markdown table."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from screener.errors import ScreenerError
+from screener.exports.csv_safe import Cell, safe_cell, write_csv
+from screener.exports.registry import ExportKind
+from screener.extraction import (
+    StudyExtraction,
+    format_value,
+    included_studies,
+    project_extractions,
+)
+from screener.links import merged_study
+from screener.project import Project
+from screener.review import StudyOfMap
+from screener.screening import study_decisions
+
+FORMATS = ("csv", "xlsx", "md")
+CITATION_COLUMNS = ("study", "authors", "year", "title", "journal", "doi", "pmid", "tags")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceTable:
+    header: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+
+
+def study_tags(project: Project, studies: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Per study, the screening tags of the decisions in force (every reviewer, both
+    stages), vocabulary by vocabulary in the protocol's order, each term once."""
+    store = project.store
+    lookup = StudyOfMap(store.study_map())
+    wanted = set(studies)
+    members = sorted(wanted | {r for r, s in lookup.duplicates.items() if s in wanted})
+    order = list(project.protocol.vocabularies)
+    tags: dict[int, dict[str, list[str]]] = {s: {} for s in studies}
+    for (study, _, _), decision in sorted(
+        study_decisions(store.decisions(record_ids=members), lookup).items(),
+        key=lambda item: item[1].created_at,
+    ):
+        for vocabulary, terms in decision.tags.items():
+            kept = tags[study].setdefault(vocabulary, [])
+            kept.extend(t for t in terms if t not in kept)
+    return {
+        study: dict(sorted(found.items(), key=lambda kv: _rank(order, kv[0])))
+        for study, found in tags.items()
+    }
+
+
+def _rank(order: list[str], name: str) -> tuple[int, str]:
+    return (order.index(name) if name in order else len(order), name)
+
+
+def evidence_table(project: Project) -> EvidenceTable:
+    """The header and one row per included study, in import order."""
+    fields = project.protocol.extraction.fields  # none: the citation columns only
+    studies = included_studies(project)
+    extracted = project_extractions(project, studies)
+    tags = study_tags(project, studies)
+    store = project.store
+    lookup = StudyOfMap(store.study_map())
+    members: dict[int, list[int]] = {s: [s] for s in studies}
+    for record, study in lookup.duplicates.items():
+        if study in members:
+            members[study].append(record)
+    records = store.records_by_id(r for ids in members.values() for r in ids)
+    header = (*CITATION_COLUMNS, *(f.label for f in fields), "extracted by")
+    rows: list[tuple[Cell, ...]] = []
+    for study in studies:
+        merged = merged_study([records[r] for r in sorted(members[study])])
+        tag_text = "; ".join(f"{v}: {', '.join(t)}" for v, t in tags[study].items() if t)
+        citation: tuple[Cell, ...] = (
+            study, "; ".join(merged.authors), merged.year, merged.title, merged.journal,
+            merged.doi, merged.pmid, tag_text,
+        )  # fmt: skip
+        rows.append((*citation, *_values(extracted[study]), ", ".join(extracted[study].reviewers)))
+    return EvidenceTable(header, rows)
+
+
+def _values(extraction: StudyExtraction) -> tuple[str, ...]:
+    return tuple(format_value(state.value) for state in extraction.fields)
+
+
+# -- writers -------------------------------------------------------------------------------
+
+
+def write_evidence_csv(table: EvidenceTable, path: Path) -> Path:
+    write_csv(path, table.header, table.rows)
+    return path
+
+
+def write_evidence_xlsx(table: EvidenceTable, path: Path) -> Path:
+    """An .xlsx workbook: a bold, frozen header row, wrapped text, column widths from the
+    content. Every text cell is neutralised (safe_cell) and typed as a string, so that no
+    cell is ever a formula."""
+    from openpyxl import Workbook  # imported here: the TUI and CLI start without it
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Evidence"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row_number, row in enumerate([table.header, *table.rows], start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column)
+            cell.value = safe_cell(value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a string, never a formula, whatever it starts with
+            cell.alignment = wrap
+            if row_number == 1:
+                cell.font = Font(bold=True)
+    for column, name in enumerate(table.header, start=1):
+        longest = max([len(name), *(len(str(r[column - 1] or "")) for r in table.rows)])
+        sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
+    sheet.freeze_panes = "A2"
+    write_whole(path, book.save)
+    return path
+
+
+def _escape_markdown(value: Cell) -> str:
+    text = "" if value is None else str(value)
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def write_evidence_markdown(table: EvidenceTable, path: Path) -> Path:
+    lines = [
+        "| " + " | ".join(_escape_markdown(h) for h in table.header) + " |",
+        "|" + "|".join(" --- " for _ in table.header) + "|",
+        *("| " + " | ".join(_escape_markdown(v) for v in row) + " |" for row in table.rows),
+    ]
+    write_whole(path, lambda target: Path(target).write_text("\n".join(lines) + "\n", "utf-8"))
+    return path
+
+
+def write_whole(path: Path, write: object) -> None:
+    """Write to a partial file beside ``path`` and rename it: never half a file."""
+    if path.is_dir():
+        raise ScreenerError(f"{path}: is a folder; give a file name")
+    partial = path.with_name(path.name + ".partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(str(partial))  # type: ignore[operator]
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ScreenerError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+WRITERS = {"csv": write_evidence_csv, "xlsx": write_evidence_xlsx, "md": write_evidence_markdown}
+
+
+def write_evidence(project: Project, target: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write the evidence table in each format; with several formats ``target``'s stem is
+    kept and each file gets its format's suffix (evidence.csv, evidence.xlsx, evidence.md)."""
+    table = evidence_table(project)
+    if len(formats) == 1:
+        return [WRITERS[formats[0]](table, target)]
+    return [WRITERS[f](table, target.with_suffix(f".{f}")) for f in formats]
+
+
+KINDS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "evidence",
+        "Evidence table of included studies (CSV, XLSX and Markdown)",
+        "evidence.csv",
+        write_evidence,
+    ),
+)

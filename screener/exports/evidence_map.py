@@ -1,0 +1,166 @@
+"""The evidence map: how many included studies have each pair of terms of two vocabularies
+(tissue x outcome by default), as a CSV crosstab and an SVG heat map."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from screener.errors import ScreenerError
+from screener.exports.csv_safe import Cell, write_csv
+from screener.exports.evidence import study_tags, write_whole
+from screener.exports.registry import ExportKind
+from screener.extraction import included_studies, project_extractions
+from screener.extraction_values import value_terms
+from screener.project import Project
+from screener.review import vocabulary_terms
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceMap:
+    """Rows are the terms of one vocabulary, columns those of another; ``counts`` the number
+    of included studies with both terms. Every term of both vocabularies is listed, so that
+    the gaps (zero cells) show."""
+
+    rows: str
+    columns: str
+    row_terms: tuple[str, ...]
+    column_terms: tuple[str, ...]
+    counts: dict[tuple[str, str], int]
+    studies: int
+
+    def count(self, row: str, column: str) -> int:
+        return self.counts.get((row, column), 0)
+
+
+def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome") -> EvidenceMap:
+    """A study counts once in every (row term, column term) pair it has. Its terms of a
+    vocabulary are those of the extraction values in force of every field bound to that
+    vocabulary, together with the screening tags of that vocabulary in force."""
+    known = vocabulary_terms(project)
+    for name in (rows, columns):
+        if name not in known:
+            raise ScreenerError(
+                f"no vocabulary {name!r} in protocol.toml (known: {', '.join(sorted(known))})"
+            )
+    studies = included_studies(project)
+    extracted = project_extractions(project, studies)
+    tags = study_tags(project, studies)
+    counts: Counter[tuple[str, str]] = Counter()
+    seen: dict[str, list[str]] = {rows: list(known[rows]), columns: list(known[columns])}
+    for study in studies:
+        terms: dict[str, list[str]] = {}
+        for name in (rows, columns):
+            found = list(tags[study].get(name, []))
+            for state in extracted[study].fields:
+                if state.field.vocabulary == name:
+                    found += value_terms(state.value)
+            terms[name] = list(dict.fromkeys(found))
+            seen[name] += [t for t in terms[name] if t not in seen[name]]
+        for row in terms[rows]:
+            for column in terms[columns]:
+                counts[(row, column)] += 1
+    return EvidenceMap(
+        rows, columns, tuple(seen[rows]), tuple(seen[columns]), dict(counts), len(studies)
+    )
+
+
+def write_map_csv(chart: EvidenceMap, path: Path) -> Path:
+    header = [f"{chart.rows} \\ {chart.columns}", *chart.column_terms]
+    body: list[list[Cell]] = [
+        [row, *(chart.count(row, c) for c in chart.column_terms)] for row in chart.row_terms
+    ]
+    write_csv(path, header, body)
+    return path
+
+
+# -- the heat map ----------------------------------------------------------------------------
+
+CELL_W, CELL_H, CHAR_W = 46, 26, 7.2  # px; CHAR_W: a 12 px sans-serif character, roughly
+
+
+def _fill(count: int, most: int) -> tuple[str, str]:
+    """The cell colour (white to dark blue by count) and a text colour that reads on it."""
+    if not count:
+        return "#f4f6f8", "#9aa5b1"
+    share = count / most
+    low, high = (222, 235, 247), (8, 69, 148)
+    rgb = tuple(round(a + (b - a) * share) for a, b in zip(low, high, strict=True))
+    return "#{:02x}{:02x}{:02x}".format(*rgb), "#ffffff" if share > 0.5 else "#0b1f33"
+
+
+def map_svg(chart: EvidenceMap) -> str:
+    """The map as an SVG heat map with the count in every cell. Written by hand (no plotting
+    library): a grid of rectangles and text needs none, and the labels are XML-escaped."""
+    label_w = int(max([len(t) for t in chart.row_terms] + [8]) * CHAR_W) + 16
+    top = int(max([len(t) for t in chart.column_terms] + [8]) * CHAR_W * 0.72) + 60
+    width = label_w + CELL_W * len(chart.column_terms) + 40
+    height = top + CELL_H * len(chart.row_terms) + 50
+    most = max(chart.counts.values(), default=0)
+    title = (
+        f"Evidence map: {chart.rows} × {chart.columns} "
+        f"({chart.studies} included stud{'y' if chart.studies == 1 else 'ies'})"
+    )
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" '
+        'font-size="12">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="12" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
+    ]
+    for j, term in enumerate(chart.column_terms):
+        x = label_w + CELL_W * j + CELL_W / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="{top - 8}" transform="rotate(-45 {x:.1f} {top - 8})">'
+            f"{escape(term)}</text>"
+        )
+    for i, row in enumerate(chart.row_terms):
+        y = top + CELL_H * i
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + CELL_H / 2 + 4:.1f}" text-anchor="end">'
+            f"{escape(row)}</text>"
+        )
+        for j, column in enumerate(chart.column_terms):
+            count = chart.count(row, column)
+            fill, ink = _fill(count, most)
+            x = label_w + CELL_W * j
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{CELL_W - 2}" height="{CELL_H - 2}" '
+                f'fill="{fill}"><title>{escape(f"{row} × {column}: {count}")}</title></rect>'
+            )
+            parts.append(
+                f'<text x="{x + (CELL_W - 2) / 2:.1f}" y="{y + CELL_H / 2 + 3:.1f}" '
+                f'text-anchor="middle" fill="{ink}">{count}</text>'
+            )
+    note = f"Rows: {chart.rows}; columns: {chart.columns}; cells: number of studies"
+    parts.append(f'<text x="12" y="{height - 16}" fill="#52606d">{escape(note)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def write_map_svg(chart: EvidenceMap, path: Path) -> Path:
+    text = map_svg(chart)
+    write_whole(path, lambda target: Path(target).write_text(text, "utf-8"))
+    return path
+
+
+def write_evidence_map(
+    project: Project, target: Path, rows: str = "tissue", columns: str = "outcome"
+) -> list[Path]:
+    """The CSV at ``target`` and the SVG beside it (same stem)."""
+    chart = evidence_map(project, rows, columns)
+    csv_path = target if target.suffix.lower() != ".svg" else target.with_suffix(".csv")
+    return [write_map_csv(chart, csv_path), write_map_svg(chart, csv_path.with_suffix(".svg"))]
+
+
+KINDS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "evidence-map",
+        "Evidence map: tissue × outcome counts of included studies (CSV and SVG)",
+        "evidence-map.csv",
+        write_evidence_map,
+    ),
+)
