@@ -1,0 +1,280 @@
+"""RIS and BibTeX reference lists: golden files of the demo after a scripted screening,
+round trips through our importers, rispy and bibtexparser, the study sets and the CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+from click.testing import CliRunner
+
+from screener import review
+from screener.cli import main
+from screener.demo import make_demo
+from screener.exports.bibtex import bibtex_text, citation_keys, latex, write_bibtex
+from screener.exports.references import Reference, ReferenceType, reference_type, references
+from screener.exports.ris import ris_text, write_ris
+from screener.exports.study_outcomes import StudyOutcome, StudySet, study_outcomes
+from screener.importers import bibtex as bibtex_importer
+from screener.importers import ris as ris_importer
+from screener.models import Record, RetrievalStatus, Stage, Verdict
+from screener.project import open_project
+from screener.screening import StudyStatus
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+INC, EXC = Verdict.INCLUDE, Verdict.EXCLUDE
+
+
+def screened_demo(tmp_path: Path) -> tuple[Path, list[int]]:
+    """The demo after a scripted screening; returns its path and its study ids. Studies
+    0 and 7 end included at full text, 1 excluded there, 2 excluded at title/abstract; 3 is
+    not retrieved, 4 awaits full text, 5 is a title/abstract conflict, 6 awaits bob."""
+    path, _ = make_demo(tmp_path / "demo")
+    with open_project(path) as project:
+        s = project.store.study_ids()
+        for study, a, b in ((s[0], INC, INC), (s[1], INC, INC), (s[2], EXC, EXC),
+                            (s[3], INC, EXC), (s[4], INC, INC), (s[5], INC, EXC),
+                            (s[7], INC, INC)):  # fmt: skip
+            review.decide(project, study, TA, "alice", a, ("design",) if a is EXC else ())
+            review.decide(project, study, TA, "bob", b, ("design",) if b is EXC else ())
+        review.decide(project, s[6], TA, "alice", INC)
+        review.resolve(project, s[3], TA, "carol", INC)
+        review.set_retrieval(project, s[3], RetrievalStatus.NOT_RETRIEVED, "alice",
+                             reason="Authors did not reply")  # fmt: skip
+        for study in (s[0], s[1], s[7]):
+            review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
+        review.set_retrieval(project, s[4], RetrievalStatus.SOUGHT, "alice")
+        review.decide(project, s[0], FT, "alice", INC)
+        review.decide(project, s[0], FT, "bob", INC)
+        review.decide(project, s[1], FT, "alice", EXC, ("design",))
+        review.decide(project, s[1], FT, "bob", EXC, ("design",))
+        review.decide(project, s[7], FT, "alice", INC)
+        review.decide(project, s[7], FT, "bob", EXC, ("outcome",))
+        review.resolve(project, s[7], FT, "carol", INC)
+    return path, s
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    return screened_demo(tmp_path_factory.mktemp("references"))
+
+
+def _golden(name: str, text: str) -> None:
+    """Compare with tests/golden/NAME; SCREENER_UPDATE_GOLDEN=1 rewrites it (review it)."""
+    path = GOLDEN / name
+    if os.environ.get("SCREENER_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_outcomes_of_the_scripted_screening(demo: tuple[Path, list[int]]) -> None:
+    path, s = demo
+    with open_project(path) as project:
+        outcomes = study_outcomes(project)
+    assert [outcomes[s[i]].summary() for i in range(9)] == [
+        "included at full text",
+        "excluded at full text — Not primary research",
+        "excluded at title/abstract — Not primary research",
+        "included at title/abstract; full text not retrieved — Authors did not reply",
+        "included at title/abstract; full text: not screened yet",
+        "title/abstract: reviewers disagree (conflict not resolved yet)",
+        "title/abstract: awaiting another reviewer",
+        "included at full text",
+        "title/abstract: not screened yet",
+    ]
+
+
+def test_study_sets(demo: tuple[Path, list[int]]) -> None:
+    path, s = demo
+    with open_project(path) as project:
+        chosen = {which: [r.study_id for r in references(project, which)] for which in StudySet}
+        total = len(project.store.study_ids())
+    assert chosen[StudySet.INCLUDED] == [s[0], s[7]]  # not s[3] (not retrieved), s[4] (awaiting)
+    assert chosen[StudySet.EXCLUDED] == [s[1], s[2]]
+    assert chosen[StudySet.ALL] == s and len(s) == total
+
+
+def test_golden_files(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    with open_project(path) as project:
+        for name, write, studies in (
+            ("references-included.ris", write_ris, StudySet.INCLUDED),
+            ("references-all.ris", write_ris, StudySet.ALL),
+            ("references-included.bib", write_bibtex, StudySet.INCLUDED),
+            ("references-excluded.bib", write_bibtex, StudySet.EXCLUDED),
+        ):
+            count = write(project, tmp_path / name, studies)
+            assert count == len(references(project, studies))
+            _golden(name, (tmp_path / name).read_text(encoding="utf-8"))
+
+
+def _citations(path: Path, studies: StudySet) -> list[Reference]:
+    with open_project(path) as project:
+        return references(project, studies)
+
+
+def test_ris_round_trip(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    expected = _citations(path, StudySet.ALL)
+    with open_project(path) as project:
+        write_ris(project, tmp_path / "all.ris", StudySet.ALL)
+    text = (tmp_path / "all.ris").read_text(encoding="utf-8")
+    back = ris_importer.parse(text)
+    assert [r.title for r in back] == [e.record.title for e in expected]
+    assert [r.doi for r in back] == [e.record.doi for e in expected]
+    assert [r.pmid for r in back] == [e.record.pmid for e in expected]
+    assert [r.authors for r in back] == [e.record.authors for e in expected]
+    assert [r.label for r in back] == [None] * len(expected)  # our notes are no ASReview label
+    entries = rispy.loads(text)
+    assert len(entries) == len(expected)
+    assert entries[0]["notes"] == [expected[0].note]
+    assert all(
+        len(e["authors"]) == len(x.record.authors) for e, x in zip(entries, expected, strict=True)
+    )
+
+
+def test_bibtex_round_trip(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    expected = _citations(path, StudySet.ALL)
+    with open_project(path) as project:
+        write_bibtex(project, tmp_path / "all.bib", StudySet.ALL)
+    text = (tmp_path / "all.bib").read_text(encoding="utf-8")
+    back = bibtex_importer.parse(text)
+    assert [r.title for r in back] == [e.record.title for e in expected]
+    assert [r.doi for r in back] == [e.record.doi for e in expected]
+    assert [r.authors for r in back] == [e.record.authors for e in expected]
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert len({entry.key for entry in library.entries}) == len(expected)
+
+
+def _reference(study: int, **fields: object) -> Reference:
+    record = Record(position=study, line=1, source_record_id=str(study), **fields)  # type: ignore[arg-type]
+    return Reference(study, record, StudyOutcome(study, FT, StudyStatus.INCLUDED))
+
+
+def test_latex_special_characters_round_trip() -> None:
+    # No "^": it is written as {\\textasciicircum}, which LaTeX prints as ^ but our importer
+    # (pylatexenc) reads back as "ˆ" (U+02C6).
+    title = "Effects of 50% CM & {EVs} on #1 p < 0.05 > µ_x ~ $5 \\ naïve Müller–Ørsted 中文"
+    entries = [
+        _reference(1, title=title, authors=("Müller, Jürgen", "World Health Organization"),
+                   year=2020, journal="J. Tissue & Bone", keywords=("a, b", "c")),
+    ]  # fmt: skip
+    text = bibtex_text(entries)
+    assert not bibtexparser.parse_string(text).failed_blocks
+    (back,) = bibtex_importer.parse(text)
+    assert back.title == title
+    assert back.journal == "J. Tissue & Bone"
+    assert back.authors == ("Müller, Jürgen", "World Health Organization")
+    assert back.keywords == ("a, b", "c")  # a comma inside a keyword: "; " separates them
+    assert latex("x^2") == "x{\\textasciicircum}2"
+    assert "{\\&}" in latex("A & B") and latex("plain text, 1-2") == "plain text, 1-2"
+
+
+def test_ris_identifiers_and_multi_line_values_round_trip() -> None:
+    entry = _reference(1, title="A title", abstract="First paragraph.\n\nSecond: ER  - no",
+                       authors=("Lee, K",), doi="10.1000/abc_1.2", pmid="12345678",
+                       start_page="e101", keywords=("MSC; secretome", "bone"),
+                       type="CONF")  # fmt: skip
+    text = ris_text([entry])
+    (back,) = ris_importer.parse(text)
+    assert (back.pmid, back.doi, back.start_page) == ("12345678", "10.1000/abc_1.2", "e101")
+    assert back.abstract == "First paragraph. Second: ER - no"  # one line in RIS
+    assert back.keywords == ("MSC", "secretome", "bone")  # RIS readers split KW on ";"
+    (loaded,) = rispy.loads(text)
+    assert loaded["type_of_reference"] == "CPAPER" and loaded["accession_number"] == "12345678"
+
+
+def test_citation_keys_unique_with_suffixes() -> None:
+    same = dict(title="The secretome of MSCs", authors=("Smith, J",), year=2020)
+    entries = [_reference(i, **same) for i in range(1, 4)] + [_reference(9, title="Ödem")]
+    assert citation_keys(entries) == ["smith2020secretome", "smith2020secretomea",
+                                      "smith2020secretomeb", "anonodem"]  # fmt: skip
+    assert citation_keys([_reference(5)]) == ["study5"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "ris", "bib"),
+    [
+        ("", ReferenceType.JOURNAL, "JOUR", "@article"),
+        ("Journal Article", ReferenceType.JOURNAL, "JOUR", "@article"),
+        ("inproceedings", ReferenceType.CONFERENCE, "CPAPER", "@inproceedings"),
+        ("Proceedings Paper", ReferenceType.CONFERENCE, "CPAPER", "@inproceedings"),
+        ("CHAP", ReferenceType.CHAPTER, "CHAP", "@incollection"),
+        ("Preprint", ReferenceType.PREPRINT, "UNPB", "@unpublished"),
+        ("THES", ReferenceType.THESIS, "THES", "@phdthesis"),
+        ("Something odd", ReferenceType.JOURNAL, "JOUR", "@article"),
+    ],
+)
+def test_reference_types(given: str, kind: ReferenceType, ris: str, bib: str) -> None:
+    reference = _reference(1, title="T", type=given)
+    assert reference_type(reference.record) is kind
+    assert ris_text([reference]).startswith(f"TY  - {ris}\n")
+    assert bibtex_text([reference]).startswith(bib + "{")
+
+
+def test_duplicates_fill_gaps_of_the_representative(tmp_path: Path) -> None:
+    path, _ = make_demo(tmp_path / "demo")
+    with open_project(path) as project:
+        study_map = project.store.study_map()
+        assert study_map, "the demo has duplicates"
+        duplicate, study = next(iter(study_map.items()))
+        own = project.store.record(study)
+        other = project.store.record(duplicate)
+        assert own is not None and other is not None
+        (entry,) = [r for r in references(project, StudySet.ALL) if r.study_id == study]
+    assert entry.record.title == own.record.title  # the representative's own fields win
+    for name in ("doi", "pmid", "abstract", "volume"):
+        assert getattr(entry.record, name) == (
+            getattr(own.record, name) or getattr(other.record, name)
+        )
+
+
+def test_cli_export_ris_and_bibtex(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = demo
+    runner = CliRunner()
+    target = tmp_path / "out" / "excluded.ris"
+    result = runner.invoke(main, ["export", "ris", str(path), "--studies", "excluded",
+                                  "-o", str(target)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Wrote 2 studies to {target}"
+    assert len(rispy.loads(target.read_text(encoding="utf-8"))) == 2
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["export", "bibtex", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote 2 studies to exports/demo/included.bib" in result.output
+    assert (tmp_path / "exports/demo/included.bib").is_file()
+
+
+def test_cli_errors_are_one_line(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    runner = CliRunner()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    for target in (tmp_path, blocker / "x.ris"):
+        result = runner.invoke(main, ["export", "ris", str(path), "-o", str(target)])
+        assert result.exit_code == 1
+        assert result.output.startswith("error: ") and result.output.count("\n") == 1
+        assert "Traceback" not in result.output
+    result = runner.invoke(main, ["export", "ris", str(path), "--studies", "maybe"])
+    assert result.exit_code == 2 and "maybe" in result.output
+
+
+def test_export_help_lists_every_registered_kind() -> None:
+    from screener.exports.registry import all_kinds
+
+    result = CliRunner().invoke(main, ["export", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for kind in all_kinds():
+        assert f"{kind.name} {' '.join(kind.summary.split())}" in text
+        help_text = CliRunner().invoke(main, ["export", kind.name, "--help"]).output
+        assert "Example" in help_text and "-o, --output" in help_text
