@@ -1,0 +1,102 @@
+"""The ASReview CSV: one row per study, title/abstract labels 1/0/empty, read back by our
+tabular importer (which reads ASReview's label column) and by the csv module."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from screener.cli import main
+from screener.exports.asreview_csv import ASREVIEW_COLUMNS, asreview_label, write_asreview
+from screener.exports.references import references
+from screener.exports.study_outcomes import StudySet
+from screener.importers import tabular
+from screener.models import Stage
+from screener.project import open_project
+from screener.screening import StudyStatus
+from tests.test_export_references import screened_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[int]]:
+    return screened_demo(tmp_path_factory.mktemp("asreview"))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_labels_follow_title_abstract(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, s = demo
+    target = tmp_path / "asreview.csv"
+    with open_project(path) as project:
+        count = write_asreview(project, target)
+        total = len(project.store.study_ids())
+    rows = _rows(target)
+    assert count == total == len(rows)
+    assert tuple(rows[0]) == ASREVIEW_COLUMNS
+    labels = {int(row["record_id"]): row["label_included"] for row in rows}
+    # Included at title/abstract, whatever full text said (s[1] excluded, s[3] not
+    # retrieved, s[4] waiting); excluded there; undecided (conflict, awaiting, unscreened).
+    assert [labels[s[i]] for i in range(9)] == ["1", "1", "0", "1", "1", "", "", "1", ""]
+    assert sum(1 for v in labels.values() if v == "") == total - 6
+
+
+def test_rows_hold_each_study_once_with_its_citation(
+    demo: tuple[Path, list[int]], tmp_path: Path
+) -> None:
+    path, _ = demo
+    target = tmp_path / "asreview.csv"
+    with open_project(path) as project:
+        write_asreview(project, target)
+        expected = references(project, StudySet.ALL)
+    rows = _rows(target)
+    assert [int(r["record_id"]) for r in rows] == [e.study_id for e in expected]
+    assert [r["title"] for r in rows] == [e.record.title for e in expected]
+    assert [r["doi"] for r in rows] == [e.record.doi for e in expected]
+    assert [r["authors"] for r in rows] == ["; ".join(e.record.authors) for e in expected]
+    assert target.read_bytes().decode("utf-8")  # UTF-8 throughout
+
+
+def test_our_importer_reads_the_labels_back(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    target = tmp_path / "asreview.csv"
+    with open_project(path) as project:
+        write_asreview(project, target)
+    back = tabular.parse(target.read_text(encoding="utf-8"))
+    rows = _rows(target)
+    assert [r.label for r in back] == [
+        int(row["label_included"]) if row["label_included"] else None for row in rows
+    ]
+    assert [r.title for r in back] == [row["title"] for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("stage", "status", "label"),
+    [
+        (Stage.TITLE_ABSTRACT, StudyStatus.INCLUDED, 1),
+        (Stage.TITLE_ABSTRACT, StudyStatus.EXCLUDED, 0),
+        (Stage.TITLE_ABSTRACT, StudyStatus.CONFLICT, None),
+        (Stage.TITLE_ABSTRACT, StudyStatus.AWAITING, None),
+        (Stage.TITLE_ABSTRACT, StudyStatus.UNSCREENED, None),
+        (Stage.FULL_TEXT, StudyStatus.EXCLUDED, 1),  # it passed title/abstract
+        (Stage.FULL_TEXT, StudyStatus.UNSCREENED, 1),
+    ],
+)
+def test_label_rules(stage: Stage, status: StudyStatus, label: int | None) -> None:
+    assert asreview_label(stage, status) == label
+
+
+def test_cli(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
+    path, _ = demo
+    target = tmp_path / "as.csv"
+    result = CliRunner().invoke(main, ["export", "asreview", str(path), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Wrote 21 studies to {target}"
+    result = CliRunner().invoke(main, ["export", "asreview", str(path), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: {tmp_path}: is a folder; give a file name for the CSV"
