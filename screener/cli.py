@@ -23,6 +23,7 @@ from screener.errors import ScreenerError
 from screener.exports.csv_safe import write_csv
 from screener.importers import FORMATS
 from screener.importing import FileImport, Search, check_files, store_files
+from screener.models import SourceMethod
 from screener.project import Project, init_project, open_project
 from screener.status import project_status, source_summary
 
@@ -157,6 +158,14 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> str:
     help="Force a format instead of detecting it from the content.",
 )
 @click.option(
+    "--method",
+    type=click.Choice([m.value for m in SourceMethod]),
+    default=SourceMethod.DATABASE.value,
+    show_default=True,
+    help="How the file was found, for PRISMA 2020: a database or register search, or "
+    "another method (website, organisation, citation searching).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Refuse files with records that have no title, "
@@ -170,6 +179,7 @@ def import_(
     query: str,
     searched_on: str,
     fmt: str | None,
+    method: str,
     strict: bool,
 ) -> None:
     """Import search exports (RIS, PubMed MEDLINE/nbib, Web of Science, BibTeX, CSV/TSV,
@@ -182,8 +192,13 @@ def import_(
     Example:
       screener import projects/my-review pubmed.nbib --database PubMed \\
           --query '"mesenchymal stem cell*" AND secretome' --searched-on 2026-11-01
+
+    \b
+    Example (records found by citation searching: the other-methods column of PRISMA):
+      screener import projects/my-review snowball.ris --database "Citation searching" \\
+          --method citation
     """
-    search = Search(database, platform, query, searched_on)
+    search = Search(database, platform, query, searched_on, SourceMethod(method))
     bar, update = _progress_bar()
     with _project(project) as opened:
         try:
@@ -372,6 +387,9 @@ def status(project: Path, as_json: bool) -> None:
         out.print(
             f"{STAGE_NAMES[stage]}: {_records(done)} with decisions" + (f" ({by})" if by else "")
         )
+    from screener.cli_prisma import print_prisma
+
+    print_prisma(data["prisma"])
 
 
 def _sources_table(sources: list[dict[str, Any]]) -> Table:
@@ -447,5 +465,6 @@ def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
 # Commands defined in their own modules register themselves on `main` when imported.
 import screener.cli_sync  # noqa: E402, F401
 from screener import cli_screening  # noqa: E402, F401
+from screener import cli_prisma  # noqa: E402, F401
 from screener import cli_exports  # noqa: E402, F401
 from screener import cli_extraction  # noqa: E402, F401

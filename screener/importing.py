@@ -13,7 +13,7 @@ from typing import Any
 
 from screener.errors import DuplicateSourceError, ImportFormatError, ScreenerError
 from screener.importers import OpenedFile, open_file, paused_gc, skipped_warning
-from screener.models import Source
+from screener.models import Source, SourceMethod
 from screener.pieces import raise_in_one_pass, record_pieces
 from screener.project import Project
 from screener.store import NewSource
@@ -55,12 +55,14 @@ class CheckedFile:
 @dataclass(frozen=True, slots=True)
 class Search:
     """How a file's records were found (PRISMA-S): the database (None: guess it from the
-    file), the interface, the search string and the date it was run (YYYY-MM-DD)."""
+    file), the interface, the search string, the date it was run (YYYY-MM-DD) and how the
+    file was found (a database or register search, or another method: PRISMA 2020's boxes)."""
 
     database: str | None = None
     platform: str = ""
     query: str = ""
     searched_on: str = ""
+    method: SourceMethod = SourceMethod.DATABASE
 
     def __post_init__(self) -> None:
         if self.searched_on:
@@ -210,6 +212,7 @@ def _store_one(
             sha256=item.sha256,
             format=opened.format,
             encoding=opened.encoding,
+            method=search.method,
         ),
         batches(),
         progress=advance,

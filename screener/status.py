@@ -7,6 +7,7 @@ from typing import Any
 
 from screener.duplicates import dedup_summary
 from screener.models import Source, Stage
+from screener.prisma_project import project_prisma
 from screener.project import Project
 from screener.screening import current_decisions
 
@@ -41,6 +42,8 @@ def project_status(project: Project) -> dict[str, Any]:
         "records_not_compared": dedup["records_not_compared"],
         "studies_outdated": dedup["studies_outdated"],
         "stages": stages,
+        # The PRISMA 2020 counts, the same as every prisma-* export (keys in the README).
+        "prisma": project_prisma(project).as_dict(),
     }
 
 
@@ -50,6 +53,7 @@ def source_summary(source: Source) -> dict[str, Any]:
         "id": source.id,
         "file": source.file_name,
         "database": source.database,
+        "method": str(source.method),
         "platform": source.platform,
         "query": source.query,
         "searched_on": source.searched_on,

@@ -183,9 +183,12 @@ class ScreeningTables:
     ) -> list[dict[str, Any]]:
         """The raw rows of an event table, oldest first, optionally of one reviewer."""
         column = {"decisions": "reviewer", "resolutions": "resolver", "retrievals": "reviewer",
-                  "vocabulary_terms": "reviewer", "extractions": "reviewer"}[table]  # fmt: skip
+                  "vocabulary_terms": "reviewer", "extractions": "reviewer",
+                  "dedup_events": "reviewer", "dedup_runs": ""}[table]  # fmt: skip
         if reviewer is None:
             return list(self.db.query(f"SELECT * FROM {table} ORDER BY id"))
+        if not column:
+            raise ValueError(f"{table} has no reviewer column")
         sql = f"SELECT * FROM {table} WHERE {column} = ? ORDER BY id"
         return list(self.db.query(sql, [reviewer]))
 

@@ -34,6 +34,9 @@ def all_kinds() -> list[ExportKind]:
     so that the TUI does not pay for openpyxl or matplotlib until something is exported."""
     kinds: list[ExportKind] = []
     # Each writer module contributes its kinds through a KINDS tuple; add new modules here.
+    from screener.exports import audit_export, prisma_csv, prisma_md, prisma_svg
+
+    kinds += [*prisma_csv.KINDS, *prisma_svg.KINDS, *prisma_md.KINDS, *audit_export.KINDS]
     from screener.exports import evidence, evidence_map
 
     kinds += [*evidence.KINDS, *evidence_map.KINDS]

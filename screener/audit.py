@@ -1,0 +1,131 @@
+"""A project's full event log for auditors: imports, dedup runs and links, decisions,
+resolutions, retrievals, vocabulary terms and extractions, oldest first.
+
+Every event is a JSON-ready dict. A record is referred to by its id in this project and by
+its stable key, the sha256 of its source file and its position in that file (ids differ
+between copies of a project; the key does not). The first event, ``audit``, carries the
+protocol settings the PRISMA counts depend on, so that :mod:`screener.audit_replay` can
+rebuild the counts from the log alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from screener import __version__
+from screener.models import Stage
+from screener.project import Project
+
+AUDIT_FORMAT = "screener-audit"
+AUDIT_VERSION = 1
+# Kinds in the order they are listed when two events have the same time.
+KIND_ORDER = ("source", "dedup_run", "link", "decision", "resolution", "retrieval",
+              "vocabulary_term", "extraction")  # fmt: skip
+_TABLES = {"decision": "decisions", "resolution": "resolutions", "retrieval": "retrievals",
+           "vocabulary_term": "vocabulary_terms", "extraction": "extractions",
+           "dedup_run": "dedup_runs", "link": "dedup_events"}  # fmt: skip
+_JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text
+
+
+def audit_header(project: Project) -> dict[str, Any]:
+    """The first event: what was exported, when, and the protocol settings that count."""
+    protocol = project.protocol
+    return {
+        "kind": "audit",
+        "format": AUDIT_FORMAT,
+        "version": AUDIT_VERSION,
+        "time": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "screener": __version__,
+        "schema_version": project.store.schema_version,
+        "project": project.name,
+        "title": protocol.title,
+        "protocol": {
+            "dual_screening": protocol.dual_screening,
+            "second_review_percent": protocol.second_review_percent,
+            "merge_preprints": protocol.merge_preprints,
+            "full_text_reasons": {
+                r.code: r.label for r in protocol.stages[Stage.FULL_TEXT].reasons
+            },
+        },
+    }
+
+
+def audit_events(project: Project) -> Iterator[dict[str, Any]]:
+    """The header, then every event ordered by time (then kind, then id)."""
+    store = project.store
+    keys = store.record_keys()
+
+    def ref(record_id: int) -> dict[str, Any]:
+        sha, position = keys.get(record_id, ("", 0))
+        return {"id": record_id, "sha256": sha, "position": position}
+
+    events: list[dict[str, Any]] = []
+    members: dict[str, list[list[int]]] = {}
+    for record_id, (sha, position) in sorted(keys.items()):
+        members.setdefault(sha, []).append([record_id, position])
+    for source in store.sources():
+        events.append({
+            "kind": "source", "time": source.imported_at.isoformat(), "uid": "",
+            "id": source.id, "file_name": source.file_name, "sha256": source.sha256,
+            "database": source.database, "method": str(source.method),
+            "platform": source.platform, "query": source.query,
+            "searched_on": source.searched_on, "format": source.format,
+            "encoding": source.encoding, "records": source.record_count,
+            "skipped": source.skipped_count,
+            "record_positions": members.get(source.sha256, []),  # [record id, position]
+        })  # fmt: skip
+    for kind, table in _TABLES.items():
+        for row in store.event_rows(table):
+            uid = row.pop("uid", "") or ""
+            event: dict[str, Any] = {"kind": kind, "time": row.pop("created_at"), "uid": uid,
+                                     "id": row.pop("id")}  # fmt: skip
+            for column in _JSON_COLUMNS:
+                if column in row:
+                    row[column] = json.loads(row[column])
+            if "record_id" in row:
+                event["record"] = ref(row.pop("record_id"))
+            if kind == "link":
+                event["record"] = ref(row.pop("record_a"))
+                event["other_record"] = ref(row.pop("record_b"))
+            event.update(row)
+            events.append(event)
+    rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
+    events.sort(key=lambda e: (datetime.fromisoformat(e["time"]), rank[e["kind"]], e["id"]))
+    yield audit_header(project)
+    yield from events
+
+
+AUDIT_CSV_COLUMNS = ("kind", "time", "uid", "id", "record_id", "record_sha256",
+                     "record_position", "other_record_id", "other_record_sha256",
+                     "other_record_position", "reviewer", "stage", "verdict", "status",
+                     "reasons", "tags", "note", "details")  # fmt: skip
+_IN_COLUMNS = {"kind", "time", "uid", "id", "record", "other_record", "reviewer", "resolver",
+               "stage", "verdict", "status", "reasons", "tags", "note"}  # fmt: skip
+
+
+def audit_csv_row(event: dict[str, Any]) -> list[str | int | float | None]:
+    """One event as a CSV row; what has no column of its own goes into ``details`` (JSON).
+    A source's list of record positions is summarised there (it is in the JSONL in full)."""
+    record = event.get("record") or {}
+    other = event.get("other_record") or {}
+    details = {k: v for k, v in event.items() if k not in _IN_COLUMNS}
+    if "record_positions" in details:
+        positions = details.pop("record_positions")
+        ids = [record_id for record_id, _ in positions]
+        details["record_ids"] = f"{min(ids)}-{max(ids)}" if ids else ""
+    reasons = event.get("reasons")
+    tags = event.get("tags")
+    return [
+        event["kind"], event["time"], event.get("uid", ""), event.get("id"),
+        record.get("id"), record.get("sha256"), record.get("position"),
+        other.get("id"), other.get("sha256"), other.get("position"),
+        event.get("reviewer") or event.get("resolver") or "", event.get("stage", ""),
+        event.get("verdict", ""), event.get("status", ""),
+        "; ".join(reasons) if isinstance(reasons, list) else "",
+        json.dumps(tags, ensure_ascii=False, sort_keys=True) if tags else "",
+        event.get("note", ""),
+        json.dumps(details, ensure_ascii=False, sort_keys=True) if details else "",
+    ]  # fmt: skip
