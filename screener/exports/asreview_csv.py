@@ -61,7 +61,7 @@ def _write(project: Project, target: Path) -> list[Path]:
 KINDS = (
     ExportKind(
         "asreview",
-        "Every study with its title/abstract label, as a CSV dataset for ASReview LAB",
+        "Every study with its title/abstract label, a CSV dataset for ASReview LAB",
         "asreview.csv",
         _write,
     ),
