@@ -86,3 +86,8 @@ def test_tag_picker(demo: Path, snap_compare) -> None:  # type: ignore[no-untype
 def test_full_text_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo, stage=Stage.FULL_TEXT)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_export_menu(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo, start="dashboard")
+    assert snap_compare(app, terminal_size=SIZE, press=["x"], run_before=settle)

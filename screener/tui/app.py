@@ -138,6 +138,13 @@ class ScreenerApp(App[None]):
         self.push_screen(screening)
         self.call_after_refresh(screening.show_study, study)
 
+    def action_open_export(self) -> None:
+        """The export menu (x on the dashboard): write any export kind of this project."""
+        from screener.tui.modals.export import ExportModal
+
+        if not isinstance(self.screen, ExportModal):
+            self.push_screen(ExportModal(self.project_path, self.project.name))
+
     def action_help(self) -> None:
         if not isinstance(self.screen, self._help_type()):
             self.push_screen(self.make_screen("help"))
@@ -160,6 +167,8 @@ class ScreenerApp(App[None]):
             ("help", "Keys", "Every key of every screen"),
         ):
             yield SystemCommand(title, help_text, lambda name=name: self.open_screen(name))
+        summary = "Reference lists, PRISMA, evidence tables: pick a kind"
+        yield SystemCommand("Export", summary, self.action_open_export)
         # The focused screen's own actions, so that everything a key does is in the palette.
         for binding in getattr(screen, "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:

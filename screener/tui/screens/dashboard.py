@@ -58,6 +58,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "app.open_screen('duplicates')", "Duplicates", id="open-duplicates"),
         Binding("h", "app.open_screen('history')", "History", id="open-history"),
         Binding("slash", "app.open_screen('search')", "Search", id="open-search"),
+        Binding("x", "app.open_export", "Export", id="open-export"),
         Binding("g", "refresh_figures", "Refresh", id="refresh"),
     ]
 

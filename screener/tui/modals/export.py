@@ -1,0 +1,127 @@
+"""The export menu: every export kind with its summary and file; the chosen one is written
+in a worker thread on its own connection, then the files written (or the error) shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from screener.errors import ScreenerError
+from screener.exports.registry import ExportKind, all_kinds, default_target
+from screener.project import open_project
+from screener.tui.text import literal
+
+KEYS = "123456789abcdefghijklmnopqrstuvw"
+
+
+class ExportModal(ModalScreen[None]):
+    """Number keys (or ↑↓ Enter) choose a kind; Escape closes. The project is only read."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    ExportModal { align: center middle; }
+    ExportModal #export-status { height: auto; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, project_path: Path, project_name: str) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.project_name = project_name
+        self.load_error = ""
+        try:
+            self.kinds: list[ExportKind] = all_kinds()[: len(KEYS)]
+        except ImportError as exc:  # a writer module that cannot load: say so, do not crash
+            self.kinds, self.load_error = [], f"cannot load the export kinds: {exc}"
+        self.writing: ExportKind | None = None
+
+    def target(self, kind: ExportKind) -> Path:
+        return Path("exports") / self.project_name / kind.default_file
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Static(literal("Export", "bold"), classes="dialog-title")
+            options = []
+            width = max((len(k.name) for k in self.kinds), default=0)
+            for key, kind in zip(KEYS, self.kinds, strict=False):
+                prompt = Text.assemble(
+                    (f" {key} ", "bold reverse"),
+                    " ",
+                    literal(kind.name.ljust(width), "bold"),
+                    " ",
+                    literal(kind.summary),
+                    "\n" + " " * (width + 5),
+                    literal(f"→ {self.target(kind)}", "dim"),
+                )
+                options.append(Option(prompt, id=kind.name))
+            if not options:
+                empty = self.load_error or "No export kinds are registered"
+                options.append(Option(literal(empty), disabled=True))
+            yield OptionList(*options, id="export-kinds")
+            yield Static(literal("Choose what to write."), id="export-status")
+            hint = "number key or ↑↓ Enter to write · Esc to close · the project is not changed"
+            yield Static(literal(hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        # Inline styles win over app.tcss's dialog rules (70 wide, lists of 16 lines):
+        # the summaries need the width, and two or three lines per kind the height.
+        dialog = self.query_one("#export-dialog")
+        dialog.styles.width = 96
+        dialog.styles.max_height = "96%"
+        self.query_one("#export-kinds", OptionList).styles.max_height = 3 * len(self.kinds) + 2
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character in KEYS:
+            index = KEYS.index(event.character)
+            if index < len(self.kinds):
+                event.stop()
+                self.choose(self.kinds[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        chosen = [k for k in self.kinds if k.name == event.option.id]
+        if chosen:
+            self.choose(chosen[0])
+
+    def choose(self, kind: ExportKind) -> None:
+        if self.writing is not None:
+            return  # one export at a time: the status line says which is running
+        self.writing = kind
+        self._status(literal(f"Writing {kind.name} to {self.target(kind)}…", "bold"))
+        self._export(kind)
+
+    @work(thread=True, exclusive=True)
+    def _export(self, kind: ExportKind) -> None:
+        # A connection of this thread's own: a sqlite3 connection belongs to one thread.
+        try:
+            with open_project(self.project_path) as project:
+                written = kind.write(project, default_target(project, kind))
+        except ScreenerError as exc:
+            self.app.call_from_thread(self._failed, kind, str(exc))
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, kind, f"cannot write: {exc.strerror or exc}")
+        else:
+            self.app.call_from_thread(self._written, kind, written)
+
+    def _written(self, kind: ExportKind, written: list[Path]) -> None:
+        self.writing = None
+        lines = [literal(f"Wrote {kind.name}:", "bold green")]
+        lines += [literal(f"\n  {path.resolve()}") for path in written]
+        self._status(Text.assemble(*lines))
+
+    def _failed(self, kind: ExportKind, message: str) -> None:
+        self.writing = None
+        self._status(Text.assemble(literal(f"{kind.name} failed: ", "bold red"), literal(message)))
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#export-status", Static).update(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
