@@ -82,7 +82,7 @@ def prisma_md_text(counts: PrismaCounts, title: str = "PRISMA 2020 flow") -> str
     for key, paragraphs in texts.items():
         if key.startswith("title"):
             continue
-        label = "<br/>".join(mermaid_label(p.strip()) for p in paragraphs)
+        label = "<br/>".join(mermaid_label(p.replace("\u00a0", " ").strip()) for p in paragraphs)
         lines.append(f'    {key}["{label}"]')
     lines += [f"    {a} --> {b}" for a, b in _EDGES if a in texts and b in texts]
     lines += ["```", ""]

@@ -45,7 +45,8 @@ class Box:
 
 
 def _n(count: int) -> str:
-    return f"(n = {count:,})"
+    # No-break spaces: a count is never split from its "(n =" when a line wraps.
+    return f"(n\u00a0=\u00a0{count:,})"
 
 
 def wrap(text: str, width: float, font: float = FONT) -> list[str]:
