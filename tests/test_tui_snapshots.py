@@ -88,6 +88,21 @@ def test_full_text_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
+def test_extraction_comparison(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    from screener import extraction
+
+    with open_project(demo) as project:
+        for who in ("alice", "bob"):
+            review.decide(project, 3, Stage.FULL_TEXT, who, Verdict.INCLUDE)
+        alice = {"tissue": ["skin/wound"], "fraction": "exosomes",
+                 "dose": {"value": 100, "unit": "µg"}}  # fmt: skip
+        extraction.record_values(project, 3, "alice", alice)
+        extraction.record_values(project, 3, "bob", {"tissue": ["skin/wound"],
+                                 "fraction": "conditioned medium"})  # fmt: skip
+    app = make_app(demo, start="extraction")
+    assert snap_compare(app, terminal_size=SIZE, press=["v"], run_before=settle)
+
+
 def test_export_menu(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo, start="dashboard")
     assert snap_compare(app, terminal_size=SIZE, press=["x"], run_before=settle)

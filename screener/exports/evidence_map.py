@@ -96,7 +96,9 @@ def map_svg(chart: EvidenceMap) -> str:
     library): a grid of rectangles and text needs none, and the labels are XML-escaped."""
     label_w = int(max([len(t) for t in chart.row_terms] + [8]) * CHAR_W) + 16
     top = int(max([len(t) for t in chart.column_terms] + [8]) * CHAR_W * 0.72) + 60
-    width = label_w + CELL_W * len(chart.column_terms) + 40
+    # rotated column labels reach right of their cell by about 0.7 of their length
+    reach = int(max([len(t) for t in chart.column_terms] + [0]) * CHAR_W * 0.72)
+    width = label_w + CELL_W * len(chart.column_terms) + max(40, reach)
     height = top + CELL_H * len(chart.row_terms) + 50
     most = max(chart.counts.values(), default=0)
     title = (

@@ -87,6 +87,7 @@ class ScreenerApp(App[None]):
         from screener.tui.screens.conflicts import ConflictsScreen
         from screener.tui.screens.dashboard import DashboardScreen
         from screener.tui.screens.duplicates import DuplicatesScreen
+        from screener.tui.screens.extraction import ExtractionScreen
         from screener.tui.screens.help import HelpScreen
         from screener.tui.screens.history import HistoryScreen
         from screener.tui.screens.screening import ScreeningScreen
@@ -98,6 +99,7 @@ class ScreenerApp(App[None]):
             "full_text": ScreeningScreen,
             "conflicts": ConflictsScreen,
             "duplicates": DuplicatesScreen,
+            "extraction": ExtractionScreen,
             "history": HistoryScreen,
             "search": SearchScreen,
             "help": HelpScreen,
@@ -162,6 +164,7 @@ class ScreenerApp(App[None]):
             ("full_text", "Screen full texts", "Retrieve reports and decide eligibility"),
             ("conflicts", "Resolve conflicts", "Both reviewers' decisions side by side"),
             ("duplicates", "Review duplicates", "Uncertain duplicate pairs side by side"),
+            ("extraction", "Extract data", "The extraction form of each included study"),
             ("history", "My decisions", "Your decisions: filter, jump to one, change it"),
             ("search", "Search records", "Full-text search of titles, abstracts, authors"),
             ("help", "Keys", "Every key of every screen"),

@@ -57,6 +57,7 @@ class DashboardScreen(Screen[None]):
         Binding("c", "app.open_screen('conflicts')", "Conflicts", id="open-conflicts"),
         Binding("d", "app.open_screen('duplicates')", "Duplicates", id="open-duplicates"),
         Binding("h", "app.open_screen('history')", "History", id="open-history"),
+        Binding("e", "app.open_screen('extraction')", "Extract", id="open-extraction"),
         Binding("slash", "app.open_screen('search')", "Search", id="open-search"),
         Binding("x", "app.open_export", "Export", id="open-export"),
         Binding("g", "refresh_figures", "Refresh", id="refresh"),
