@@ -289,3 +289,47 @@ def test_events_map_to_the_study_of_their_record_after_dedup(demo: Path) -> None
             extraction.form_fields(project), events, review.StudyOfMap(study_map), dual=False
         )
         assert found[study].in_force()["notes"] == "from the duplicate"
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from screener.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str) -> object:
+        return runner.invoke(main, ["extract", *args])
+
+    ok = run("set", str(demo), "1", "dose", "10 µg", "--reviewer", "alice")
+    assert ok.exit_code == 0 and "Saved value of study 1, Dose: 10 µg (alice)" in ok.output
+    assert (
+        run("set", str(demo), "1", "dose", "5", "--unit", "mL", "--reviewer", "bob").exit_code == 0
+    )
+    bad = run("set", str(demo), "1", "dose", "ten", "--reviewer", "alice")
+    assert bad.exit_code == 1 and "error: dose: 'ten' is not a number and a unit" in bad.output
+    assert "Traceback" not in bad.output
+    missing = run("set", str(demo), "1", "dose", "1 µg")
+    assert missing.exit_code == 2 and "give --reviewer NAME" in missing.output
+    shown = run("show", str(demo))
+    assert "2 included studies" in shown.output and "alice 1/11, bob 1/11" in shown.output
+    listed = json.loads(run("conflicts", str(demo), "--json").output)
+    assert listed == [{"study": 1, "field": "dose", "status": "differ",
+                       "values": {"alice": {"value": 10.0, "unit": "µg"},
+                                  "bob": {"value": 5.0, "unit": "mL"}},
+                       "consensus": None, "in_force": None}]  # fmt: skip
+    resolved = run("resolve", str(demo), "1", "dose", "10 µg", "--reviewer", "bob")
+    assert "Saved consensus of study 1, Dose: 10 µg (bob)" in resolved.output
+    assert "No differing values" in run("conflicts", str(demo)).output
+    one = json.loads(run("show", str(demo), "1", "--json").output)
+    assert one[0]["fields"][6]["in_force"] == {"value": 10.0, "unit": "µg"}
+    assert "resolved" in run("show", str(demo), "1").output
+    assert run("show", str(demo), "3").exit_code == 1
+    cleared = run("set", str(demo), "1", "dose", "", "--reviewer", "alice")
+    assert "Dose: (cleared)" in cleared.output
+    assert "Example:" in runner.invoke(main, ["extract", "set", "--help"]).output
