@@ -85,17 +85,28 @@ def audit_events(project: Project) -> Iterator[dict[str, Any]]:
             for column in _JSON_COLUMNS:
                 if column in row:
                     row[column] = json.loads(row[column])
+            if kind == "extraction":
+                row["value"] = _json_value(row["value"])
             if "record_id" in row:
                 event["record"] = ref(row.pop("record_id"))
             if kind == "link":
                 event["record"] = ref(row.pop("record_a"))
                 event["other_record"] = ref(row.pop("record_b"))
-            event.update(row)
+            # A column named like an event key (extractions' "kind") keeps its table's name.
+            event.update({f"{kind}_{k}" if k in event else k: v for k, v in row.items()})
             events.append(event)
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
     events.sort(key=lambda e: (datetime.fromisoformat(e["time"]), rank[e["kind"]], e["id"]))
     yield audit_header(project)
     yield from events
+
+
+def _json_value(text: str) -> Any:
+    """An extraction's value, stored as JSON text (kept as the text if it is not JSON)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 AUDIT_CSV_COLUMNS = ("kind", "time", "uid", "id", "record_id", "record_sha256",
