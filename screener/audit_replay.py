@@ -30,6 +30,7 @@ from screener.models import (
     Verdict,
 )
 from screener.prisma import PrismaCounts, PrismaInputs, SourceFigures, prisma_counts
+from screener.prisma_stages import light_verdicts
 from screener.screening import reviews_needed
 
 
@@ -108,7 +109,8 @@ def replay_inputs(lines: Iterable[str], name: str = "audit log") -> PrismaInputs
         record_sources=record_sources,
         study_of=study_of,
         report_of=report_of,
-        decisions=decisions,
+        title_abstract=light_verdicts(decisions),
+        full_text=[d for d in decisions if d.stage is Stage.FULL_TEXT],
         resolutions=resolutions,
         retrievals=retrievals,
         reviews_needed=needed,

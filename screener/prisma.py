@@ -32,6 +32,7 @@ from screener.models import (
     SourceMethod,
     Stage,
 )
+from screener.prisma_stages import VerdictEvent, title_abstract_states
 from screener.screening import (
     StudyStatus,
     full_text_eligible,
@@ -66,6 +67,9 @@ class PrismaInputs:
 
     ``study_of`` and ``report_of`` map a record to its study and to its report's first
     record, for the records that are not their own (as ``Store.study_map``).
+    ``title_abstract`` holds the title/abstract decision events as (record, reviewer,
+    verdict) in event order (:func:`screener.prisma_stages.light_verdicts` makes them from
+    Decisions); ``full_text`` the full-text decisions, whose reasons are counted.
     ``reviews_needed`` gives the reviewers each study needs (1 when missing).
     ``full_text_reasons`` maps the protocol's full-text reason codes to their labels."""
 
@@ -73,7 +77,8 @@ class PrismaInputs:
     record_sources: Mapping[int, int]  # every stored record id -> its source id
     study_of: Mapping[int, int]
     report_of: Mapping[int, int]
-    decisions: Sequence[Decision]
+    title_abstract: Sequence[VerdictEvent]
+    full_text: Sequence[Decision]
     resolutions: Sequence[Resolution]
     retrievals: Sequence[Retrieval]
     reviews_needed: Mapping[int, int] = field(default_factory=dict)
@@ -221,38 +226,37 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
 
     # Only studies with an event can be anything but unscreened: stage_state gives every
     # other study UNSCREENED, so they are not built one by one (100,000 of them).
-    decisions = study_decisions(inputs.decisions, study)
     resolutions = resolutions_in_force(inputs.resolutions, study)
     retrievals = retrievals_in_force(inputs.retrievals, study)
-    touched = sorted({k[0] for k in decisions} | {k[0] for k in resolutions})
     needed = inputs.reviews_needed
-    screened = stage_states(touched, Stage.TITLE_ABSTRACT, decisions, resolutions,
-                            lambda s: needed.get(s, 1))  # fmt: skip
+    screened = title_abstract_states(inputs.title_abstract, resolutions, study_of, needed)
     eligible = full_text_eligible(screened, retrievals)
+    decisions = study_decisions(inputs.full_text, study)
     assessed = stage_states(eligible, Stage.FULL_TEXT, decisions, resolutions,
                             lambda s: needed.get(s, 1))  # fmt: skip
 
     methods = {s.id: s.method for s in inputs.sources}
     # report key -> (its study, whether a database/register record is in it)
+    database_sources = {i for i, method in methods.items() if method in DATABASE_METHODS}
     reports: dict[tuple[int, int], bool] = {}
-    main_records = other_records_stored = 0
-    for record_id, source_id in inputs.record_sources.items():
-        from_database = methods[source_id] in DATABASE_METHODS
-        key = (study(record_id), report_of.get(record_id, record_id))
-        reports[key] = reports.get(key, False) or from_database
-        if from_database:
-            main_records += 1
-        else:
-            other_records_stored += 1
+    main_records = 0
+    study_get, report_get, report_seen = study_of.get, report_of.get, reports.get
+    for record_id, source_id in inputs.record_sources.items():  # the hot loop: 100,000 times
+        from_database = source_id in database_sources
+        key = (study_get(record_id, record_id), report_get(record_id, record_id))
+        reports[key] = report_seen(key, False) or from_database
+        main_records += from_database
+    other_records_stored = len(inputs.record_sources) - main_records
 
     labels = dict(inputs.full_text_reasons)
     tallies = {True: _Tally(), False: _Tally()}
     reports_per_study: Counter[int] = Counter()
+    final = (StudyStatus.INCLUDED, StudyStatus.EXCLUDED)
     for (study_id, _), from_database in reports.items():
         tally = tallies[from_database]
         reports_per_study[study_id] += 1
         first = screened.get(study_id)
-        if first is None or not first.final:
+        if first is None or first.status not in final:
             tally.awaiting_screening += 1
             continue
         tally.screened += 1
@@ -265,7 +269,7 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
             tally.not_retrieved += 1
             continue
         second = assessed[study_id]
-        if not second.final:
+        if second.status not in final:
             if mark is not None and mark.status is RetrievalStatus.SOUGHT:
                 tally.awaiting_retrieval += 1
             else:

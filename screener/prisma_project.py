@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from screener.links import cluster, pair_states
-from screener.models import Decision, Stage, Verdict
+from screener.models import Stage
 from screener.prisma import PrismaCounts, PrismaInputs, SourceFigures, prisma_counts
 from screener.project import Project
 from screener.review import needed_reviews
@@ -34,9 +32,13 @@ def prisma_inputs(project: Project) -> PrismaInputs:
         report_of = cluster(
             record_sources, pair_states(store.dedup_events()), merge_related=False
         ).study_of
-    decisions = [*_title_abstract_verdicts(project), *store.decisions(stage=Stage.FULL_TEXT)]
+    # The light read at title/abstract: reading every decision whole costs seconds at
+    # 100,000 records, and the counts need no reasons, tags or notes there.
+    title_abstract = store.decision_verdicts(Stage.TITLE_ABSTRACT)
+    full_text = store.decisions(stage=Stage.FULL_TEXT)
     resolutions = store.resolutions()
-    decided = {d.record_id for d in decisions} | {r.record_id for r in resolutions}
+    decided = {event[0] for event in title_abstract} | {d.record_id for d in full_text}
+    decided |= {r.record_id for r in resolutions}
     touched = sorted({study_of.get(record_id, record_id) for record_id in decided})
     return PrismaInputs(
         sources=[
@@ -46,7 +48,8 @@ def prisma_inputs(project: Project) -> PrismaInputs:
         record_sources=record_sources,
         study_of=study_of,
         report_of=report_of,
-        decisions=decisions,
+        title_abstract=title_abstract,
+        full_text=full_text,
         resolutions=resolutions,
         retrievals=store.retrievals(),
         reviews_needed=needed_reviews(project, touched),
@@ -54,19 +57,3 @@ def prisma_inputs(project: Project) -> PrismaInputs:
             r.code: r.label for r in project.protocol.stages[Stage.FULL_TEXT].reasons
         },
     )
-
-
-_VERDICTS = {str(v): v for v in Verdict}
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
-
-
-def _title_abstract_verdicts(project: Project) -> list[Decision]:
-    """Title/abstract decisions from the light read of (record, reviewer, verdict) in event
-    order: the counts need no reasons, tags or notes there, and reading them all costs
-    seconds at 100,000 records. Each event's id keeps its place in that order."""
-    rows = project.store.decision_verdicts(Stage.TITLE_ABSTRACT)
-    stage = Stage.TITLE_ABSTRACT
-    return [
-        Decision(index, record_id, stage, reviewer, _VERDICTS[verdict], (), {}, "", _EARLIEST)
-        for index, (record_id, reviewer, verdict) in enumerate(rows)
-    ]
