@@ -219,3 +219,21 @@ def test_mermaid_labels_cannot_break_out() -> None:
             label = line.split('["', 1)[1].rsplit('"]', 1)[0]
             assert '"' not in label and "[" not in label and "]" not in label
     assert "other_assessed --> included" in text
+
+
+def test_import_method_puts_a_file_in_the_other_methods_column(tmp_path: Path) -> None:
+    runner = CliRunner()
+    project = tmp_path / "review"
+    assert runner.invoke(main, ["init", str(project)]).exit_code == 0
+    found = tmp_path / "snowball.ris"
+    found.write_text("TY  - JOUR\nTI  - A paper found in a reference list\nER  -\n", "utf-8")
+    result = runner.invoke(main, ["import", str(project), str(found), "--method", "citation",
+                                  "--database", "Citation searching"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    status = json.loads(runner.invoke(main, ["status", str(project), "--json"]).output)
+    assert status["sources"][0]["method"] == "citation"
+    assert status["prisma"]["identification"]["citations"] == 1
+    assert status["prisma"]["other_methods"]["records_awaiting_screening"] == 1
+    bad = runner.invoke(main, ["import", str(project), str(found), "--method", "telepathy"])
+    assert bad.exit_code == 2 and "telepathy" in bad.output
+    assert "--method" in runner.invoke(main, ["import", "--help"]).output
