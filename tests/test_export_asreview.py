@@ -100,3 +100,21 @@ def test_cli(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "asreview", str(path), "-o", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.strip() == f"error: {tmp_path}: is a folder; give a file name for the CSV"
+
+
+def test_csv_lines_are_what_csv_writer_writes() -> None:
+    import io
+
+    from screener.exports.asreview_csv import csv_line
+    from screener.exports.csv_safe import safe_cell
+
+    rows = [
+        ("plain", 'a "quoted" word', "comma, inside", "line\nbreak", "cr\rhere", "", None, 7),
+        ("=1+2", "-x", "+y", "@z", "\tTab", "\rCR", "naïve µg 中文", -3),
+        ('"', ",", "\r\n", " spaced ", "'", ";", "1.5", 0),
+    ]
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    assert "".join(csv_line(row) for row in rows) == expected.getvalue()

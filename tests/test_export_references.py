@@ -4,6 +4,7 @@ round trips through our importers, rispy and bibtexparser, the study sets and th
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import bibtexparser
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from screener import review
 from screener.cli import main
 from screener.demo import make_demo
+from screener.errors import ScreenerError
 from screener.exports.bibtex import bibtex_text, citation_keys, latex, write_bibtex
 from screener.exports.references import Reference, ReferenceType, reference_type, references
 from screener.exports.ris import ris_text, write_ris
@@ -87,6 +89,83 @@ def test_outcomes_of_the_scripted_screening(demo: tuple[Path, list[int]]) -> Non
         "included at full text",
         "title/abstract: not screened yet",
     ]
+
+
+def _random_history(path: Path, seed: int) -> None:
+    """A random review through the review API: title/abstract decisions by both reviewers
+    (sometimes disagreeing), resolutions, retrievals, full-text decisions, then undos and
+    changed minds at random."""
+    rng = random.Random(seed)
+    with open_project(path) as project:
+        studies = project.store.study_ids()
+        ta_codes = [r.code for r in project.protocol.stages[TA].reasons]
+        ft_codes = [r.code for r in project.protocol.stages[FT].reasons][:2]
+
+        def verdict_at(
+            stage: Stage, like: Verdict | None = None
+        ) -> tuple[Verdict, tuple[str, ...]]:
+            choices = (INC, INC, EXC, Verdict.MAYBE) if stage is TA else (INC, EXC)
+            verdict = like if like is not None and rng.random() < 0.7 else rng.choice(choices)
+            codes = ta_codes if stage is TA else ft_codes
+            return verdict, (rng.choice(codes),) if verdict is EXC else ()
+
+        def screen(stage: Stage, chosen: list[int]) -> None:
+            for study in chosen:
+                first, reasons = verdict_at(stage)
+                review.decide(project, study, stage, "alice", first, reasons)
+                if rng.random() < 0.85:
+                    review.decide(project, study, stage, "bob", *verdict_at(stage, first))
+            for conflict in review.conflicts(project, stage):
+                if rng.random() < 0.6:
+                    verdict, reasons = verdict_at(stage)
+                    verdict = INC if verdict is Verdict.MAYBE else verdict
+                    review.resolve(project, conflict.study_id, stage, "carol", verdict, reasons)
+
+        screen(TA, rng.sample(studies, 17))
+        for study in review.full_text_studies(project):
+            status = rng.choice(list(RetrievalStatus))
+            reason = "gone" if status is RetrievalStatus.NOT_RETRIEVED else ""
+            review.set_retrieval(project, study, status, "alice", reason=reason)
+        screen(FT, [s for s in review.full_text_studies(project) if rng.random() < 0.9])
+        for _ in range(25):  # second thoughts
+            study, who, stage = (
+                rng.choice(studies),
+                rng.choice(("alice", "bob")),
+                rng.choice((TA, FT)),
+            )
+            try:
+                if rng.random() < 0.4:
+                    review.undo_last(project, who, stage)
+                else:
+                    review.decide(project, study, stage, who, *verdict_at(stage))
+            except ScreenerError:
+                pass  # not at that stage: the history goes on
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_outcomes_agree_with_review_state(tmp_path: Path, seed: int) -> None:
+    path, _ = make_demo(tmp_path / "demo")
+    _random_history(path, seed)
+    with open_project(path) as project:
+        outcomes = study_outcomes(project)
+        state = review.review_state(project)
+        labels = {
+            st: {r.code: r.label for r in project.protocol.stages[st].reasons} for st in Stage
+        }
+        retrievals = review.current_retrievals(project)
+    assert list(outcomes) == state.study_ids
+    for study, outcome in outcomes.items():
+        reached = state.states[FT].get(study) or state.states[TA][study]
+        assert (outcome.stage, outcome.status) == (reached.stage, reached.status), study
+        assert outcome.reasons == tuple(labels[reached.stage][c] for c in reached.reasons)
+        retrieval = retrievals.get(study)
+        missing = (
+            reached.stage is TA
+            and reached.status is StudyStatus.INCLUDED
+            and retrieval is not None
+            and retrieval.status is RetrievalStatus.NOT_RETRIEVED
+        )
+        assert (outcome.not_retrieved is not None) == missing
 
 
 def test_study_sets(demo: tuple[Path, list[int]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -115,8 +116,13 @@ def references(project: Project, studies: StudySet) -> list[Reference]:
 
 
 def write_text(path: Path, text: str, what: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` (folders created; an existing file replaced only
-    once the new one is complete); a ScreenerError naming the path when it cannot."""
+    """Write ``text`` as UTF-8 to ``path``; see :func:`write_lines`."""
+    write_lines(path, [text], what)
+
+
+def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
+    """Write ``pieces`` as UTF-8 to ``path`` (folders created; an existing file replaced
+    only once the new one is complete); a ScreenerError naming the path when it cannot."""
     if path.is_dir():
         raise ScreenerError(f"{path}: is a folder; give a file name for the {what}")
     for folder in path.parents:
@@ -127,8 +133,8 @@ def write_text(path: Path, text: str, what: str) -> None:
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            handle.writelines(pieces)
         os.replace(partial, path)
     except OSError as exc:
         with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
