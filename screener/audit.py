@@ -11,7 +11,6 @@ rebuild the counts from the log alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ _TABLES = {"decision": "decisions", "resolution": "resolutions", "retrieval": "r
            "vocabulary_term": "vocabulary_terms", "extraction": "extractions",
            "dedup_run": "dedup_runs", "link": "dedup_events"}  # fmt: skip
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text
+_EMPTY: dict[str, Any] = {"[]": [], "{}": {}}  # most cells: no need to parse them
 
 
 def audit_header(project: Project) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def audit_header(project: Project) -> dict[str, Any]:
     }
 
 
-def audit_events(project: Project) -> Iterator[dict[str, Any]]:
+def audit_events(project: Project) -> list[dict[str, Any]]:
     """The header, then every event ordered by time (then kind, then id)."""
     store = project.store
     keys = store.record_keys()
@@ -84,7 +84,7 @@ def audit_events(project: Project) -> Iterator[dict[str, Any]]:
                                      "id": row.pop("id")}  # fmt: skip
             for column in _JSON_COLUMNS:
                 if column in row:
-                    row[column] = json.loads(row[column])
+                    row[column] = _EMPTY.get(row[column]) or json.loads(row[column])
             if kind == "extraction":
                 row["value"] = _json_value(row["value"])
             if "record_id" in row:
@@ -97,8 +97,7 @@ def audit_events(project: Project) -> Iterator[dict[str, Any]]:
             events.append(event)
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
     events.sort(key=lambda e: (datetime.fromisoformat(e["time"]), rank[e["kind"]], e["id"]))
-    yield audit_header(project)
-    yield from events
+    return [audit_header(project), *events]
 
 
 def _json_value(text: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from screener.audit import AUDIT_CSV_COLUMNS, audit_csv_row, audit_events
 from screener.errors import ScreenerError
@@ -13,8 +14,9 @@ from screener.exports.registry import ExportKind
 from screener.project import Project
 
 
-def write_audit_jsonl(project: Project, target: Path) -> int:
-    """Write every event as one JSON object per line (UTF-8, LF); returns how many lines."""
+def write_audit_jsonl(events: list[dict[str, Any]], target: Path) -> int:
+    """Write the events (header first) as one JSON object per line (UTF-8, LF); returns
+    how many lines."""
     if target.is_dir():
         raise ScreenerError(f"{target}: is a folder; give a file name for the JSONL")
     partial = target.with_name(target.name + ".partial")
@@ -22,7 +24,7 @@ def write_audit_jsonl(project: Project, target: Path) -> int:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            for event in audit_events(project):
+            for event in events:
                 handle.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")))
                 handle.write("\n")
                 count += 1
@@ -33,11 +35,10 @@ def write_audit_jsonl(project: Project, target: Path) -> int:
     return count
 
 
-def write_audit_csv(project: Project, target: Path) -> int:
-    """Write the events as CSV rows (the header event left out); returns how many rows."""
-    events = audit_events(project)
-    next(events)  # the header: its settings are in the JSONL
-    return write_csv(target, AUDIT_CSV_COLUMNS, (audit_csv_row(e) for e in events))
+def write_audit_csv(events: list[dict[str, Any]], target: Path) -> int:
+    """Write the events as CSV rows, the header event left out (its settings are in the
+    JSONL); returns how many rows."""
+    return write_csv(target, AUDIT_CSV_COLUMNS, (audit_csv_row(e) for e in events[1:]))
 
 
 def write_audit(project: Project, target: Path) -> list[Path]:
@@ -45,8 +46,9 @@ def write_audit(project: Project, target: Path) -> list[Path]:
     target, the CSV goes beside it instead."""
     csv_path = target.with_suffix(".csv") if target.suffix == ".jsonl" else target
     jsonl = csv_path.with_suffix(".jsonl")
-    write_audit_csv(project, csv_path)
-    write_audit_jsonl(project, jsonl)
+    events = audit_events(project)
+    write_audit_csv(events, csv_path)
+    write_audit_jsonl(events, jsonl)
     return [csv_path, jsonl]
 
 
