@@ -336,7 +336,10 @@ def screening_queue(
     ]
     order = order or protocol.queue_order
     if order == "ranked" and scores is None:
-        scores = highlight_scores(project)
+        # Imported here: prioritise builds on this module (decisions, highlight scores).
+        from screener.prioritise import rank
+
+        scores = rank(project, name, stage, seed=seed).scores
     keys = study_keys(project, open_) if order == "random" else None
     in_order = ordered(open_, order, seed=protocol.seed if seed is None else seed,
                        scores=scores, keys=keys)  # fmt: skip
@@ -502,7 +505,8 @@ def progress_summary(state: ReviewState) -> dict[str, dict[str, object]]:
 def highlight_scores(project: Project) -> dict[int, float]:
     """The built-in relevance ranking: per study, how many include-term matches its title,
     abstract and keywords have, less the exclude-term matches (the best of its records).
-    The prioritisation model replaces this once it has decisions to learn from."""
+    The ranking's cold start (screener.prioritise.rank) until the reviewer has both an
+    include and an exclude to learn from."""
     include = project.protocol.highlight_include
     exclude = project.protocol.highlight_exclude
     lookup = _study_lookup(project)

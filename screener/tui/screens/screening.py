@@ -5,15 +5,18 @@ from __future__ import annotations
 import gc
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from screener import review
 from screener.duplicates import study_records
@@ -21,6 +24,8 @@ from screener.errors import ScreenerError
 from screener.highlight import find_highlights
 from screener.links import merged_study
 from screener.models import Decision, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.prioritise import ProjectFeatures, Ranking, cold_start_scores, project_features, rank
+from screener.project import open_project
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
@@ -74,6 +79,12 @@ class ScreeningScreen(Screen[None]):
         self.retrievals: dict[int, Retrieval] = {}
         self.status_text = ""
         self.decided = 0  # how many of ``ids`` this reviewer has decided (kept, not counted)
+        # Ranked order: the latest ranking, and the features it reuses (built once, on the
+        # ranking worker's thread; the lock keeps two workers from building them at once).
+        self.ranking: Ranking | None = None
+        self._features: ProjectFeatures | None = None
+        self._ranking_lock = threading.Lock()
+        self._shown: tuple[object, int] | None = None  # (merged study, records) on screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -91,6 +102,10 @@ class ScreeningScreen(Screen[None]):
     @property
     def reviewer(self) -> str:
         return str(self.app.reviewer)  # type: ignore[attr-defined]
+
+    @property
+    def ranked(self) -> bool:
+        return (self.app.order or self.project.protocol.queue_order) == "ranked"  # type: ignore[attr-defined]
 
     @property
     def current(self) -> int | None:
@@ -123,13 +138,24 @@ class ScreeningScreen(Screen[None]):
     def reload(self, keep: int | None = None) -> None:
         """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study."""
         app = self.app
+        seed = app.seed  # type: ignore[attr-defined]
+        scores = None
+        if self.ranked:  # the last ranking, else the cold start; never trained here
+            scores = (
+                self.ranking.scores
+                if self.ranking
+                else cold_start_scores(
+                    self.project, self.project.protocol.seed if seed is None else seed
+                )
+            )
         try:
             self.ids = review.screening_queue(
                 self.project,
                 self.reviewer,
                 self.stage,
                 order=app.order,
-                seed=app.seed,  # type: ignore[attr-defined]
+                seed=seed,
+                scores=scores,
             )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
@@ -140,6 +166,50 @@ class ScreeningScreen(Screen[None]):
             self.retrievals = review.current_retrievals(self.project)
         target = keep if keep in self.ids else self._next_undecided(-1)
         self.show_position(self.ids.index(target) if target in self.ids else 0)
+        if self.ranked:
+            self.retrain()
+
+    # -- the ranking -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="ranking")
+    def retrain(self) -> None:
+        """Retrain the ranking on the reviewer's own decisions, on this thread's own
+        connection; the screen never waits for it (it re-orders when the scores arrive)."""
+        app = self.app
+        with self._ranking_lock, open_project(app.project_path) as project:  # type: ignore[attr-defined]
+            if get_current_worker().is_cancelled:
+                return  # a newer decision started a newer run
+            if self._features is None:
+                self._features = project_features(project)
+            ranking = rank(project, self.reviewer, self.stage, features=self._features,
+                           seed=app.seed)  # type: ignore[attr-defined]  # fmt: skip
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self.apply_ranking, ranking)
+
+    def apply_ranking(self, ranking: Ranking) -> None:
+        """Re-order the studies not yet shown (after the current one) by the new scores;
+        what is on screen stays."""
+        self.ranking = ranking
+        head, rest = self.ids[: self.position + 1], self.ids[self.position + 1 :]
+        undecided = [s for s in rest if s not in self.mine]
+        undecided.sort(key=lambda s: -ranking.scores.get(s, 0.0))
+        self.ids = head + undecided + [s for s in rest if s in self.mine]
+        self._update_meta()
+
+    def _relevance(self, study: int) -> Text:
+        ranking = self.ranking
+        if not self.ranked or ranking is None or study not in ranking.percentiles:
+            return Text("")
+        share = 1 - ranking.percentiles[study] + 1 / len(ranking.percentiles)
+        top = max(1, round(100 * share))
+        basis = (
+            f"learnt from your {ranking.relevant} incl., {ranking.irrelevant} excl."
+            if ranking.learnt
+            else "by highlight terms"  # until the reviewer's first include and exclude
+        )
+        return Text.assemble(
+            (" · relevance ", "dim"), (f"top {top}%", "bold"), (f" {basis}", "dim")
+        )
 
     def _next_undecided(self, after: int) -> int | None:
         n = len(self.ids)
@@ -179,6 +249,7 @@ class ScreeningScreen(Screen[None]):
             return
         records = study_records(self.project, study)
         merged = merged_study(records)
+        self._shown = (merged, len(records))
         keywords = tuple(dict.fromkeys(k for r in records for k in r.record.keywords))
         protocol = self.project.protocol
         include, exclude = protocol.highlight_include, protocol.highlight_exclude
@@ -186,7 +257,7 @@ class ScreeningScreen(Screen[None]):
         self.query_one("#title", Static).update(
             highlighted(title, find_highlights(title, include, exclude), "bold")
         )
-        self.query_one("#meta", Static).update(self._meta(merged, len(records)))
+        self._update_meta()
         abstract = merged.abstract or "(no abstract)"
         self.query_one("#abstract", Static).update(
             highlighted(abstract, find_highlights(abstract, include, exclude))
@@ -198,6 +269,11 @@ class ScreeningScreen(Screen[None]):
         )
         self.query_one("#record", VerticalScroll).scroll_home(animate=False)
         self._show_decision()
+
+    def _update_meta(self) -> None:
+        if self._shown is not None and self.current is not None:
+            merged, record_count = self._shown
+            self.query_one("#meta", Static).update(self._meta(merged, record_count))
 
     def _meta(self, merged, record_count: int) -> Text:  # type: ignore[no-untyped-def]
         authors = "; ".join(merged.authors[:8]) + (" et al." if len(merged.authors) > 8 else "")
@@ -228,10 +304,16 @@ class ScreeningScreen(Screen[None]):
         )
         copies = f" · {record_count} records" if record_count > 1 else ""
         lines = [literal(authors or "(no authors)", "italic"), literal(where), literal(ids)]
-        head = Text.assemble(("Study ", "dim"), (str(merged.study_id), "bold"), (copies, "dim"))
+        head = Text.assemble(
+            ("Study ", "dim"),
+            (str(merged.study_id), "bold"),
+            (copies, "dim"),
+            self._relevance(merged.study_id),
+        )
         return Text("\n", end="").join([head, *[line for line in lines if line.plain]])
 
     def _show_empty(self) -> None:
+        self._shown = None
         message = (
             "Nothing to screen at this stage yet."
             if self.stage is Stage.FULL_TEXT
@@ -352,6 +434,8 @@ class ScreeningScreen(Screen[None]):
         self.pending_tags.pop(study, None)
         self.pending_note.pop(study, None)
         self.status_text = f"Saved: {made.verdict} study {study}"
+        if self.ranked:  # the decision is committed: learn from it in the background
+            self.retrain()
         return True
 
     def action_exclude_with_reason(self) -> None:
@@ -440,6 +524,8 @@ class ScreeningScreen(Screen[None]):
             self.decided -= 1
         self.status_text = f"Undone: {undone.verdict} on study {study}"
         self.show_study(study)
+        if self.ranked:
+            self.retrain()
 
     def action_move(self, step: int) -> None:
         if self.ids:
