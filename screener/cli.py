@@ -468,3 +468,4 @@ from screener import cli_screening  # noqa: E402, F401
 from screener import cli_prisma  # noqa: E402, F401
 from screener import cli_exports  # noqa: E402, F401
 from screener import cli_extraction  # noqa: E402, F401
+import screener.cli_prioritise  # noqa: E402, F401
