@@ -15,9 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from screener.duplicates import dedup_summary
+from screener.prisma_project import project_prisma
 from screener.project import open_project
 from screener.review import agreement_report, progress_summary, review_state
 from screener.tui.text import literal
+from screener.tui.widgets.prisma import prisma_table
 
 STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
 
@@ -33,6 +35,7 @@ def gather(project_path: Any) -> dict[str, Any]:
             "dedup": dedup_summary(project).as_dict(),
             "progress": progress_summary(state),
             "agreement": [pair.as_dict() for pair in agreement_report(project, state)],
+            "prisma": project_prisma(project).as_dict(),
         }
 
 
@@ -128,7 +131,7 @@ class DashboardScreen(Screen[None]):
                 str(p["included"]),
                 str(p["excluded"]),
             )
-        parts += [progress, Text("")]
+        parts += [progress, Text(""), prisma_table(data["prisma"]), Text("")]
         reviewers = _table(
             "Decisions by reviewer",
             ("stage", "reviewer", "decided", "include", "maybe", "exclude"),
