@@ -20,6 +20,7 @@ from screener.project import open_project
 from screener.review import agreement_report, progress_summary, review_state
 from screener.tui.text import literal
 from screener.tui.widgets.prisma import prisma_table
+from screener.tui.widgets.stopping import StoppingAid
 
 STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
 
@@ -70,6 +71,7 @@ class DashboardScreen(Screen[None]):
         yield Header(show_clock=False)
         with VerticalScroll(id="dashboard"):
             yield Static(literal("Reading the project…"), id="figures")
+            yield StoppingAid(id="stopping")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -82,6 +84,7 @@ class DashboardScreen(Screen[None]):
 
     def action_refresh_figures(self) -> None:
         self._gather()
+        self.query_one(StoppingAid).refresh_figures()
 
     @work(thread=True, exclusive=True)
     def _gather(self) -> None:
