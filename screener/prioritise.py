@@ -31,9 +31,9 @@ def record_text(title: str, abstract: str, keywords: Iterable[str] = ()) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ModelSettings:
-    """The features and classifier. ``c`` and ``ratio`` (irrelevant:relevant weight ratio
-    after balancing) start from ASReview's tuned ELAS u4 values; see the README's benchmark
-    for what each change measured."""
+    """The features and classifier. ``c`` and ``ratio`` (the relevant records' total weight
+    over the irrelevant ones') start from ASReview's tuned ELAS u4 values; see the README's
+    benchmark for what each change measured."""
 
     ngram_max: int = 2
     min_df: int = 1
@@ -65,8 +65,8 @@ def feature_matrix(
 
 
 def sample_weights(labels: np.ndarray, ratio: float) -> np.ndarray:
-    """Weights that make the irrelevant records together weigh ``ratio`` times the relevant
-    ones (ASReview's "balanced" sample weights), scaled to average 1."""
+    """ASReview's "balanced" sample weights: together the relevant records weigh ``ratio``
+    times as much as the irrelevant ones, scaled so that the weights average 1."""
     relevant = int(labels.sum())
     irrelevant = len(labels) - relevant
     weights = np.where(labels == 1, 1.0, relevant / (ratio * irrelevant))
