@@ -3,6 +3,7 @@ screening events as plain tuples."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -59,33 +60,58 @@ class ExportReads:
             for row in self.db.execute(sql, chunk):
                 yield _citation(row, strings)
 
-    def screening_events(self: _HasDb, stage: Stage) -> list[tuple[int, str, str, str]]:
+    def screening_events(
+        self: _HasDb, stage: Stage, record_ids: Iterable[int] | None = None
+    ) -> list[tuple[int, str, str, str]]:
         """(record id, reviewer, verdict, reasons as JSON) of every decision event at a
-        stage, in the order the events were made (:func:`screener.screening.event_order`):
-        what a study's outcome needs, without building 200,000 Decision objects."""
-        sql = """SELECT record_id, reviewer, verdict, reasons FROM decisions WHERE stage = ?
-            ORDER BY created_at, uid, id"""
-        return self.db.execute(sql, [str(stage)]).fetchall()
+        stage (or of the records given), in the order the events were made
+        (:func:`screener.screening.event_order`): what a study's outcome needs, without
+        building 200,000 Decision objects."""
+        if record_ids is None:
+            sql = """SELECT record_id, reviewer, verdict, reasons FROM decisions
+                WHERE stage = ? ORDER BY created_at, uid, id"""
+            return self.db.execute(sql, [str(stage)]).fetchall()
+        wanted = sorted(set(record_ids))
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"""SELECT created_at, uid, id, record_id, reviewer, verdict, reasons
+                FROM decisions WHERE stage = ? AND record_id IN ({marks})"""
+            found += self.db.execute(sql, [str(stage), *chunk]).fetchall()
+        found.sort()  # by (created_at, uid, id): event order across the chunks
+        return [row[3:] for row in found]
 
     def dataset_rows(
         self: _HasDb, record_ids: Iterable[int] | None = None
     ) -> list[tuple[Any, ...]]:
         """(id, title, abstract, authors, keywords, year, doi, url) with authors and keywords
-        joined by "; " (in SQL: no JSON decoding here), of every record that is its own
-        study, or of the records given; in id order."""
-        columns = """id, title, abstract,
-            (SELECT group_concat(value, '; ') FROM json_each(records.authors)),
-            (SELECT group_concat(value, '; ') FROM json_each(records.keywords)),
-            year, doi, url"""
+        joined by "; ", of every record that is its own study, or of the records given; in
+        id order."""
+        columns = "id, title, abstract, authors, keywords, year, doi, url"
         if record_ids is None:
             sql = f"""SELECT {columns} FROM records
                 WHERE id NOT IN (SELECT record_id FROM studies) ORDER BY id"""
-            return self.db.execute(sql).fetchall()
-        wanted = sorted(set(record_ids))
-        rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT {columns} FROM records WHERE id IN ({marks}) ORDER BY id"
-            rows += self.db.execute(sql, chunk).fetchall()
-        return rows
+            found = self.db.execute(sql).fetchall()
+        else:
+            wanted = sorted(set(record_ids))
+            found = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                sql = f"SELECT {columns} FROM records WHERE id IN ({marks}) ORDER BY id"
+                found += self.db.execute(sql, chunk).fetchall()
+        return [
+            (id_, title, abstract, _joined(authors), _joined(keywords), year, doi, url)
+            for id_, title, abstract, authors, keywords, year, doi, url in found
+        ]
+
+
+def _joined(text: str) -> str:
+    """A JSON list of strings as one "; "-joined string. Directly on the JSON text when no
+    item needs escaping (as store.py writes it: compact, '","' between items only)."""
+    if text == "[]":
+        return ""
+    if "\\" not in text and '", "' not in text and text[:2] == '["' and text[-2:] == '"]':
+        return text[2:-2].replace('","', "; ")
+    return "; ".join(json.loads(text))

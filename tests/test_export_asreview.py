@@ -14,7 +14,6 @@ from screener.exports.asreview_csv import ASREVIEW_COLUMNS, asreview_label, writ
 from screener.exports.references import references
 from screener.exports.study_outcomes import StudySet
 from screener.importers import tabular
-from screener.models import Stage
 from screener.project import open_project
 from screener.screening import StudyStatus
 from tests.test_export_references import screened_demo
@@ -76,19 +75,17 @@ def test_our_importer_reads_the_labels_back(demo: tuple[Path, list[int]], tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("stage", "status", "label"),
+    ("status", "label"),
     [
-        (Stage.TITLE_ABSTRACT, StudyStatus.INCLUDED, 1),
-        (Stage.TITLE_ABSTRACT, StudyStatus.EXCLUDED, 0),
-        (Stage.TITLE_ABSTRACT, StudyStatus.CONFLICT, None),
-        (Stage.TITLE_ABSTRACT, StudyStatus.AWAITING, None),
-        (Stage.TITLE_ABSTRACT, StudyStatus.UNSCREENED, None),
-        (Stage.FULL_TEXT, StudyStatus.EXCLUDED, 1),  # it passed title/abstract
-        (Stage.FULL_TEXT, StudyStatus.UNSCREENED, 1),
+        (StudyStatus.INCLUDED, 1),
+        (StudyStatus.EXCLUDED, 0),
+        (StudyStatus.CONFLICT, None),
+        (StudyStatus.AWAITING, None),
+        (StudyStatus.UNSCREENED, None),
     ],
 )
-def test_label_rules(stage: Stage, status: StudyStatus, label: int | None) -> None:
-    assert asreview_label(stage, status) == label
+def test_label_rules(status: StudyStatus, label: int | None) -> None:
+    assert asreview_label(status) == label
 
 
 def test_cli(demo: tuple[Path, list[int]], tmp_path: Path) -> None:

@@ -19,7 +19,12 @@ from screener.errors import ScreenerError
 from screener.exports.bibtex import bibtex_text, citation_keys, latex, write_bibtex
 from screener.exports.references import Reference, ReferenceType, reference_type, references
 from screener.exports.ris import ris_text, write_ris
-from screener.exports.study_outcomes import StudyOutcome, StudySet, study_outcomes
+from screener.exports.study_outcomes import (
+    StudyOutcome,
+    StudySet,
+    study_outcomes,
+    title_abstract_statuses,
+)
 from screener.importers import bibtex as bibtex_importer
 from screener.importers import ris as ris_importer
 from screener.models import Record, RetrievalStatus, Stage, Verdict
@@ -148,12 +153,17 @@ def test_outcomes_agree_with_review_state(tmp_path: Path, seed: int) -> None:
     _random_history(path, seed)
     with open_project(path) as project:
         outcomes = study_outcomes(project)
+        only_included = study_outcomes(project, StudySet.INCLUDED)  # reads less
+        screened = title_abstract_statuses(project)
         state = review.review_state(project)
         labels = {
             st: {r.code: r.label for r in project.protocol.stages[st].reasons} for st in Stage
         }
         retrievals = review.current_retrievals(project)
     assert list(outcomes) == state.study_ids
+    assert screened == {study: s.status for study, s in state.states[TA].items()}
+    included = {study: o for study, o in outcomes.items() if o.included}
+    assert {study: o for study, o in only_included.items() if o.included} == included
     for study, outcome in outcomes.items():
         reached = state.states[FT].get(study) or state.states[TA][study]
         assert (outcome.stage, outcome.status) == (reached.stage, reached.status), study

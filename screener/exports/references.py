@@ -109,7 +109,7 @@ class Reference:
 
 def references(project: Project, studies: StudySet) -> list[Reference]:
     """The studies of ``studies``, one entry each, in import order."""
-    outcomes = study_outcomes(project)
+    outcomes = study_outcomes(project, studies)
     chosen = [study for study, outcome in outcomes.items() if outcome.in_set(studies)]
     citations = study_citations(project, chosen)
     return [Reference(s, citations[s], outcomes[s]) for s in chosen if s in citations]

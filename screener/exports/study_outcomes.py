@@ -84,20 +84,31 @@ class StudyOutcome:
         return f"{done}{stage}: {_PENDING[self.status]}"
 
 
-def study_outcomes(project: Project) -> dict[int, StudyOutcome]:
-    """Every study's outcome, by study id in import order. The same outcomes as
-    :func:`screener.review.review_state` (tests compare them), from light reads: at
-    100,000 records that takes seconds, too slow for an export."""
+def study_outcomes(project: Project, studies: StudySet = StudySet.ALL) -> dict[int, StudyOutcome]:
+    """The outcomes of the studies that may be in ``studies`` (every study, or for
+    INCLUDED only those with a full-text decision or resolution), by study id in import
+    order. The same outcomes as :func:`screener.review.review_state` (tests compare them),
+    from light reads: at 100,000 records that takes seconds, too slow for an export."""
     store = project.store
     study_map = store.study_map()
-    study_ids = store.study_ids()
-    needed = needed_reviews(project, study_ids)
     lookup = StudyOfMap(study_map)
     resolutions = resolutions_in_force(store.resolutions(), lookup)
+    full_text_events = store.screening_events(Stage.FULL_TEXT)
+    if studies is StudySet.INCLUDED:
+        # Only a study with a full-text decision or resolution can be included there: read
+        # the title/abstract events of those studies' records only.
+        decided = {lookup(event[0]) for event in full_text_events}
+        decided |= {study for study, stage in resolutions if stage is Stage.FULL_TEXT}
+        study_ids = [s for s in store.study_ids() if s in decided]
+        members = [*study_ids, *(r for r, s in study_map.items() if s in decided)]
+        screening_events = store.screening_events(Stage.TITLE_ABSTRACT, members)
+    else:
+        study_ids = store.study_ids()
+        screening_events = store.screening_events(Stage.TITLE_ABSTRACT)
+    needed = needed_reviews(project, study_ids)
     screened = _stage_outcomes(
-        Stage.TITLE_ABSTRACT, study_ids, store.screening_events(Stage.TITLE_ABSTRACT),
-        study_map, resolutions, needed,
-    )  # fmt: skip
+        Stage.TITLE_ABSTRACT, study_ids, screening_events, study_map, resolutions, needed
+    )
     retrievals = current_retrievals(project)
     not_retrieved = {
         study: r.reason
@@ -110,9 +121,8 @@ def study_outcomes(project: Project) -> dict[int, StudyOutcome]:
         if status is StudyStatus.INCLUDED and s not in not_retrieved
     ]  # fmt: skip
     full_text = _stage_outcomes(
-        Stage.FULL_TEXT, eligible, store.screening_events(Stage.FULL_TEXT), study_map,
-        resolutions, needed,
-    )  # fmt: skip
+        Stage.FULL_TEXT, eligible, full_text_events, study_map, resolutions, needed
+    )
     labels = {stage: _reason_labels(project, stage) for stage in Stage}
     outcomes: dict[int, StudyOutcome] = {}
     for study in study_ids:
@@ -122,6 +132,22 @@ def study_outcomes(project: Project) -> dict[int, StudyOutcome]:
         missing = not_retrieved.get(study) if at_title_abstract else None
         outcomes[study] = StudyOutcome(study, stage, status, labels[stage](reasons), missing)
     return outcomes
+
+
+def title_abstract_statuses(project: Project) -> dict[int, StudyStatus]:
+    """Every study's status at title/abstract, by study id in import order: the least an
+    export of every study's screening label reads."""
+    store = project.store
+    study_map = store.study_map()
+    resolutions = resolutions_in_force(
+        store.resolutions(stage=Stage.TITLE_ABSTRACT), StudyOfMap(study_map)
+    )
+    study_ids = store.study_ids()
+    screened = _stage_outcomes(
+        Stage.TITLE_ABSTRACT, study_ids, store.screening_events(Stage.TITLE_ABSTRACT),
+        study_map, resolutions, needed_reviews(project, study_ids),
+    )  # fmt: skip
+    return {study: status for study, (status, _) in screened.items()}
 
 
 def _reason_labels(
