@@ -28,7 +28,7 @@ from screener.exports.study_outcomes import (
 from screener.importers import bibtex as bibtex_importer
 from screener.importers import ris as ris_importer
 from screener.models import Record, RetrievalStatus, Stage, Verdict
-from screener.project import open_project
+from screener.project import Project, open_project
 from screener.screening import StudyStatus
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -367,3 +367,34 @@ def test_export_help_lists_every_registered_kind() -> None:
         assert f"{kind.name} {' '.join(kind.summary.split())}" in text
         help_text = CliRunner().invoke(main, ["export", kind.name, "--help"]).output
         assert "Example" in help_text and "-o, --output" in help_text
+
+
+def test_a_kind_without_a_command_of_its_own_gets_one(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screener.exports import registry
+
+    def write(project: Project, target: Path) -> list[Path]:
+        target.write_text(project.name, encoding="utf-8")
+        return [target]
+
+    def failing(project: Project, target: Path) -> list[Path]:
+        raise ScreenerError(f"{target}: nothing to write")
+
+    extra = [registry.ExportKind("names", "The project's name, as text", "name.txt", write),
+             registry.ExportKind("broken", "Always fails", "broken.txt", failing)]  # fmt: skip
+    kinds = registry.all_kinds()
+    monkeypatch.setattr(registry, "all_kinds", lambda: [*kinds, *extra])
+    path, _ = demo
+    runner = CliRunner()
+    listing = " ".join(runner.invoke(main, ["export", "--help"], terminal_width=200).output.split())
+    assert "names The project's name, as text" in listing
+    help_text = runner.invoke(main, ["export", "names", "--help"]).output
+    assert "screener export names projects/my-review" in help_text
+    target = tmp_path / "name.txt"
+    result = runner.invoke(main, ["export", "names", str(path), "-o", str(target)])
+    assert result.exit_code == 0 and result.output.strip() == f"Wrote {target}"
+    assert target.read_text(encoding="utf-8") == "demo"
+    result = runner.invoke(main, ["export", "broken", str(path), "-o", str(target)])
+    assert result.exit_code == 1 and result.output == f"error: {target}: nothing to write\n"
+    assert runner.invoke(main, ["export", "nonsense", str(path)]).exit_code == 2
