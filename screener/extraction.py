@@ -8,26 +8,25 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from screener.errors import ScreenerError
+from screener.extraction_studies import included_studies
 from screener.extraction_values import check_value, format_value, parse_text, same_value
-from screener.models import ExtractedValue, Extraction, ExtractionKind, Stage
+from screener.models import (
+    ExtractedValue,
+    Extraction,
+    ExtractionKind,
+)
 from screener.project import Project
 from screener.protocol import ExtractionField
 from screener.review import (
     StudyOfMap,
     check_reviewer,
-    full_text_studies,
-    needed_reviews,
     vocabulary_terms,
 )
 from screener.screening import (
-    StudyStatus,
     event_order,
-    resolutions_in_force,
-    stage_states,
-    study_decisions,
 )
 
-__all__ = ["check_value", "format_value", "parse_text", "same_value"]
+__all__ = ["check_value", "format_value", "included_studies", "parse_text", "same_value"]
 
 
 class FieldStatus(StrEnum):
@@ -56,28 +55,6 @@ def field_named(project: Project, name: str) -> ExtractionField:
             return candidate
     known = ", ".join(f.name for f in fields)
     raise ScreenerError(f"no extraction field {name!r} in protocol.toml (fields: {known})")
-
-
-# -- which studies -------------------------------------------------------------------------
-
-
-def included_studies(project: Project) -> list[int]:
-    """The studies to extract: included at full text (after any resolution), in import
-    order. Every protocol has a full-text stage (protocol.py requires both stages), so
-    title/abstract inclusion alone never qualifies a study."""
-    store = project.store
-    eligible = full_text_studies(project)
-    if not eligible:
-        return []
-    lookup = StudyOfMap(store.study_map())
-    members = _members(project, eligible, lookup)
-    decisions = study_decisions(store.decisions(stage=Stage.FULL_TEXT, record_ids=members), lookup)
-    resolutions = resolutions_in_force(
-        store.resolutions(stage=Stage.FULL_TEXT, record_ids=members), lookup
-    )
-    needed = needed_reviews(project, eligible)
-    states = stage_states(eligible, Stage.FULL_TEXT, decisions, resolutions, needed.__getitem__)
-    return [s for s in eligible if states[s].status is StudyStatus.INCLUDED]
 
 
 def _members(project: Project, studies: Sequence[int], lookup: StudyOfMap) -> list[int]:
@@ -182,6 +159,7 @@ def study_extractions(
     *,
     dual: bool,
     studies: Iterable[int] = (),
+    ordered: bool = False,
 ) -> dict[int, StudyExtraction]:
     """Per study, every field's state from the extraction events (pure). Events are mapped to
     their record's study now (as decisions are); the latest event per (study, field,
@@ -189,26 +167,29 @@ def study_extractions(
     lookup = study_of or StudyOfMap({})
     values: dict[tuple[int, str, str], Extraction] = {}
     consensus: dict[tuple[int, str], Extraction] = {}
-    for event in sorted(events, key=event_order):  # type: ignore[arg-type]
+    # ``ordered``: the events come in the order they were made (as the store reads them)
+    in_order = events if ordered else sorted(events, key=event_order)  # type: ignore[arg-type]
+    for event in in_order:
         study = lookup(event.record_id)
         if event.kind is ExtractionKind.CONSENSUS:
             consensus[(study, event.field)] = event
         else:
             values[(study, event.field, event.reviewer)] = event
-    by_study: dict[int, dict[str, dict[str, ExtractedValue]]] = {s: {} for s in studies}
+    by_study: dict[int, dict[str, dict[str, Extraction]]] = {s: {} for s in studies}
     for (study, name, reviewer), event in values.items():
         if event.value is not None:
-            by_study.setdefault(study, {}).setdefault(name, {})[reviewer] = event.value
+            by_study.setdefault(study, {}).setdefault(name, {})[reviewer] = event
     for study, _ in consensus:
         by_study.setdefault(study, {})
     result = {}
+    nobody: dict[str, Extraction] = {}
     for study, per_field in by_study.items():
         states = []
         for form_field in fields:
-            given = dict(sorted(per_field.get(form_field.name, {}).items()))
             agreed = consensus.get((study, form_field.name))
             if agreed is not None and agreed.value is None:
                 agreed = None  # a cleared consensus: back to the reviewers' values
+            given = per_field.get(form_field.name, nobody)
             states.append(_field_state(form_field, given, agreed, dual))
         result[study] = StudyExtraction(study, tuple(states))
     return result
@@ -216,13 +197,14 @@ def study_extractions(
 
 def _field_state(
     form_field: ExtractionField,
-    given: dict[str, ExtractedValue],
+    events: dict[str, Extraction],
     agreed: Extraction | None,
     dual: bool,
 ) -> FieldState:
-    needed = 2 if dual else 1
+    """``events``: each reviewer's value event in force (cleared ones left out)."""
+    given = {r: events[r].value for r in sorted(events)}
     shown = list(given.values())
-    if len(shown) < needed:
+    if len(shown) < (2 if dual else 1):
         status = FieldStatus.MISSING
     elif all(same_value(form_field, shown[0], v) for v in shown[1:]):
         status = FieldStatus.EQUAL
@@ -234,7 +216,8 @@ def _field_state(
     elif status is FieldStatus.EQUAL:
         value = shown[0]
     elif not dual and shown:
-        value = shown[-1]  # several single extractors: the latest one's value
+        # several single extractors: the one who entered a value last
+        value = max(events.values(), key=event_order).value  # type: ignore[arg-type]
     return FieldState(form_field, given, agreed, status, value)
 
 
@@ -253,6 +236,7 @@ def project_extractions(
         lookup,
         dual=project.protocol.extraction.dual,
         studies=wanted,
+        ordered=True,
     )
     return {s: found[s] for s in wanted}
 

@@ -238,7 +238,10 @@ def test_cli_writes_every_format_and_reports_errors(
 
 def test_export_kinds_are_registered(demo: Path, tmp_path: Path) -> None:
     with open_project(demo) as project:
-        written = kind_named("evidence").write(project, tmp_path / "k" / "evidence.csv")
-        assert [p.suffix for p in written] == [".csv", ".xlsx", ".md"]
-        written = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv")
-        assert [p.suffix for p in written] == [".csv", ".svg"]
+        for name, suffix in (("evidence", ".csv"), ("evidence-xlsx", ".xlsx"),
+                             ("evidence-md", ".md")):  # fmt: skip
+            kind = kind_named(name)
+            (written,) = kind.write(project, tmp_path / "k" / kind.default_file)
+            assert written.suffix == suffix and written.is_file()
+        both = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv")
+        assert [p.suffix for p in both] == [".csv", ".svg"]

@@ -11,9 +11,10 @@ from screener import extraction, protocol, review
 from screener.demo import make_demo
 from screener.errors import ProtocolError, ScreenerError
 from screener.extraction import FieldStatus
-from screener.models import ExtractionKind, Stage, Verdict
+from screener.models import ExtractionKind, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.protocol import FieldType
+from screener.screening import StudyStatus
 
 DEMO_PROTOCOL = Path(__file__).resolve().parent.parent / "projects/secretome-demo/protocol.toml"
 
@@ -150,6 +151,41 @@ def test_included_studies_are_those_included_at_full_text(demo: Path) -> None:
             extraction.record_values(project, 3, "alice", {"notes": "x"})
 
 
+def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
+    """The light read gives the same studies as the full review state, whatever happened:
+    maybe, conflicts and resolutions, undo, a report not retrieved, a duplicate's id."""
+    path, _ = make_demo(tmp_path / "rules")
+    ta, ft = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+    inc, exc, maybe = Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE
+    with open_project(path) as project:
+        plan = {5: (maybe, inc), 6: (inc, exc), 7: (inc, inc), 8: (inc, inc), 9: (inc, inc),
+                10: (inc, inc), 12: (exc, exc), 13: (inc, inc), 14: (inc, inc)}  # fmt: skip
+        for study, (a, b) in plan.items():
+            review.decide(project, study, ta, "alice", a)
+            review.decide(project, study, ta, "bob", b)
+        review.resolve(project, 6, ta, "alice", inc)  # conflict resolved: include
+        review.set_retrieval(project, 7, RetrievalStatus.NOT_RETRIEVED, "bob", reason="lost")
+        for study in (5, 6, 8, 9, 10, 13, 14):
+            review.decide(project, study, ft, "alice", inc)
+        for study in (5, 6, 9, 10, 14):
+            review.decide(project, study, ft, "bob", inc)
+        review.decide(project, 8, ft, "bob", exc, ("design",))
+        review.decide(project, 13, ft, "bob", exc, ("design",))
+        review.resolve(project, 13, ft, "bob", inc)  # full-text conflict resolved: include
+        project.store.add_decision(10, ft, "bob", Verdict.UNDO)  # withdrawn: awaiting again
+        review.decide(project, 9, ft, "alice", exc, ("outcome",))  # a change of mind
+        state = review.review_state(project)
+        expected = [s for s, st in state.states[ft].items()
+                    if st.status is StudyStatus.INCLUDED]  # fmt: skip
+        assert extraction.included_studies(project) == sorted(expected) == [5, 6, 13, 14]
+        duplicate = next(r for r, s in project.store.study_map().items() if s == 11)
+        review.decide(project, duplicate, ta, "alice", inc)  # a duplicate's id: study 11
+        review.decide(project, 11, ta, "bob", inc)
+        for who in ("alice", "bob"):
+            review.decide(project, 11, ft, who, inc)
+        assert 11 in extraction.included_studies(project)
+
+
 def test_values_are_checked_and_stored_as_json(demo: Path) -> None:
     with open_project(demo) as project:
         events = extraction.record_values(project, 1, "alice", {
@@ -261,6 +297,11 @@ def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Pa
         include(project, 1)
         extraction.record_values(project, 1, "bob", {"direction": "benefit"})
         assert extraction.project_extractions(project)[1].in_force()["direction"] == "benefit"
+        extraction.record_values(project, 1, "alice", {"direction": "harm"})
+        extraction.record_values(project, 1, "bob", {"direction": "mixed"})
+        extraction.record_values(project, 1, "alice", {"direction": "no difference"})
+        # two single extractors: the latest value, whoever's name sorts last
+        assert extraction.project_extractions(project)[1].in_force()["direction"] == "no difference"
         with pytest.raises(ScreenerError, match="consensus values are for dual extraction"):
             extraction.record_values(project, 1, "bob", {"direction": "harm"}, consensus=True)
 

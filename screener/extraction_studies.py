@@ -1,0 +1,84 @@
+"""Which studies are extracted: those included at full text, found with a light read of the
+screening log (an export of a 100,000-record review must not build every study's state)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from screener.models import Resolution, RetrievalStatus, Stage, Verdict
+from screener.project import Project
+from screener.review import StudyOfMap, needed_reviews
+from screener.screening import includes, resolutions_in_force, retrievals_in_force
+
+
+def included_studies(project: Project) -> list[int]:
+    """The studies to extract: included at full text (after any resolution), in import
+    order. Every protocol has a full-text stage (protocol.py requires both stages), so
+    title/abstract inclusion alone never qualifies a study.
+
+    The rules of :mod:`screener.screening` (tests check that both agree), read lightly
+    because an export of a 100,000-record review must not build every study's state: a
+    study is included at a stage when a resolution in force includes it, or else when at
+    least the reviewers it needs have a decision in force and all of them include (maybe
+    counts as include). Exclusion reasons never matter for inclusion."""
+    store = project.store
+    duplicates = store.study_map()
+    lookup = StudyOfMap(duplicates)
+    ta, ft = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+    # Only a study with a full-text decision or resolution can be included there: its
+    # title/abstract events are the only ones read.
+    decided = _verdicts_in_force(store.decision_verdicts(ft), duplicates)
+    resolved_ft = resolutions_in_force(store.resolutions(stage=ft), lookup)
+    candidates = sorted(set(decided) | {key[0] for key in resolved_ft})
+    if not candidates:
+        return []
+    wanted = set(candidates)
+    members = sorted(wanted | {r for r, s in duplicates.items() if s in wanted})
+    screened = _verdicts_in_force(store.verdicts_of(ta, members), duplicates)
+    resolved_ta = resolutions_in_force(store.resolutions(stage=ta, record_ids=members), lookup)
+    needed = needed_reviews(project, candidates)
+    passed = _included(candidates, ta, screened, resolved_ta, needed)
+    retrievals = retrievals_in_force(store.retrievals(record_ids=members), lookup)
+    eligible = [
+        s for s in passed
+        if not (s in retrievals and retrievals[s].status is RetrievalStatus.NOT_RETRIEVED)
+    ]  # fmt: skip
+    return _included(eligible, ft, decided, resolved_ft, needed)
+
+
+def _verdicts_in_force(
+    rows: Iterable[tuple[int, str, str]], duplicates: Mapping[int, int]
+) -> dict[int, list[str]]:
+    """Per study, the verdicts in force (the latest event per reviewer, unless an undo),
+    from (record, reviewer, verdict) rows in the order they were made."""
+    latest: dict[tuple[int, str], str] = {}
+    for record, reviewer, verdict in rows:
+        key = (duplicates.get(record, record), reviewer)
+        if verdict == Verdict.UNDO:
+            latest.pop(key, None)
+        else:
+            latest[key] = verdict
+    by_study: dict[int, list[str]] = {}
+    for (study, _), verdict in latest.items():
+        by_study.setdefault(study, []).append(verdict)
+    return by_study
+
+
+def _included(
+    studies: Sequence[int],
+    stage: Stage,
+    verdicts: Mapping[int, list[str]],
+    resolutions: Mapping[tuple[int, Stage], Resolution],
+    needed: Mapping[int, int],
+) -> list[int]:
+    included = []
+    for study in studies:
+        resolution = resolutions.get((study, stage))
+        if resolution is not None:
+            if includes(resolution.verdict):
+                included.append(study)
+            continue
+        given = verdicts.get(study, [])
+        if given and len(given) >= needed[study] and Verdict.EXCLUDE not in given:
+            included.append(study)
+    return included
