@@ -86,6 +86,10 @@ def replay_inputs(lines: Iterable[str], name: str = "audit log") -> PrismaInputs
                 retrievals.append(_retrieval(event))
         except ScreenerError as exc:
             raise ScreenerError(f"{name}, line {number}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise ScreenerError(
+                f"{name}, line {number}: not JSON ({exc.msg}); is this an audit .jsonl file?"
+            ) from None
         except (ValueError, KeyError, TypeError) as exc:
             raise ScreenerError(f"{name}, line {number}: not an audit event ({exc!r})") from None
     if header is None:

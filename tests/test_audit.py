@@ -130,8 +130,10 @@ def test_a_broken_log_is_a_one_line_error(tmp_path: Path, demo: Path) -> None:
     )
     result = CliRunner().invoke(main, ["prisma", "replay", str(broken)])
     assert result.exit_code == 1
-    assert "broken.jsonl, line 3: not an audit event" in result.output
+    assert "broken.jsonl, line 3: not JSON" in result.output
     assert "Traceback" not in result.output
+    with pytest.raises(ScreenerError, match="line 2: not an audit event"):
+        replay_lines([lines[0], '{"kind": "decision", "id": 1}'])
     with pytest.raises(ScreenerError, match="not a screener audit header"):
         replay_lines(lines[1:])
     with pytest.raises(ScreenerError, match="empty"):
