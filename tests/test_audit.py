@@ -228,3 +228,21 @@ def test_any_screening_history_replays_to_the_same_counts(
     target(float(steps))  # steer the search towards histories where many steps hold
     assert replay_file(jsonl) == expected
     assert expected.citations == 3 and expected.other_records == 3
+
+
+def _normalised(jsonl: Path) -> str:
+    """The log with what differs between runs (times, uids) replaced by placeholders."""
+    lines = []
+    for line in jsonl.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        event["time"] = "<time>"
+        if event.get("uid"):
+            event["uid"] = "<uid>"
+        lines.append(json.dumps(event, ensure_ascii=False, sort_keys=True))
+    return "\n".join(lines) + "\n"
+
+
+def test_the_log_of_the_screened_demo_equals_the_golden_file(demo: Path, tmp_path: Path) -> None:
+    _, jsonl = _export(demo, tmp_path)
+    golden = Path(__file__).parent / "golden" / "audit.jsonl"
+    assert _normalised(jsonl) == golden.read_text(encoding="utf-8")
