@@ -117,3 +117,35 @@ async def test_the_command_palette_opens_the_menu(demo: Path) -> None:
         export.callback()
         await pilot.pause()
         assert isinstance(app.screen, ExportModal)
+
+
+async def test_closing_while_writing_still_tells_how_it_went(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from screener.exports.registry import ExportKind
+    from screener.tui.modals import export
+
+    release = threading.Event()
+
+    def slow(project: object, target: Path) -> list[Path]:
+        assert release.wait(10)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("done", encoding="utf-8")
+        return [target]
+
+    monkeypatch.setattr(export, "all_kinds", lambda: [ExportKind("slow", "Slow", "s.txt", slow)])
+    app = make_app(demo, start="dashboard")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "1")
+        assert "Writing slow to exports/demo/s.txt…" in shown(app, "#export-status")
+        await pilot.press("1")  # one export at a time: ignored
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert messages == [f"Wrote slow: {(tmp_path / 'exports/demo/s.txt').resolve()}"]

@@ -3,11 +3,12 @@ in a worker thread on its own connection, then the files written (or the error) 
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, work
-from textual.app import ComposeResult
+from textual import events
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -95,33 +96,40 @@ class ExportModal(ModalScreen[None]):
             return  # one export at a time: the status line says which is running
         self.writing = kind
         self._status(literal(f"Writing {kind.name} to {self.target(kind)}…", "bold"))
-        self._export(kind)
+        # The app's worker, not this screen's: closing the menu must not cancel a write
+        # that is under way, whose outcome is then told in a notification.
+        app = self.app
+        app.run_worker(partial(self._export, app, kind), thread=True, group="export")
 
-    @work(thread=True, exclusive=True)
-    def _export(self, kind: ExportKind) -> None:
+    def _export(self, app: App[None], kind: ExportKind) -> None:
         # A connection of this thread's own: a sqlite3 connection belongs to one thread.
         try:
             with open_project(self.project_path) as project:
                 written = kind.write(project, default_target(project, kind))
         except ScreenerError as exc:
-            self.app.call_from_thread(self._failed, kind, str(exc))
+            app.call_from_thread(self._failed, kind, str(exc))
         except OSError as exc:
-            self.app.call_from_thread(self._failed, kind, f"cannot write: {exc.strerror or exc}")
+            app.call_from_thread(self._failed, kind, f"cannot write: {exc.strerror or exc}")
         else:
-            self.app.call_from_thread(self._written, kind, written)
+            app.call_from_thread(self._written, kind, written)
 
     def _written(self, kind: ExportKind, written: list[Path]) -> None:
         self.writing = None
+        paths = [str(path.resolve()) for path in written]
         lines = [literal(f"Wrote {kind.name}:", "bold green")]
-        lines += [literal(f"\n  {path.resolve()}") for path in written]
-        self._status(Text.assemble(*lines))
+        lines += [literal(f"\n  {path}") for path in paths]
+        self._status(Text.assemble(*lines), f"Wrote {kind.name}: {', '.join(paths)}")
 
     def _failed(self, kind: ExportKind, message: str) -> None:
         self.writing = None
-        self._status(Text.assemble(literal(f"{kind.name} failed: ", "bold red"), literal(message)))
+        text = Text.assemble(literal(f"{kind.name} failed: ", "bold red"), literal(message))
+        self._status(text, f"{kind.name} failed: {message}", error=True)
 
-    def _status(self, text: Text) -> None:
-        self.query_one("#export-status", Static).update(text)
+    def _status(self, text: Text, plain: str = "", *, error: bool = False) -> None:
+        if self in self.app.screen_stack:
+            self.query_one("#export-status", Static).update(text)
+        elif plain:  # closed while writing: say how it went anyway
+            self.app.notify(plain, severity="error" if error else "information")
 
     def action_close(self) -> None:
         self.dismiss(None)
