@@ -99,6 +99,10 @@ class ColumnCounts:
     reports_awaiting_assessment: int = 0
     reports_excluded: tuple[tuple[str, int], ...] = ()  # (reason label, reports)
     reports_included: int = 0
+    # Why records or reports are still awaiting, by their study's status at that stage
+    # (unscreened, awaiting a reviewer, conflict): title/abstract, then full text.
+    screening_pending: tuple[tuple[str, int], ...] = ()
+    assessment_pending: tuple[tuple[str, int], ...] = ()
 
     @property
     def reports_excluded_total(self) -> int:
@@ -117,6 +121,8 @@ class ColumnCounts:
             "reports_excluded": self.reports_excluded_total,
             "reports_excluded_by_reason": dict(self.reports_excluded),
             "reports_included": self.reports_included,
+            "records_awaiting_screening_by_status": dict(self.screening_pending),
+            "reports_awaiting_by_status": dict(self.assessment_pending),
         }
 
 
@@ -208,13 +214,22 @@ class _Tally:
     awaiting_assessment: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     included: int = 0
+    screening_pending: Counter[str] = field(default_factory=Counter)
+    assessment_pending: Counter[str] = field(default_factory=Counter)
 
     def frozen(self, reason_order: Sequence[str]) -> ColumnCounts:
         rank = {label: i for i, label in enumerate(reason_order)}
         reasons = sorted(self.reasons.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
         return ColumnCounts(self.screened, self.excluded, self.awaiting_screening, self.sought,
                             self.not_retrieved, self.awaiting_retrieval, self.assessed,
-                            self.awaiting_assessment, tuple(reasons), self.included)  # fmt: skip
+                            self.awaiting_assessment, tuple(reasons), self.included,
+                            _by_status(self.screening_pending),
+                            _by_status(self.assessment_pending))  # fmt: skip
+
+
+def _by_status(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+    pending = (StudyStatus.UNSCREENED, StudyStatus.AWAITING, StudyStatus.CONFLICT)
+    return tuple((str(status), counter[status]) for status in pending if counter[status])
 
 
 def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
@@ -258,6 +273,7 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
         first = screened.get(study_id)
         if first is None or first.status not in final:
             tally.awaiting_screening += 1
+            tally.screening_pending[first.status if first else StudyStatus.UNSCREENED] += 1
             continue
         tally.screened += 1
         if first.status is StudyStatus.EXCLUDED:
@@ -270,6 +286,7 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
             continue
         second = assessed[study_id]
         if second.status not in final:
+            tally.assessment_pending[second.status] += 1
             if mark is not None and mark.status is RetrievalStatus.SOUGHT:
                 tally.awaiting_retrieval += 1
             else:

@@ -107,6 +107,7 @@ def test_a_small_single_reviewer_history_has_the_counts_worked_out_by_hand() -> 
         reports_sought=6, reports_not_retrieved=1, reports_awaiting_retrieval=1,
         reports_assessed=3, reports_awaiting_assessment=1,
         reports_excluded=(("Not primary research", 1), ("No outcome", 1)), reports_included=1,
+        screening_pending=(("unscreened", 1),), assessment_pending=(("unscreened", 2),),
     )  # fmt: skip
     assert (counts.studies_included, counts.reports_of_included_studies) == (1, 1)
     assert not counts.has_other_methods
@@ -131,6 +132,8 @@ def test_dual_screening_awaiting_and_conflicts_are_never_excluded() -> None:
     assert (main.records_screened, main.records_excluded, main.records_awaiting_screening) == (
         2, 1, 2)  # fmt: skip
     assert (main.reports_assessed, main.reports_awaiting_assessment) == (0, 1)
+    assert main.screening_pending == (("awaiting", 1), ("conflict", 1))
+    assert main.assessment_pending == (("conflict", 1),)
     assert main.reports_excluded == ()
     log.resolve(4, FT, Verdict.EXCLUDE, ("outcome",))
     counts = prisma_counts(_inputs(sources, record_sources, log, needed=2))
@@ -255,6 +258,10 @@ def test_the_flow_adds_up_for_any_history(history: History) -> None:
             == main.records_screened + main.records_awaiting_screening)  # fmt: skip
     _column_arithmetic(main)
     _column_arithmetic(other)
+    for column in (main, other):
+        assert sum(n for _, n in column.screening_pending) == column.records_awaiting_screening
+        assert sum(n for _, n in column.assessment_pending) == (
+            column.reports_awaiting_retrieval + column.reports_awaiting_assessment)  # fmt: skip
     other_reports = other.records_screened + other.records_awaiting_screening
     assert counts.other_records - counts.other_skipped - counts.other_duplicates == other_reports
     assert counts.reports_of_included_studies == main.reports_included + other.reports_included
