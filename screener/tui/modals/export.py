@@ -76,7 +76,10 @@ class ExportModal(ModalScreen[None]):
         dialog = self.query_one("#export-dialog")
         dialog.styles.width = 96
         dialog.styles.max_height = "96%"
-        self.query_one("#export-kinds", OptionList).styles.max_height = 3 * len(self.kinds) + 2
+        # The list scrolls rather than push the status line (what was written) off screen.
+        room = self.app.size.height - 14
+        options = self.query_one("#export-kinds", OptionList)
+        options.styles.max_height = max(6, min(3 * len(self.kinds) + 2, room))
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.character in KEYS:
