@@ -164,13 +164,13 @@ def study_extractions(
     """Per study, every field's state from the extraction events (pure). Events are mapped to
     their record's study now (as decisions are); the latest event per (study, field,
     reviewer) and per (study, field) for consensus is in force; a None value clears."""
-    lookup = study_of or StudyOfMap({})
+    duplicates = (study_of or StudyOfMap({})).duplicates
     values: dict[tuple[int, str, str], Extraction] = {}
     consensus: dict[tuple[int, str], Extraction] = {}
     # ``ordered``: the events come in the order they were made (as the store reads them)
     in_order = events if ordered else sorted(events, key=event_order)  # type: ignore[arg-type]
     for event in in_order:
-        study = lookup(event.record_id)
+        study = duplicates.get(event.record_id, event.record_id)
         if event.kind is ExtractionKind.CONSENSUS:
             consensus[(study, event.field)] = event
         else:
@@ -202,11 +202,15 @@ def _field_state(
     dual: bool,
 ) -> FieldState:
     """``events``: each reviewer's value event in force (cleared ones left out)."""
-    given = {r: events[r].value for r in sorted(events)}
+    given = (
+        {r: events[r].value for r in sorted(events)}
+        if len(events) > 1
+        else {r: e.value for r, e in events.items()}
+    )
     shown = list(given.values())
     if len(shown) < (2 if dual else 1):
         status = FieldStatus.MISSING
-    elif all(same_value(form_field, shown[0], v) for v in shown[1:]):
+    elif len(shown) == 1 or all(same_value(form_field, shown[0], v) for v in shown[1:]):
         status = FieldStatus.EQUAL
     else:
         status = FieldStatus.DIFFER

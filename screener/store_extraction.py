@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _COLUMNS = "id, uid, record_id, field, value, kind, reviewer, created_at"
 _time = datetime.fromisoformat
+_SCAN_ABOVE = 2000  # records: past this many, one scan of the table beats indexed lookups
 
 
 class _HasDb(Protocol):
@@ -91,11 +92,14 @@ class ExtractionTables:
         review reads a hundred thousand of them."""
         where, params = ([], []) if reviewer is None else (["reviewer = ?"], [reviewer])
         sql = f"SELECT {_COLUMNS} FROM extractions"
-        if record_ids is None:
+        wanted = None if record_ids is None else set(record_ids)
+        if wanted is None or len(wanted) > _SCAN_ABOVE:
             clause = f" WHERE {' AND '.join(where)}" if where else ""
             rows = self.db.execute(sql + clause, params).fetchall()
+            if wanted is not None:
+                rows = [r for r in rows if r[2] in wanted]
         else:
-            ids = sorted(set(record_ids))
+            ids = sorted(wanted)
             rows = []
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
@@ -139,7 +143,8 @@ class ExtractionTables:
                 FROM decisions WHERE record_id IN ({", ".join("?" * len(chunk))})"""
             rows += self.db.execute(sql, chunk).fetchall()
         rows.sort(key=lambda r: (r[5], r[6], r[7]))
-        return [(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+        tags = json.loads("[" + ",".join(r[4] for r in rows) + "]")  # one parse for all
+        return [(r[0], r[1], r[2], r[3], t) for r, t in zip(rows, tags, strict=True)]
 
     def extracted_record_ids(self: _HasDb) -> list[int]:
         """The records with any extraction event (a light read for progress counts)."""
