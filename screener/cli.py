@@ -307,7 +307,7 @@ def export() -> None:
     project.
 
     \b
-    Examples:
+    Example:
       screener export ris projects/my-review
       screener export dedup-map projects/my-review -o dedup-map.csv
     """
