@@ -31,6 +31,10 @@ TABLES = {
 ACTOR = {"decision": "reviewer", "resolution": "resolver", "retrieval": "reviewer",
          "vocabulary_term": "reviewer", "extraction": "reviewer"}  # fmt: skip
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text, written to the file as JSON values
+# A column whose name a line of the file already uses: extractions.kind (value or consensus)
+# is "value_kind" in the file, where "kind" says what the line is.
+_FILE_NAMES = {"kind": "value_kind"}
+_COLUMN_NAMES = {v: k for k, v in _FILE_NAMES.items()}
 
 Check = Callable[[Any], str | None]  # a field's value -> what is wrong with it, or None
 
@@ -118,7 +122,7 @@ FIELDS: dict[str, dict[str, Check]] = {
                   "reason": _text, "pdf_path": _text, "reviewer": _name},
     "vocabulary_term": {**_COMMON, "vocabulary": _name, "term": _name, "reviewer": _name},
     "extraction": {**_COMMON, "record": _record, "field": _name, "value": _json_text,
-                   "kind": _choice(("value", "consensus")), "reviewer": _name},
+                   "value_kind": _choice(("value", "consensus")), "reviewer": _name},
 }  # fmt: skip
 HEADER_FIELDS: dict[str, Check] = {
     "kind": _text, "format": _text, "version": _integer, "reviewer": _name,
@@ -170,7 +174,8 @@ def _event(kind: str, row: dict[str, Any], keys: dict[int, tuple[str, int]]) -> 
     for column, value in row.items():
         if column in ("id", "record_id"):
             continue
-        event[column] = json.loads(value) if column in _JSON_COLUMNS else value
+        name = _FILE_NAMES.get(column, column)
+        event[name] = json.loads(value) if column in _JSON_COLUMNS else value
     if "record_id" in row:
         sha256, position = keys[row["record_id"]]
         event["record"] = {"source_sha256": sha256, "position": position}
@@ -408,7 +413,7 @@ def _row(
         elif column in _JSON_COLUMNS:
             row[column] = json.dumps(value, ensure_ascii=False)
         else:
-            row[column] = value
+            row[_COLUMN_NAMES.get(column, column)] = value
     return row
 
 

@@ -374,3 +374,73 @@ def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
     cleared = run("set", str(demo), "1", "dose", "", "--reviewer", "alice")
     assert "Dose: (cleared)" in cleared.output
     assert "Example:" in runner.invoke(main, ["extract", "set", "--help"]).output
+
+
+# -- sync between copies -----------------------------------------------------------------------
+
+
+def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
+    """Each reviewer extracts in their own copy; after syncing both ways the two copies hold
+    the same events and agree on every value in force, conflict and consensus."""
+    from screener.sync import export_events, import_events, write_jsonl
+
+    copies = []
+    for name in ("a", "b"):
+        path, _ = make_demo(tmp_path / name)
+        with open_project(path) as project:
+            include(project, 1)
+        copies.append(path)
+    a, b = copies
+    with open_project(a) as project:
+        extraction.record_values(project, 1, "alice", {"fraction": "exosomes",
+                                 "dose": {"value": 2, "unit": "µg"}})  # fmt: skip
+    with open_project(b) as project:
+        extraction.record_values(project, 1, "bob", {"fraction": "conditioned medium",
+                                 "dose": {"value": 2, "unit": "µg"}})  # fmt: skip
+
+    def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
+        file = tmp_path / f"{reviewer}.jsonl"
+        with open_project(source) as project:
+            write_jsonl(file, export_events(project, reviewer))
+        with open_project(target) as project:
+            return import_events(project, file).added
+
+    assert sync(a, "alice", b)["extraction"] == 2
+    assert sync(b, "bob", a)["extraction"] == 2
+    with open_project(a) as project:
+        extraction.record_values(project, 1, "alice", {"fraction": "exosomes"}, consensus=True)
+    assert sync(a, "alice", b)["extraction"] == 1  # only the consensus is new
+    assert sync(a, "alice", b)["extraction"] == 0  # importing again changes nothing
+
+    def state(path: Path) -> list[tuple[str, str, object, object]]:
+        with open_project(path) as project:
+            found = extraction.project_extractions(project)[1]
+        return [(f.field.name, str(f.status), f.values, f.value) for f in found.fields]
+
+    assert state(a) == state(b)
+    assert ("fraction", "resolved", {"alice": "exosomes", "bob": "conditioned medium"},
+            "exosomes") in state(b)  # fmt: skip
+    two = {"value": 2.0, "unit": "µg"}
+    assert ("dose", "equal", {"alice": two, "bob": two}, two) in state(a)
+
+
+def test_a_sync_file_with_a_broken_extraction_value_is_refused(tmp_path: Path) -> None:
+    import json
+
+    from screener.errors import ImportFormatError
+    from screener.sync import export_events, import_events, write_jsonl
+
+    path, _ = make_demo(tmp_path / "a")
+    with open_project(path) as project:
+        include(project, 1)
+        extraction.record_values(project, 1, "alice", {"notes": "fine"})
+        events = export_events(project, "alice")
+    extracted = next(e for e in events if e["kind"] == "extraction")
+    assert json.loads(extracted["value"]) == "fine" and extracted["value_kind"] == "value"
+    extracted["value"] = "not json {"
+    file = tmp_path / "broken.jsonl"
+    write_jsonl(file, events)
+    other, _ = make_demo(tmp_path / "b")
+    with open_project(other) as project, pytest.raises(ImportFormatError) as caught:
+        import_events(project, file)
+    assert "extraction field 'value' must be JSON text" in str(caught.value)
