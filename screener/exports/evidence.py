@@ -197,8 +197,8 @@ def _one_format(fmt: str) -> Writer:
 # One kind per format: the export menu offers each, and each is written (and timed) alone;
 # `screener export evidence` writes all three from one reading of the project.
 KINDS: tuple[ExportKind, ...] = (
-    ExportKind("evidence", "Evidence table of included studies (CSV)", "evidence.csv",
-               _one_format("csv")),
+    ExportKind("evidence", "Evidence table of included studies (CSV; the command also "
+               "writes XLSX and Markdown)", "evidence.csv", _one_format("csv")),
     ExportKind("evidence-xlsx", "Evidence table of included studies (Excel workbook)",
                "evidence.xlsx", _one_format("xlsx")),
     ExportKind("evidence-md", "Evidence table of included studies (Markdown)", "evidence.md",
