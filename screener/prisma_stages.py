@@ -36,29 +36,32 @@ def title_abstract_states(
 ) -> dict[int, StageState]:
     """Each decided or resolved study's title/abstract state. States are shared between
     studies of one signature: read their status, not their study id or decisions."""
-    latest: dict[tuple[int, str], str] = {}
-    study_get = study_of.get
-    for record_id, reviewer, verdict in verdicts:  # the latest event per reviewer counts
-        latest[(study_get(record_id, record_id), reviewer)] = verdict
-    in_force: dict[int, list[tuple[str, str]]] = {}
-    for (study, reviewer), verdict in latest.items():
-        if verdict != Verdict.UNDO:  # an undo leaves the study undecided for that reviewer
-            in_force.setdefault(study, []).append((reviewer, verdict))
+    # The latest event per reviewer counts: reviewer -> verdict per study, in event order.
+    latest: dict[int, dict[str, str]] = {}
+    study_get, latest_get = study_of.get, latest.get
+    for record_id, reviewer, verdict in verdicts:  # the hot loop: one pass over the events
+        study = study_get(record_id, record_id)
+        mine = latest_get(study)
+        if mine is None:
+            latest[study] = {reviewer: verdict}
+        else:
+            mine[reviewer] = verdict
     resolved = {study: r for (study, stage), r in resolutions.items()
                 if stage is Stage.TITLE_ABSTRACT}  # fmt: skip
     memo: dict[tuple[object, ...], StageState] = {}
     states: dict[int, StageState] = {}
-    for study_id in in_force.keys() | resolved.keys():
-        made = tuple(sorted(in_force.get(study_id, ())))
+    no_decisions: dict[str, str] = {}
+    for study_id in latest.keys() | resolved.keys():
+        made = tuple(sorted(latest.get(study_id, no_decisions).items()))
         resolution = resolved.get(study_id)
         count = needed.get(study_id, 1)
         key = (made, resolution.verdict if resolution else None, count)
         state = memo.get(key)
         if state is None:
-            stand_ins = [
+            stand_ins = [  # an undo leaves the study undecided for that reviewer
                 Decision(0, study_id, Stage.TITLE_ABSTRACT, reviewer, Verdict(verdict), (), {},
                          "", _SIGNATURE_TIME)
-                for reviewer, verdict in made
+                for reviewer, verdict in made if verdict != Verdict.UNDO
             ]  # fmt: skip
             state = memo[key] = stage_state(
                 study_id, Stage.TITLE_ABSTRACT, stand_ins, resolution, count
