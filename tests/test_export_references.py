@@ -280,6 +280,18 @@ def test_ris_identifiers_and_multi_line_values_round_trip() -> None:
     assert loaded["type_of_reference"] == "CPAPER" and loaded["accession_number"] == "12345678"
 
 
+def test_identifiers_are_verbatim_unless_they_would_break_the_entry() -> None:
+    plain = _reference(1, title="T", doi="10.1000/a_b%c", url="https://x.org/a_b?c=1&d=2")
+    balanced = _reference(2, title="T", doi="10.1002/{odd}\\x")
+    broken = _reference(3, title="T", doi="10.1002/odd}x{")
+    text = bibtex_text([plain, balanced, broken])
+    assert "doi = {10.1000/a_b%c}" in text and "url = {https://x.org/a_b?c=1&d=2}" in text
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and len(library.entries) == 3
+    dois = [r.doi for r in bibtex_importer.parse(text)]
+    assert dois[:2] == ["10.1000/a_b%c", "10.1002/{odd}\\x"]
+
+
 def test_citation_keys_unique_with_suffixes() -> None:
     same = dict(title="The secretome of MSCs", authors=("Smith, J",), year=2020)
     entries = [_reference(i, **same) for i in range(1, 4)] + [_reference(9, title="Ödem")]

@@ -140,6 +140,18 @@ def citation_keys(entries: Iterable[Reference]) -> list[str]:
     return keys
 
 
+def _verbatim(value: str) -> str:
+    """An identifier as it is (biber and screener's importer read doi and url verbatim),
+    unless unbalanced braces would break the entry: then escaped like any value."""
+    value = " ".join(value.split())
+    depth = 0
+    for char in value:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            break
+    return value if depth == 0 else latex(value)
+
+
 def bibtex_entry(reference: Reference, key: str) -> Entry:
     r = reference.record
     entry_type = ENTRY_TYPES[reference_type(r)]
@@ -155,10 +167,9 @@ def bibtex_entry(reference: Reference, key: str) -> Entry:
         "number": latex(r.issue),
         "pages": latex(pages),
         "issn": latex(", ".join(r.issn)),
-        # Identifiers and links verbatim: biber reads doi and url as they are.
-        "doi": " ".join(r.doi.split()),
+        "doi": _verbatim(r.doi),
         "pmid": r.pmid,
-        "url": " ".join(r.url.split()),
+        "url": _verbatim(r.url),
         "abstract": latex(r.abstract),
         "keywords": latex(separator.join(r.keywords)),
         "language": latex(r.language),
