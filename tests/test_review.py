@@ -178,7 +178,8 @@ REFUSED: list[tuple[str, tuple[object, ...], dict[str, object], str]] = [
      "study 2 is not at the full-text stage (it must be included at title/abstract and its "
      "report not marked as not retrieved)"),
     ("unknown vocabulary", (1, TA, "alice", INCLUDE), {"tags": {"colour": ["red"]}},
-     "unknown vocabulary 'colour' (known: fraction, model, outcome, tissue)"),
+     "unknown vocabulary 'colour' (known: cell_source, delivery, direction, fraction, model, "
+     "outcome, preconditioning, tissue)"),
     ("empty term", (1, TA, "alice", INCLUDE), {"tags": {"tissue": ["bone", "  "]}},
      "an empty term for vocabulary 'tissue'"),
     ("closed vocabulary", (1, TA, "alice", INCLUDE), {"tags": {"fraction": ["plasma"]}},
