@@ -4,6 +4,8 @@ model (ELAS u4) with the same priors and seeds, both scored with screener's metr
 
     python bench/prioritise_benchmark.py --asreview /tmp/asr/bin/asreview
     python bench/prioritise_benchmark.py --sets Donners_2021,Sep_2021 --seeds 1
+    python bench/prioritise_benchmark.py --json ours.json      # screener alone, saved
+    python bench/prioritise_benchmark.py --ours ours.json --asreview /tmp/asr/bin/asreview
 
 ASReview results are cached as JSON (``--cache``, one file per set and seed), so reruns
 only simulate screener. The time columns are wall-clock seconds per set for all seeds:
@@ -62,6 +64,7 @@ def main() -> None:
     parser.add_argument("--asreview", type=Path, help="path of the asreview executable")
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".asreview_cache")
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
+    parser.add_argument("--ours", type=Path, help="screener's rows from an earlier --json run")
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"no labelled sets at {args.data}")
@@ -69,21 +72,27 @@ def main() -> None:
     files = [p for p in dataset_files(args.data) if not wanted or p.stem in wanted]
     seeds = list(range(1, args.seeds + 1))
     rows: list[dict[str, object]] = []
+    earlier = {}
+    if args.ours:
+        earlier = {r["set"]: r for r in json.loads(args.ours.read_text(encoding="utf-8"))}
     head = f"{'set':<26}{'records':>8}{'relevant':>9}  {'WSS@95':>7}{'rec@10':>7}{'ATD':>7}{'s':>7}"
     if args.asreview:
         head += f"  | ASReview {'WSS@95':>7}{'rec@10':>7}{'ATD':>7}{'s':>7}"
     print(head)
     for path in files:
         labelled = load_labelled(path)
-        started = time.perf_counter()
-        report = simulate(labelled, seeds)
-        seconds = time.perf_counter() - started
-        row: dict[str, object] = {"set": labelled.name, "records": len(labelled.labels),
-                                  "relevant": labelled.relevant, "seconds": seconds,
-                                  "retrain_ms": report.retrain_ms_per_step,
-                                  **{m: report.mean(m) for m in METRICS}}  # fmt: skip
+        if labelled.name in earlier:
+            row = {k: v for k, v in earlier[labelled.name].items() if k != "asreview"}
+        else:
+            started = time.perf_counter()
+            report = simulate(labelled, seeds)
+            row = {"set": labelled.name, "records": len(labelled.labels),
+                   "relevant": labelled.relevant, "seconds": time.perf_counter() - started,
+                   "retrain_ms": report.retrain_ms_per_step,
+                   **{m: report.mean(m) for m in METRICS}}  # fmt: skip
         line = f"{labelled.name:<26}{len(labelled.labels):>8}{labelled.relevant:>9}  "
-        line += "".join(f"{report.mean(m):>7.3f}" for m in METRICS) + f"{seconds:>7.1f}"
+        line += "".join(f"{float(row[m]):>7.3f}" for m in METRICS)  # type: ignore[arg-type]
+        line += f"{float(row['seconds']):>7.1f}"  # type: ignore[arg-type]
         if args.asreview:
             theirs, their_seconds = asreview_scores(args.asreview, path, labelled, seeds,
                                                     args.cache)  # fmt: skip
@@ -92,9 +101,9 @@ def main() -> None:
             line += f"{their_seconds:>7.1f}"
         rows.append(row)
         print(line, flush=True)
+        if args.json:  # after every set, so that an interrupted run keeps what it did
+            args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     _summary(rows, bool(args.asreview))
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 def _summary(rows: list[dict[str, object]], compare: bool) -> None:

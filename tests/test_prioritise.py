@@ -41,7 +41,9 @@ def demo(demo_template: Path, tmp_path: Path) -> Iterator[Project]:
 
 
 def test_the_text_ranked_is_title_abstract_and_keywords() -> None:
-    assert record_text("Title", "Abstract", ("wound", "skin")) == "Title\nAbstract\nwound skin"
+    text = record_text("Title", "Abstract", ("wound", "skin"))
+    assert text == "Title\nTitle\nAbstract\nwound skin"  # the title counts twice
+    assert record_text("", "Abstract only") == "\nAbstract only\n"
 
 
 def test_a_record_sharing_the_relevant_records_words_ranks_first() -> None:

@@ -153,7 +153,7 @@ class ScreeningScreen(Screen[None]):
                 self.project,
                 self.reviewer,
                 self.stage,
-                order=app.order,
+                order=app.order,  # type: ignore[attr-defined]
                 seed=seed,
                 scores=scores,
             )
