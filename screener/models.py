@@ -195,6 +195,19 @@ class Extraction:
 
 
 @dataclass(frozen=True, slots=True)
+class Citation:
+    """What a reference list or evidence table shows of a record."""
+
+    id: int
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    journal: str
+    doi: str
+    pmid: str
+
+
+@dataclass(frozen=True, slots=True)
 class RecordSummary:
     """What a list of records shows: id, year, first author, title."""
 

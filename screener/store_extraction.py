@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from screener.errors import ScreenerError
-from screener.models import ExtractedValue, Extraction, ExtractionKind, Stage
+from screener.models import Citation, ExtractedValue, Extraction, ExtractionKind, Stage
 from screener.store_screening import _after_latest, _insert_rows, _retrying, new_uid, now_iso
 
 if TYPE_CHECKING:
@@ -145,6 +145,20 @@ class ExtractionTables:
         rows.sort(key=lambda r: (r[5], r[6], r[7]))
         tags = json.loads("[" + ",".join(r[4] for r in rows) + "]")  # one parse for all
         return [(r[0], r[1], r[2], r[3], t) for r, t in zip(rows, tags, strict=True)]
+
+    def citation_fields(self: _HasDb, record_ids: Iterable[int]) -> dict[int, Citation]:
+        """Title, authors, year, journal, DOI and PMID of some records (no abstract, no raw
+        fields: an evidence table of thousands of studies reads only these)."""
+        ids = sorted(set(record_ids))
+        found: dict[int, Citation] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"""SELECT id, title, authors, year, journal, doi, pmid FROM records
+                WHERE id IN ({", ".join("?" * len(chunk))})"""
+            for id_, title, authors, year, journal, doi, pmid in self.db.execute(sql, chunk):
+                found[id_] = Citation(id_, title, tuple(json.loads(authors)), year, journal,
+                                      doi, pmid)  # fmt: skip
+        return found
 
     def extracted_record_ids(self: _HasDb) -> list[int]:
         """The records with any extraction event (a light read for progress counts)."""

@@ -17,8 +17,8 @@ from screener.extraction import (
     included_studies,
     project_extractions,
 )
-from screener.links import merged_study
-from screener.models import Verdict
+from screener.links import MergedStudy, merged_study
+from screener.models import Citation, Verdict
 from screener.project import Project
 from screener.review import StudyOfMap
 
@@ -74,13 +74,17 @@ def evidence_table(project: Project) -> EvidenceTable:
     for record, study in lookup.duplicates.items():
         if study in members:
             members[study].append(record)
-    records = store.records_by_id(r for ids in members.values() for r in ids)
+    # Studies of one record (most) are read lightly; only those of several are merged.
+    single = store.citation_fields(s for s in studies if len(members[s]) == 1)
+    merged_ids = [r for s in studies if len(members[s]) > 1 for r in members[s]]
+    records = store.records_by_id(merged_ids)
     header = (*CITATION_COLUMNS, *(f.label for f in fields), "extracted by")
     rows: list[tuple[Cell, ...]] = []
     for study in studies:
-        found = [records[r] for r in sorted(members[study])]
-        # a study of one record (most of them) needs no merging
-        merged = found[0].record if len(found) == 1 else merged_study(found)
+        if study in single:
+            merged: Citation | MergedStudy = single[study]
+        else:
+            merged = merged_study([records[r] for r in sorted(members[study])])
         tag_text = "; ".join(f"{v}: {', '.join(t)}" for v, t in tags[study].items() if t)
         citation: tuple[Cell, ...] = (
             study, "; ".join(merged.authors), merged.year, merged.title, merged.journal,
