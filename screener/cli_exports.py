@@ -9,8 +9,9 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from screener.cli import _fail, _project, err, export, out
+from screener.cli import _fail, _project, _work_bar, err, export, out
 from screener.errors import ScreenerError
+from screener.exports.references import Progress
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
 
@@ -21,20 +22,33 @@ _STUDIES_HELP = (
 )
 
 
-def _run(
-    project: Path,
-    output: Path | None,
-    default_name: str,
-    what: str,
-    write: Callable[[Project, Path], int],
-) -> None:
+Writer = Callable[[Project, Path, Progress], int]
+
+
+def _run(project: Path, output: Path | None, default_name: str, what: str, write: Writer) -> None:
+    """Write, with a spinner while the studies are chosen, then a bar over the entries
+    (for projects of PROGRESS_THRESHOLD records or more)."""
     with _project(project) as opened:
         target = output or Path("exports") / opened.name / default_name
+        bar, update = _work_bar(f"Writing the {what}", opened.store.record_count())
+        spinner = err.status(f"Choosing the studies for the {what}…")
+
+        def progress(done: int, total: int) -> None:
+            spinner.stop()  # the bar takes over (stopping twice is harmless)
+            update(done, total)
+
         try:
-            with err.status(f"Writing the {what}…"):
-                count = write(opened, target)
+            spinner.start()
+            count = write(opened, target, progress)
         except ScreenerError as exc:
+            spinner.stop()
+            if bar.live.is_started:
+                bar.stop()
             _fail(str(exc))
+        finally:
+            spinner.stop()
+            if bar.live.is_started:
+                bar.stop()
     noun = "study" if count == 1 else "studies"
     out.print(f"Wrote {count} {noun} to {escape(str(target))}")
 
@@ -77,7 +91,7 @@ def export_ris(project: Path, studies: str, output: Path | None) -> None:
 
     chosen = StudySet(studies)
     _run(project, output, f"{chosen}.ris", "RIS file",
-         lambda opened, target: write_ris(opened, target, chosen))  # fmt: skip
+         lambda opened, target, bar: write_ris(opened, target, chosen, bar))  # fmt: skip
 
 
 @export.command(name="bibtex")
@@ -100,7 +114,7 @@ def export_bibtex(project: Path, studies: str, output: Path | None) -> None:
 
     chosen = StudySet(studies)
     _run(project, output, f"{chosen}.bib", "BibTeX file",
-         lambda opened, target: write_bibtex(opened, target, chosen))  # fmt: skip
+         lambda opened, target, bar: write_bibtex(opened, target, chosen, bar))  # fmt: skip
 
 
 @export.command(name="asreview")

@@ -18,7 +18,7 @@ from screener.demo import make_demo
 from screener.errors import ScreenerError
 from screener.exports.bibtex import bibtex_text, citation_keys, latex, write_bibtex
 from screener.exports.references import Reference, ReferenceType, reference_type, references
-from screener.exports.ris import ris_text, write_ris
+from screener.exports.ris import ris_pieces, ris_text, write_ris
 from screener.exports.study_outcomes import (
     StudyOutcome,
     StudySet,
@@ -410,3 +410,19 @@ def test_a_kind_without_a_command_of_its_own_gets_one(
     result = runner.invoke(main, ["export", "broken", str(path), "-o", str(target)])
     assert result.exit_code == 1 and result.output == f"error: {target}: nothing to write\n"
     assert runner.invoke(main, ["export", "nonsense", str(path)]).exit_code == 2
+
+
+def test_chunked_writing_gives_the_same_text(
+    demo: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screener.exports import references as module
+
+    path, _ = demo
+    entries = _citations(path, StudySet.ALL)
+    whole = (ris_text(entries), bibtex_text(entries))
+    monkeypatch.setattr(module, "CHUNK", 4)
+    steps: list[tuple[int, int]] = []
+    pieces = list(ris_pieces(entries, lambda done, total: steps.append((done, total))))
+    assert len(pieces) == 6 and "".join(pieces) == whole[0]
+    assert steps == [(0, 21), (4, 21), (8, 21), (12, 21), (16, 21), (20, 21), (21, 21)]
+    assert bibtex_text(entries) == whole[1]

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from screener.exports.csv_safe import FORMULA_STARTS, Cell
-from screener.exports.references import write_lines
+from screener.exports.references import CHUNK, Progress, write_lines
 from screener.exports.registry import ExportKind
 from screener.exports.study_outcomes import title_abstract_statuses
 from screener.project import Project
@@ -81,16 +81,21 @@ def csv_line(cells: Sequence[Cell]) -> str:
     return ",".join(parts) + "\r\n"
 
 
-def write_asreview(project: Project, target: Path) -> int:
+def write_asreview(project: Project, target: Path, progress: Progress | None = None) -> int:
     """Write every study to ``target`` as an ASReview CSV (UTF-8); returns how many."""
     count = 0
+    total = len(project.store.study_ids()) if progress else 0
 
     def lines() -> Iterator[str]:
         nonlocal count
         yield csv_line(ASREVIEW_COLUMNS)
         for row in asreview_rows(project):
             count += 1
+            if progress and count % CHUNK == 0:
+                progress(count, total)
             yield csv_line(row)
+        if progress:
+            progress(count, total)
 
     write_lines(target, lines(), "CSV")
     return count

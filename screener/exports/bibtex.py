@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -13,12 +13,14 @@ from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from screener.exports.references import (
+    Progress,
     Reference,
     ReferenceType,
+    chunks,
     pages_of,
     reference_type,
     references,
-    write_text,
+    write_lines,
 )
 from screener.exports.registry import ExportKind
 from screener.exports.study_outcomes import StudySet
@@ -179,17 +181,30 @@ def bibtex_entry(reference: Reference, key: str) -> Entry:
     return Entry(entry_type, key, fields)
 
 
-def bibtex_text(entries: list[Reference]) -> str:
-    library = Library()
-    for reference, key in zip(entries, citation_keys(entries), strict=True):
-        library.add(bibtex_entry(reference, key))
-    return str(bibtexparser.write_string(library, unparse_stack=[]))
+def bibtex_pieces(entries: Sequence[Reference], progress: Progress | None = None) -> Iterator[str]:
+    """The BibTeX text of ``entries``, a chunk at a time (the same text as in one go)."""
+    keys = dict(zip((r.study_id for r in entries), citation_keys(entries), strict=True))
+    for n, chunk in enumerate(chunks(entries, progress)):
+        library = Library()
+        for reference in chunk:
+            library.add(bibtex_entry(reference, keys[reference.study_id]))
+        text = str(bibtexparser.write_string(library, unparse_stack=[]))
+        yield "\n\n" + text if n else text  # bibtexparser's separator between blocks
 
 
-def write_bibtex(project: Project, target: Path, studies: StudySet = StudySet.INCLUDED) -> int:
+def bibtex_text(entries: Sequence[Reference]) -> str:
+    return "".join(bibtex_pieces(entries))
+
+
+def write_bibtex(
+    project: Project,
+    target: Path,
+    studies: StudySet = StudySet.INCLUDED,
+    progress: Progress | None = None,
+) -> int:
     """Write the studies of ``studies`` to ``target`` as BibTeX; returns how many."""
     chosen = references(project, studies)
-    write_text(target, bibtex_text(chosen), "BibTeX file")
+    write_lines(target, bibtex_pieces(chosen, progress), "BibTeX file")
     return len(chosen)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -113,6 +113,21 @@ def references(project: Project, studies: StudySet) -> list[Reference]:
     chosen = [study for study, outcome in outcomes.items() if outcome.in_set(studies)]
     citations = study_citations(project, chosen)
     return [Reference(s, citations[s], outcomes[s]) for s in chosen if s in citations]
+
+
+# progress(done, total): how many entries of how many are written (for a progress bar).
+Progress = Callable[[int, int], None]
+CHUNK = 1000  # entries formatted at a time: progress steps, and no whole file in memory
+
+
+def chunks(items: Sequence[Reference], progress: Progress | None) -> Iterator[Sequence[Reference]]:
+    """``items`` CHUNK at a time, reporting progress after each."""
+    if progress:
+        progress(0, len(items))
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+        if progress:
+            progress(min(start + CHUNK, len(items)), len(items))
 
 
 def write_text(path: Path, text: str, what: str) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from rispy.writer import RisWriter
 
 from screener.exports.references import (
+    Progress,
     Reference,
     ReferenceType,
+    chunks,
     pages_of,
     reference_type,
     references,
-    write_text,
+    write_lines,
 )
 from screener.exports.registry import ExportKind
 from screener.exports.study_outcomes import StudySet
@@ -80,14 +83,27 @@ def ris_entry(reference: Reference) -> dict[str, Any]:
     }
 
 
-def ris_text(entries: list[Reference]) -> str:
-    return _Writer().formats([ris_entry(reference) for reference in entries])
+def ris_pieces(entries: Sequence[Reference], progress: Progress | None = None) -> Iterator[str]:
+    """The RIS text of ``entries``, a chunk at a time (the same text as in one go)."""
+    writer = _Writer()
+    for n, chunk in enumerate(chunks(entries, progress)):
+        text = writer.formats([ris_entry(reference) for reference in chunk])
+        yield "\n" + text if n else text  # the blank line rispy puts between references
 
 
-def write_ris(project: Project, target: Path, studies: StudySet = StudySet.INCLUDED) -> int:
+def ris_text(entries: Sequence[Reference]) -> str:
+    return "".join(ris_pieces(entries))
+
+
+def write_ris(
+    project: Project,
+    target: Path,
+    studies: StudySet = StudySet.INCLUDED,
+    progress: Progress | None = None,
+) -> int:
     """Write the studies of ``studies`` to ``target`` as RIS; returns how many."""
     chosen = references(project, studies)
-    write_text(target, ris_text(chosen), "RIS file")
+    write_lines(target, ris_pieces(chosen, progress), "RIS file")
     return len(chosen)
 
 
