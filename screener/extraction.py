@@ -3,12 +3,13 @@ extraction compared field by field, consensus values, and the value in force per
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from screener.errors import ScreenerError
-from screener.extraction_studies import included_studies
+from screener.extraction_studies import included_check, included_studies
 from screener.extraction_values import check_value, format_value, parse_text, same_value
 from screener.models import (
     ExtractedValue,
@@ -26,7 +27,10 @@ from screener.screening import (
     event_order,
 )
 
-__all__ = ["check_value", "format_value", "included_studies", "parse_text", "same_value"]
+__all__ = [
+    "check_value", "format_value", "included_check", "included_studies", "parse_text",
+    "same_value",
+]  # fmt: skip
 
 
 class FieldStatus(StrEnum):
@@ -60,19 +64,6 @@ def field_named(project: Project, name: str) -> ExtractionField:
 def _members(project: Project, studies: Sequence[int], lookup: StudyOfMap) -> list[int]:
     wanted = set(studies)
     return sorted(wanted | {r for r, s in lookup.duplicates.items() if s in wanted})
-
-
-def included_check(project: Project, study: int) -> int:
-    """``study`` as the study id of its record, or an error when it is not included."""
-    if project.store.record(study) is None:
-        raise ScreenerError(f"no record {study} in this project")
-    study_id = project.store.study_of(study)
-    if study_id not in included_studies(project):
-        raise ScreenerError(
-            f"study {study_id} is not included at full text; only included studies are "
-            "extracted (see `screener status`)"
-        )
-    return study_id
 
 
 # -- recording -----------------------------------------------------------------------------
@@ -208,21 +199,67 @@ def _field_state(
         else {r: e.value for r, e in events.items()}
     )
     shown = list(given.values())
+    latest = max(events.values(), key=event_order).value if events else None  # type: ignore[arg-type]
+    status, value = decide_field(form_field, shown, None if agreed is None else agreed.value,
+                                 latest, dual)  # fmt: skip
+    return FieldState(form_field, given, agreed, status, value)
+
+
+def decide_field(
+    form_field: ExtractionField,
+    shown: Sequence[ExtractedValue],
+    agreed: ExtractedValue,
+    latest: ExtractedValue,
+    dual: bool,
+) -> tuple[FieldStatus, ExtractedValue]:
+    """A field's status and value in force from the reviewers' values (by name), any
+    consensus value and the value entered last: the consensus if any, else the agreed value
+    (with dual extraction, two reviewers at least), else with single extraction the last."""
     if len(shown) < (2 if dual else 1):
         status = FieldStatus.MISSING
     elif len(shown) == 1 or all(same_value(form_field, shown[0], v) for v in shown[1:]):
         status = FieldStatus.EQUAL
     else:
         status = FieldStatus.DIFFER
-    value: ExtractedValue = None
     if agreed is not None:
-        status, value = FieldStatus.RESOLVED, agreed.value
-    elif status is FieldStatus.EQUAL:
-        value = shown[0]
-    elif not dual and shown:
-        # several single extractors: the one who entered a value last
-        value = max(events.values(), key=event_order).value  # type: ignore[arg-type]
-    return FieldState(form_field, given, agreed, status, value)
+        return FieldStatus.RESOLVED, agreed
+    if status is FieldStatus.EQUAL:
+        return status, shown[0]
+    return status, latest if not dual and shown else None
+
+
+def values_in_force(
+    project: Project, studies: Sequence[int]
+) -> dict[int, tuple[dict[str, ExtractedValue], list[str]]]:
+    """Per study, each field's value in force and who extracted it: what the evidence
+    exports need of :func:`project_extractions`, worked out from plain rows (thousands of
+    included studies make a hundred thousand events)."""
+    form = project.protocol.extraction
+    duplicates = project.store.study_map()
+    members = _members(project, studies, StudyOfMap(duplicates))
+    latest: dict[tuple[int, str, str], tuple[int, str]] = {}  # -> (order, value JSON)
+    for order, (record, name, kind, who, text) in enumerate(project.store.extraction_rows(members)):
+        who = "" if kind == ExtractionKind.CONSENSUS else who  # "": the consensus slot
+        latest[(duplicates.get(record, record), name, who)] = (order, text)
+    parsed = dict(zip(latest, json.loads("[" + ",".join(t for _, t in latest.values()) + "]"),
+                      strict=True))  # fmt: skip
+    given: dict[tuple[int, str], dict[str, tuple[int, ExtractedValue]]] = {}
+    for (study, name, who), value in parsed.items():
+        if who and value is not None:
+            given.setdefault((study, name), {})[who] = (latest[(study, name, who)][0], value)
+    result = {}
+    for study in studies:
+        values: dict[str, ExtractedValue] = {}
+        names: set[str] = set()
+        for form_field in form.fields:
+            mine = given.get((study, form_field.name), {})
+            names.update(mine)
+            shown = [mine[r][1] for r in sorted(mine)]
+            last = max(mine.values(), key=lambda pair: pair[0])[1] if mine else None
+            agreed = parsed.get((study, form_field.name, ""))
+            values[form_field.name] = decide_field(form_field, shown, agreed, last, form.dual)[1]
+        result[study] = (values, sorted(names))
+    return result
 
 
 def project_extractions(

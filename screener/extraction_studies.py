@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from screener.errors import ScreenerError
 from screener.models import Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
 from screener.review import StudyOfMap, needed_reviews
@@ -82,3 +83,16 @@ def _included(
         if given and len(given) >= needed[study] and Verdict.EXCLUDE not in given:
             included.append(study)
     return included
+
+
+def included_check(project: Project, study: int) -> int:
+    """``study`` as the study id of its record, or an error when it is not included."""
+    if project.store.record(study) is None:
+        raise ScreenerError(f"no record {study} in this project")
+    study_id = project.store.study_of(study)
+    if study_id not in included_studies(project):
+        raise ScreenerError(
+            f"study {study_id} is not included at full text; only included studies are "
+            "extracted (see `screener status`)"
+        )
+    return study_id

@@ -129,6 +129,25 @@ class ExtractionTables:
         rows.sort(key=lambda r: (r[3], r[4], r[5]))
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def extraction_rows(
+        self: _HasDb, record_ids: Iterable[int]
+    ) -> list[tuple[int, str, str, str, str]]:
+        """(record id, field, kind, reviewer, value as JSON text) of the extraction events
+        on some records, in the order they were made: the light read of exports."""
+        wanted = set(record_ids)
+        sql = "SELECT record_id, field, kind, reviewer, value, created_at, uid, id FROM extractions"
+        if len(wanted) > _SCAN_ABOVE:
+            rows = [r for r in self.db.execute(sql).fetchall() if r[0] in wanted]
+        else:
+            ids = sorted(wanted)
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                where = f" WHERE record_id IN ({', '.join('?' * len(chunk))})"
+                rows += self.db.execute(sql + where, chunk).fetchall()
+        rows.sort(key=lambda r: (r[5], r[6], r[7]))
+        return [r[:5] for r in rows]
+
     def decision_tags(
         self: _HasDb, record_ids: Iterable[int]
     ) -> list[tuple[int, str, str, str, dict[str, list[str]]]]:

@@ -78,6 +78,10 @@ def test_evidence_files_match_the_golden_files(demo: Path, tmp_path: Path) -> No
 
 def test_evidence_rows_hold_the_values_in_force(demo: Path, tmp_path: Path) -> None:
     with open_project(demo) as project:
+        studies = extraction.included_studies(project)
+        full = extraction.project_extractions(project, studies)
+        light = extraction.values_in_force(project, studies)  # what the writers read
+        assert light == {s: (e.in_force(), e.reviewers) for s, e in full.items()}
         (path,) = evidence.write_evidence(project, tmp_path / "e.csv", ["csv"])
     rows = csv_dicts(path)
     assert [r["study"] for r in rows] == ["1", "2", "3"]  # included at full text, not 4

@@ -19,6 +19,14 @@ from screener.screening import StudyStatus
 DEMO_PROTOCOL = Path(__file__).resolve().parent.parent / "projects/secretome-demo/protocol.toml"
 
 
+def assert_light_read_agrees(project: Project) -> None:
+    """The exports' light read gives the values in force that the full states give."""
+    studies = extraction.included_studies(project)
+    full = extraction.project_extractions(project, studies)
+    light = extraction.values_in_force(project, studies)
+    assert light == {s: (e.in_force(), e.reviewers) for s, e in full.items()}
+
+
 def include(project: Project, study: int, full_text: bool = True) -> None:
     """Both demo reviewers include ``study`` at title/abstract (and at full text)."""
     for who in ("alice", "bob"):
@@ -262,6 +270,7 @@ def test_dual_extraction_compare_and_consensus(demo: Path) -> None:
         assert states["fraction"].values == {"alice": "exosomes", "bob": "conditioned medium"}
         assert states["tissue"].value == ["bone", "tendon"]
         assert [(s, f.field.name) for s, f in extraction.conflicts(project)] == [(1, "fraction")]
+        assert_light_read_agrees(project)
 
         extraction.record_values(project, 1, "alice", {"fraction": "exosomes"}, consensus=True)
         resolved = {f.field.name: f for f in extraction.project_extractions(project)[1].fields}
@@ -270,8 +279,10 @@ def test_dual_extraction_compare_and_consensus(demo: Path) -> None:
         assert resolved["fraction"].consensus is not None
         assert extraction.conflicts(project) == []
         # clearing the consensus (a new event) brings the conflict back; nothing is deleted
+        assert_light_read_agrees(project)
         extraction.record_values(project, 1, "bob", {"fraction": None}, consensus=True)
         assert len(extraction.conflicts(project)) == 1
+        assert_light_read_agrees(project)
         assert len(project.store.extractions()) == 8
 
 
@@ -284,6 +295,7 @@ def test_latest_value_per_reviewer_is_in_force_and_none_clears(demo: Path) -> No
         assert state.in_force()["fraction"] == "extracellular vesicles"
         assert state.done("alice") == 1 and state.reviewers == ["alice", "bob"]
         extraction.record_values(project, 2, "bob", {"fraction": None})
+        assert_light_read_agrees(project)
         state = extraction.project_extractions(project)[2]
         assert state.fields[3].status is FieldStatus.MISSING and state.done("bob") == 0
 
@@ -302,6 +314,7 @@ def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Pa
         extraction.record_values(project, 1, "alice", {"direction": "no difference"})
         # two single extractors: the latest value, whoever's name sorts last
         assert extraction.project_extractions(project)[1].in_force()["direction"] == "no difference"
+        assert_light_read_agrees(project)
         with pytest.raises(ScreenerError, match="consensus values are for dual extraction"):
             extraction.record_values(project, 1, "bob", {"direction": "harm"}, consensus=True)
 

@@ -11,12 +11,7 @@ from pathlib import Path
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, safe_cell, write_csv
 from screener.exports.registry import ExportKind, Writer
-from screener.extraction import (
-    StudyExtraction,
-    format_value,
-    included_studies,
-    project_extractions,
-)
+from screener.extraction import format_value, included_studies, values_in_force
 from screener.links import MergedStudy, merged_study
 from screener.models import Citation, Verdict
 from screener.project import Project
@@ -66,7 +61,7 @@ def evidence_table(project: Project) -> EvidenceTable:
     """The header and one row per included study, in import order."""
     fields = project.protocol.extraction.fields  # none: the citation columns only
     studies = included_studies(project)
-    extracted = project_extractions(project, studies)
+    extracted = values_in_force(project, studies)
     tags = study_tags(project, studies)
     store = project.store
     lookup = StudyOfMap(store.study_map())
@@ -90,12 +85,10 @@ def evidence_table(project: Project) -> EvidenceTable:
             study, "; ".join(merged.authors), merged.year, merged.title, merged.journal,
             merged.doi, merged.pmid, tag_text,
         )  # fmt: skip
-        rows.append((*citation, *_values(extracted[study]), ", ".join(extracted[study].reviewers)))
+        values, reviewers = extracted[study]
+        shown = tuple(format_value(values[f.name]) for f in fields)
+        rows.append((*citation, *shown, ", ".join(reviewers)))
     return EvidenceTable(header, rows)
-
-
-def _values(extraction: StudyExtraction) -> tuple[str, ...]:
-    return tuple(format_value(state.value) for state in extraction.fields)
 
 
 # -- writers -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, write_csv
 from screener.exports.evidence import study_tags, write_whole
 from screener.exports.registry import ExportKind
-from screener.extraction import included_studies, project_extractions
+from screener.extraction import included_studies, values_in_force
 from screener.extraction_values import value_terms
 from screener.project import Project
 from screener.review import vocabulary_terms
@@ -46,7 +46,9 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
                 f"no vocabulary {name!r} in protocol.toml (known: {', '.join(sorted(known))})"
             )
     studies = included_studies(project)
-    extracted = project_extractions(project, studies)
+    extracted = values_in_force(project, studies)
+    bound = {name: [f.name for f in project.protocol.extraction.fields if f.vocabulary == name]
+             for name in (rows, columns)}  # fmt: skip
     tags = study_tags(project, studies)
     counts: Counter[tuple[str, str]] = Counter()
     seen: dict[str, list[str]] = {rows: list(known[rows]), columns: list(known[columns])}
@@ -54,9 +56,8 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
         terms: dict[str, list[str]] = {}
         for name in (rows, columns):
             found = list(tags[study].get(name, []))
-            for state in extracted[study].fields:
-                if state.field.vocabulary == name:
-                    found += value_terms(state.value)
+            for field_name in bound[name]:
+                found += value_terms(extracted[study][0][field_name])
             terms[name] = list(dict.fromkeys(found))
             seen[name] += [t for t in terms[name] if t not in seen[name]]
         for row in terms[rows]:
