@@ -241,23 +241,33 @@ def values_in_force(
     for order, (record, name, kind, who, text) in enumerate(project.store.extraction_rows(members)):
         who = "" if kind == ExtractionKind.CONSENSUS else who  # "": the consensus slot
         latest[(duplicates.get(record, record), name, who)] = (order, text)
-    parsed = dict(zip(latest, json.loads("[" + ",".join(t for _, t in latest.values()) + "]"),
-                      strict=True))  # fmt: skip
+    texts = "[" + ",".join(text for _, text in latest.values()) + "]"
     given: dict[tuple[int, str], dict[str, tuple[int, ExtractedValue]]] = {}
-    for (study, name, who), value in parsed.items():
-        if who and value is not None:
-            given.setdefault((study, name), {})[who] = (latest[(study, name, who)][0], value)
+    agreed: dict[tuple[int, str], ExtractedValue] = {}
+    for (study, name, who), (order, _), value in zip(
+        latest, latest.values(), json.loads(texts), strict=True
+    ):
+        if not who:
+            agreed[(study, name)] = value
+        elif value is not None:
+            given.setdefault((study, name), {})[who] = (order, value)
     result = {}
+    needed = 2 if form.dual else 1
     for study in studies:
         values: dict[str, ExtractedValue] = {}
         names: set[str] = set()
         for form_field in form.fields:
-            mine = given.get((study, form_field.name), {})
+            key = (study, form_field.name)
+            mine = given.get(key, {})
             names.update(mine)
+            consensus = agreed.get(key)
+            if consensus is None and len(mine) < needed:
+                values[form_field.name] = None  # missing: nothing in force yet
+                continue
             shown = [mine[r][1] for r in sorted(mine)]
             last = max(mine.values(), key=lambda pair: pair[0])[1] if mine else None
-            agreed = parsed.get((study, form_field.name, ""))
-            values[form_field.name] = decide_field(form_field, shown, agreed, last, form.dual)[1]
+            values[form_field.name] = decide_field(form_field, shown, consensus, last,
+                                                   form.dual)[1]  # fmt: skip
         result[study] = (values, sorted(names))
     return result
 

@@ -457,3 +457,25 @@ def test_a_sync_file_with_a_broken_extraction_value_is_refused(tmp_path: Path) -
     with open_project(other) as project, pytest.raises(ImportFormatError) as caught:
         import_events(project, file)
     assert "extraction field 'value' must be JSON text" in str(caught.value)
+
+
+def test_scanning_the_table_reads_the_same_events(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a few thousand records the store scans the table instead of looking records up
+    by id; both ways must give the same events in the same order."""
+    from screener import store_extraction
+
+    with open_project(demo) as project:
+        for who, fraction in (("alice", "exosomes"), ("bob", "conditioned medium")):
+            extraction.record_values(project, 1, who, {"fraction": fraction, "notes": "n"})
+            extraction.record_values(project, 2, who, {"tissue": ["bone"]})
+        extraction.record_values(project, 1, "alice", {"fraction": "exosomes"}, consensus=True)
+        store = project.store
+        looked_up = (store.extractions(record_ids=[1, 2]), store.extraction_rows([1]))
+        light = extraction.values_in_force(project, [1, 2])
+        monkeypatch.setattr(store_extraction, "_SCAN_ABOVE", 0)
+        assert (store.extractions(record_ids=[1, 2]), store.extraction_rows([1])) == looked_up
+        assert extraction.values_in_force(project, [1, 2]) == light
+        assert light[1][0]["fraction"] == "exosomes" and light[2][0]["tissue"] == ["bone"]
+        assert_light_read_agrees(project)
