@@ -59,18 +59,18 @@ DEFAULT_SETTINGS = ModelSettings()
 def feature_matrix(
     texts: Sequence[str], settings: ModelSettings = DEFAULT_SETTINGS
 ) -> sparse.csr_matrix:
-    """TF-IDF of word uni- and bigrams (sublinear tf, l2-normalised), one row per text."""
+    """TF-IDF of word uni- and bigrams (sublinear tf, l2-normalised), one row per text.
+    Kept as float64: liblinear would convert float32 at every fit (2.5 times slower)."""
     vectoriser = TfidfVectorizer(
         ngram_range=(1, settings.ngram_max),
         sublinear_tf=True,
         min_df=settings.min_df,
         max_df=settings.max_df if len(texts) > 20 else 1.0,
-        dtype=np.float32,
     )
     try:
         return sparse.csr_matrix(vectoriser.fit_transform(texts))
     except ValueError:  # no words at all (every text empty): rank by order alone
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
+        return sparse.csr_matrix((len(texts), 1))
 
 
 def sample_weights(labels: np.ndarray, ratio: float) -> np.ndarray:
