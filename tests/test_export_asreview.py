@@ -115,3 +115,23 @@ def test_csv_lines_are_what_csv_writer_writes() -> None:
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
     assert "".join(csv_line(row) for row in rows) == expected.getvalue()
+
+
+def test_the_file_is_what_csv_writer_would_write(
+    demo: tuple[Path, list[int]], tmp_path: Path
+) -> None:
+    import io
+
+    from screener.exports.asreview_csv import asreview_rows
+    from screener.exports.csv_safe import safe_cell
+
+    path, _ = demo
+    target = tmp_path / "asreview.csv"
+    with open_project(path) as project:
+        write_asreview(project, target)
+        rows = list(asreview_rows(project))
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    for row in [ASREVIEW_COLUMNS, *rows]:
+        writer.writerow([safe_cell(cell) for cell in row])
+    assert target.read_bytes().decode("utf-8") == expected.getvalue()

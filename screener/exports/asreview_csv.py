@@ -62,23 +62,37 @@ def csv_line(cells: Sequence[Cell]) -> str:
     """One CSV line exactly as csv.writer writes it (minimal quoting, CRLF) with each cell
     through safe_cell (tests compare the two). Written by hand because csv.writer takes
     about five times as long on abstracts (it looks at every character): seconds at 100,000."""
-    parts = []
-    for value in cells:
-        if value is None:
-            parts.append("")
-            continue
-        if value.__class__ is not str:
-            parts.append(str(value))  # numbers: safe_cell leaves them alone
-            continue
-        text = str(value)
-        if text[:1] in _FORMULA_STARTS:
-            text = "'" + text
-        if '"' in text:
-            text = '"' + text.replace('"', '""') + '"'
-        elif "," in text or "\n" in text or "\r" in text:
-            text = '"' + text + '"'
-        parts.append(text)
-    return ",".join(parts) + "\r\n"
+    return ",".join(_text(c) if c.__class__ is str else _other(c) for c in cells) + "\r\n"
+
+
+def _dataset_line(row: tuple[Cell, ...]) -> str:
+    """csv_line for an asreview_rows row, unrolled: 900,000 cells at 100,000 studies."""
+    study, title, abstract, authors, keywords, year, doi, url, label = row
+    return (
+        f"{study},{_text(title)},{_text(abstract)},{_text(authors)},{_text(keywords)},"
+        f"{_other(year)},{_text(doi)},{_text(url)},{_other(label)}\r\n"
+    )
+
+
+def _text(value: Cell) -> str:
+    """A text cell (or None): safe_cell, then quoted as csv.writer quotes."""
+    if not value:
+        return ""
+    text = str(value)
+    if text[0] in _FORMULA_STARTS:
+        text = "'" + text
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def _other(value: Cell) -> str:
+    """A number (safe_cell leaves numbers alone) or None; text goes to _text."""
+    if value.__class__ is str:
+        return _text(value)
+    return "" if value is None else str(value)
 
 
 def write_asreview(project: Project, target: Path, progress: Progress | None = None) -> int:
@@ -93,7 +107,7 @@ def write_asreview(project: Project, target: Path, progress: Progress | None = N
             count += 1
             if progress and count % CHUNK == 0:
                 progress(count, total)
-            yield csv_line(row)
+            yield _dataset_line(row)
         if progress:
             progress(count, total)
 
