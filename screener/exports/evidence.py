@@ -122,6 +122,8 @@ def write_evidence_xlsx(table: EvidenceTable, path: Path) -> Path:
     def cell(value: Cell, width: int) -> object:
         if not isinstance(value, str):
             return value
+        if not value:
+            return None  # no cell at all: a smaller file, read back as empty
         text = safe_cell(value)  # never starts with "=": openpyxl keeps it a string
         if len(value) <= width - 2 and "\n" not in value:
             return text
@@ -141,11 +143,14 @@ def write_evidence_xlsx(table: EvidenceTable, path: Path) -> Path:
     return path
 
 
+_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
+
+
 def _escape_markdown(value: Cell) -> str:
-    text = "" if value is None else str(value)
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    text = "" if value is None else str(value).translate(_MARKDOWN)
+    if "\n" in text or "\r" in text:
+        text = "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return text
 
 
 def write_evidence_markdown(table: EvidenceTable, path: Path) -> Path:
