@@ -136,18 +136,22 @@ def study_outcomes(project: Project, studies: StudySet = StudySet.ALL) -> dict[i
 
 def title_abstract_statuses(project: Project) -> dict[int, StudyStatus]:
     """Every study's status at title/abstract, by study id in import order: the least an
-    export of every study's screening label reads."""
+    export of every study's screening label reads (PRISMA's one pass over the verdicts,
+    which applies screening.stage_state once per distinct set of verdicts)."""
+    from screener.prisma_stages import title_abstract_states
+
     store = project.store
     study_map = store.study_map()
     resolutions = resolutions_in_force(
         store.resolutions(stage=Stage.TITLE_ABSTRACT), StudyOfMap(study_map)
     )
     study_ids = store.study_ids()
-    screened = _stage_outcomes(
-        Stage.TITLE_ABSTRACT, study_ids, store.screening_events(Stage.TITLE_ABSTRACT),
-        study_map, resolutions, needed_reviews(project, study_ids),
+    states = title_abstract_states(
+        store.decision_verdicts(Stage.TITLE_ABSTRACT), resolutions, study_map,
+        needed_reviews(project, study_ids),
     )  # fmt: skip
-    return {study: status for study, (status, _) in screened.items()}
+    unscreened = StudyStatus.UNSCREENED
+    return {study: states[study].status if study in states else unscreened for study in study_ids}
 
 
 def _reason_labels(
