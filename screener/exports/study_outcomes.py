@@ -6,14 +6,15 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
 
 from screener.errors import ScreenerError
-from screener.models import Record, Resolution, RetrievalStatus, Stage, Verdict
+from screener.models import Decision, Record, Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
 from screener.review import StudyOfMap, current_retrievals, needed_reviews
-from screener.screening import StudyStatus, resolutions_in_force
+from screener.screening import StudyStatus, resolutions_in_force, stage_state
 
 
 class StudySet(StrEnum):
@@ -154,22 +155,18 @@ def title_abstract_statuses(project: Project) -> dict[int, StudyStatus]:
     return {study: states[study].status if study in states else unscreened for study in study_ids}
 
 
-def _reason_labels(
-    project: Project, stage: Stage
-) -> Callable[[str | tuple[str, ...]], tuple[str, ...]]:
-    """Reasons (JSON text or codes) as the protocol's labels; memoised: a project has few
-    distinct reason lists, and decoding 100,000 JSON texts would cost a tenth of a second."""
+def _reason_labels(project: Project, stage: Stage) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """Reason codes as the protocol's labels (memoised: a project has few reason lists)."""
     names = {r.code: r.label for r in project.protocol.stages[stage].reasons}
 
     @cache
-    def labels(reasons: str | tuple[str, ...]) -> tuple[str, ...]:
-        codes = json.loads(reasons) if isinstance(reasons, str) else reasons
+    def labels(codes: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(names.get(code, code) for code in codes)
 
     return labels
 
 
-Outcome = tuple[StudyStatus, str | tuple[str, ...]]  # status, reasons (JSON text or codes)
+Outcome = tuple[StudyStatus, tuple[str, ...]]  # status, reason codes
 
 
 def _stage_outcomes(
@@ -180,65 +177,63 @@ def _stage_outcomes(
     resolutions: Mapping[tuple[int, Stage], Resolution],
     needed: Mapping[int, int],
 ) -> dict[int, Outcome]:
-    """screening.stage_state's rules on plain event tuples (record, reviewer, verdict,
-    reasons JSON) in event order: the latest event per (study, reviewer) is in force
-    unless it is an undo; a resolution decides; too few reviewers: awaiting; include
-    against exclude (at full text also exclusions for different reasons): conflict;
-    otherwise the earliest decision in force gives the outcome and its reasons."""
-    undo, exclude = str(Verdict.UNDO), str(Verdict.EXCLUDE)  # plain str compares fastest
-    latest: dict[tuple[int, str], int] = {}
-    mapped = study_map.get
-    for index, (record_id, reviewer, verdict, _) in enumerate(events):
-        key = (mapped(record_id, record_id), reviewer)
-        if verdict == undo:
-            latest.pop(key, None)
+    """Each study's (status, reasons) at ``stage`` from plain event tuples (record,
+    reviewer, verdict, reasons JSON) in event order. The latest event per (study,
+    reviewer) is in force; then :func:`screening.stage_state` decides, run once per
+    distinct signature (the verdicts and reasons in force in event order, the resolution,
+    the reviewers needed) with stand-in decisions: no Decision object per event, and one
+    set of rules (as prisma_stages does for the counts)."""
+    latest: dict[int, dict[str, int]] = {}  # study -> reviewer -> index of the latest event
+    study_get, latest_get = study_map.get, latest.get
+    for index, (record_id, reviewer, _, _) in enumerate(events):  # the hot loop
+        study = study_get(record_id, record_id)
+        mine = latest_get(study)
+        if mine is None:
+            latest[study] = {reviewer: index}
         else:
-            latest[key] = index
-    by_study: dict[int, list[int]] = {}
-    for (study, _), index in latest.items():
-        if study in by_study:
-            by_study[study].append(index)
-        else:
-            by_study[study] = [index]
-    unscreened = (StudyStatus.UNSCREENED, ())
-    awaiting = (StudyStatus.AWAITING, ())
-    conflict = (StudyStatus.CONFLICT, ())
-    included = (StudyStatus.INCLUDED, ())
-    full_text = stage is Stage.FULL_TEXT
+            mine[reviewer] = index
+    memo: dict[tuple[object, ...], Outcome] = {}
     outcomes: dict[int, Outcome] = {}
+    nothing: dict[str, int] = {}
     for study in study_ids:
+        made = sorted(latest_get(study, nothing).values())  # in event order
         resolution = resolutions.get((study, stage))
-        if resolution is not None:
-            outcomes[study] = (
-                (StudyStatus.EXCLUDED, resolution.reasons)
-                if resolution.verdict is Verdict.EXCLUDE
-                else included
-            )
-            continue
-        made = by_study.get(study)
-        if not made:
-            outcomes[study] = unscreened
-            continue
-        if len(made) < needed.get(study, 1):
-            outcomes[study] = awaiting
-            continue
-        made.sort()  # event order: the earliest decision in force gives the outcome
-        first = events[made[0]]
-        first_includes = first[2] != exclude
-        if any((events[i][2] != exclude) != first_includes for i in made[1:]):
-            outcomes[study] = conflict
-        elif first_includes:
-            outcomes[study] = included
-        elif full_text and len({_codes(events[i][3]) for i in made}) > 1:
-            outcomes[study] = conflict  # excluded for different reasons
-        else:
-            outcomes[study] = (StudyStatus.EXCLUDED, first[3])
+        key = (
+            tuple(events[i][1:] for i in made),
+            (resolution.verdict, resolution.reasons) if resolution else None,
+            needed.get(study, 1),
+        )
+        outcome = memo.get(key)
+        if outcome is None:
+            outcome = memo[key] = _decide(stage, key[0], resolution, key[2])
+        outcomes[study] = outcome
     return outcomes
+
+
+_STAND_IN_TIME = datetime.min.replace(tzinfo=UTC)
+
+
+def _decide(
+    stage: Stage,
+    made: tuple[tuple[str, str, str], ...],
+    resolution: Resolution | None,
+    needed: int,
+) -> Outcome:
+    """screening.stage_state on stand-ins for the decisions in force ((reviewer, verdict,
+    reasons JSON) in event order; an undo leaves its reviewer undecided)."""
+    stand_ins = [
+        Decision(position, 0, stage, reviewer, Verdict(verdict), _codes(reasons), {}, "",
+                 _STAND_IN_TIME)
+        for position, (reviewer, verdict, reasons) in enumerate(made)
+        if verdict != Verdict.UNDO
+    ]  # fmt: skip
+    state = stage_state(0, stage, stand_ins, resolution, needed)
+    return state.status, state.reasons
 
 
 @cache
 def _codes(reasons: str) -> tuple[str, ...]:
-    return tuple(sorted(json.loads(reasons)))
+    return tuple(json.loads(reasons))
 
 
 # Fields of the representative record that its duplicates may fill when it lacks them.
