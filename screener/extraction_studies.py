@@ -4,12 +4,18 @@ screening log (an export of a 100,000-record review must not build every study's
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
 from screener.errors import ScreenerError
-from screener.models import Resolution, RetrievalStatus, Stage, Verdict
+from screener.models import Decision, Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
 from screener.review import StudyOfMap, needed_reviews
-from screener.screening import includes, resolutions_in_force, retrievals_in_force
+from screener.screening import (
+    StudyStatus,
+    resolutions_in_force,
+    retrievals_in_force,
+    stage_state,
+)
 
 
 def included_studies(project: Project) -> list[int]:
@@ -17,11 +23,11 @@ def included_studies(project: Project) -> list[int]:
     order. Every protocol has a full-text stage (protocol.py requires both stages), so
     title/abstract inclusion alone never qualifies a study.
 
-    The rules of :mod:`screener.screening` (tests check that both agree), read lightly
-    because an export of a 100,000-record review must not build every study's state: a
-    study is included at a stage when a resolution in force includes it, or else when at
-    least the reviewers it needs have a decision in force and all of them include (maybe
-    counts as include). Exclusion reasons never matter for inclusion."""
+    The rules of :func:`screener.screening.stage_state`, read lightly (tests check that
+    the result is the review state's): decisions as (record, reviewer, verdict) rows, and
+    one call of the rules per distinct signature of a study's verdicts (see
+    :func:`_included`), because an export of a 100,000-record review must not build every
+    study's state."""
     store = project.store
     duplicates = store.study_map()
     lookup = StudyOfMap(duplicates)
@@ -49,9 +55,9 @@ def included_studies(project: Project) -> list[int]:
 
 def _verdicts_in_force(
     rows: Iterable[tuple[int, str, str]], duplicates: Mapping[int, int]
-) -> dict[int, list[str]]:
-    """Per study, the verdicts in force (the latest event per reviewer, unless an undo),
-    from (record, reviewer, verdict) rows in the order they were made."""
+) -> dict[int, dict[str, str]]:
+    """Per study, each reviewer's verdict in force (the latest event, unless an undo), from
+    (record, reviewer, verdict) rows in the order they were made."""
     latest: dict[tuple[int, str], str] = {}
     for record, reviewer, verdict in rows:
         key = (duplicates.get(record, record), reviewer)
@@ -59,28 +65,40 @@ def _verdicts_in_force(
             latest.pop(key, None)
         else:
             latest[key] = verdict
-    by_study: dict[int, list[str]] = {}
-    for (study, _), verdict in latest.items():
-        by_study.setdefault(study, []).append(verdict)
+    by_study: dict[int, dict[str, str]] = {}
+    for (study, reviewer), verdict in latest.items():
+        by_study.setdefault(study, {})[reviewer] = verdict
     return by_study
+
+
+_VERDICTS = {v.value: v for v in Verdict}
+_STAND_IN_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 def _included(
     studies: Sequence[int],
     stage: Stage,
-    verdicts: Mapping[int, list[str]],
+    verdicts: Mapping[int, dict[str, str]],
     resolutions: Mapping[tuple[int, Stage], Resolution],
     needed: Mapping[int, int],
 ) -> list[int]:
+    """The studies that :func:`screener.screening.stage_state` finds included, applied
+    once per distinct signature (verdicts in force by reviewer, the resolution's verdict,
+    the reviewers needed) to stand-in decisions without reasons: reasons only tell a
+    conflict from an agreed exclusion, never whether a study is included."""
+    memo: dict[tuple[object, ...], StudyStatus] = {}
     included = []
     for study in studies:
+        made = tuple(sorted(verdicts.get(study, {}).items()))
         resolution = resolutions.get((study, stage))
-        if resolution is not None:
-            if includes(resolution.verdict):
-                included.append(study)
-            continue
-        given = verdicts.get(study, [])
-        if given and len(given) >= needed[study] and Verdict.EXCLUDE not in given:
+        key = (made, None if resolution is None else resolution.verdict, needed[study])
+        status = memo.get(key)
+        if status is None:
+            stand_ins = [Decision(0, study, stage, reviewer, _VERDICTS[verdict], (), {}, "",
+                                  _STAND_IN_TIME) for reviewer, verdict in made]  # fmt: skip
+            status = stage_state(study, stage, stand_ins, resolution, needed[study]).status
+            memo[key] = status
+        if status is StudyStatus.INCLUDED:
             included.append(study)
     return included
 
