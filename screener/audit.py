@@ -10,11 +10,16 @@ rebuild the counts from the log alone.
 
 from __future__ import annotations
 
+import csv
+import heapq
+import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from screener import __version__
+from screener.exports.csv_safe import safe_cell
 from screener.models import Stage
 from screener.project import Project
 
@@ -26,8 +31,6 @@ KIND_ORDER = ("source", "dedup_run", "link", "decision", "resolution", "retrieva
 _TABLES = {"decision": "decisions", "resolution": "resolutions", "retrieval": "retrievals",
            "vocabulary_term": "vocabulary_terms", "extraction": "extractions",
            "dedup_run": "dedup_runs", "link": "dedup_events"}  # fmt: skip
-_JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text
-_EMPTY: dict[str, Any] = {"[]": [], "{}": {}}  # most cells: no need to parse them
 
 
 def audit_header(project: Project) -> dict[str, Any]:
@@ -53,59 +56,68 @@ def audit_header(project: Project) -> dict[str, Any]:
     }
 
 
-def audit_events(project: Project) -> list[dict[str, Any]]:
-    """The header, then every event ordered by time (then kind, then id)."""
-    store = project.store
-    keys = store.record_keys()
-
-    def ref(record_id: int) -> dict[str, Any]:
-        sha, position = keys.get(record_id, ("", 0))
-        return {"id": record_id, "sha256": sha, "position": position}
-
-    events: list[dict[str, Any]] = []
+def source_events(project: Project) -> list[dict[str, Any]]:
+    """One ``source`` event per imported file, with the positions of its stored records."""
     members: dict[str, list[list[int]]] = {}
-    for record_id, (sha, position) in sorted(keys.items()):
+    for record_id, (sha, position) in sorted(project.store.record_keys().items()):
         members.setdefault(sha, []).append([record_id, position])
-    for source in store.sources():
-        events.append({
-            "kind": "source", "time": source.imported_at.isoformat(), "uid": "",
-            "id": source.id, "file_name": source.file_name, "sha256": source.sha256,
-            "database": source.database, "method": str(source.method),
-            "platform": source.platform, "query": source.query,
-            "searched_on": source.searched_on, "format": source.format,
-            "encoding": source.encoding, "records": source.record_count,
+    return [
+        {
+            "kind": "source",
+            "time": source.imported_at.isoformat(timespec="microseconds"),
+            "uid": "",
+            "id": source.id,
+            "file_name": source.file_name,
+            "sha256": source.sha256,
+            "database": source.database,
+            "method": str(source.method),
+            "platform": source.platform,
+            "query": source.query,
+            "searched_on": source.searched_on,
+            "format": source.format,
+            "encoding": source.encoding,
+            "records": source.record_count,
             "skipped": source.skipped_count,
             "record_positions": members.get(source.sha256, []),  # [record id, position]
-        })  # fmt: skip
-    for kind, table in _TABLES.items():
-        for row in store.event_rows(table):
-            uid = row.pop("uid", "") or ""
-            event: dict[str, Any] = {"kind": kind, "time": row.pop("created_at"), "uid": uid,
-                                     "id": row.pop("id")}  # fmt: skip
-            for column in _JSON_COLUMNS:
-                if column in row:
-                    row[column] = _EMPTY.get(row[column]) or json.loads(row[column])
-            if kind == "extraction":
-                row["value"] = _json_value(row["value"])
-            if "record_id" in row:
-                event["record"] = ref(row.pop("record_id"))
-            if kind == "link":
-                event["record"] = ref(row.pop("record_a"))
-                event["other_record"] = ref(row.pop("record_b"))
-            # A column named like an event key (extractions' "kind") keeps its table's name.
-            event.update({f"{kind}_{k}" if k in event else k: v for k, v in row.items()})
-            events.append(event)
+        }  # fmt: skip
+        for source in project.store.sources()
+    ]
+
+
+def audit_rows(project: Project) -> Iterator[tuple[Any, ...]]:
+    """Every event after the header, ordered by time (then kind, then id), as
+    ``(json_text, csv_line)``: its JSONL line and its audit CSV line, without line ends
+    (text cells safe for spreadsheets). Source events are merged by the same key into
+    the other events, which come sorted from SQLite (see :mod:`screener.store_audit`)."""
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
-    events.sort(key=lambda e: (datetime.fromisoformat(e["time"]), rank[e["kind"]], e["id"]))
-    return [audit_header(project), *events]
+    sources = [
+        (e["time"], rank["source"], e["id"], compact(e), _csv_line(audit_csv_row(e)))
+        for e in source_events(project)
+    ]
+    stored = project.store.audit_event_rows(_TABLES, rank)
+    for item in heapq.merge(sorted(sources, key=_by_time), stored, key=_by_time):
+        yield item[3:]
 
 
-def _json_value(text: str) -> Any:
-    """An extraction's value, stored as JSON text (kept as the text if it is not JSON)."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+def _csv_line(cells: list[Any]) -> str:
+    """One CSV line without its line end, as csv.writer writes it, cells made safe."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([safe_cell(cell) for cell in cells])
+    return out.getvalue()
+
+
+def _by_time(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    return item[:3]
+
+
+def audit_events(project: Project) -> list[dict[str, Any]]:
+    """The header, then every event ordered by time, as dicts (for tests and scripts)."""
+    return [audit_header(project), *(json.loads(row[0]) for row in audit_rows(project))]
+
+
+def compact(event: dict[str, Any]) -> str:
+    """An event as one line of the JSONL."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
 AUDIT_CSV_COLUMNS = ("kind", "time", "uid", "id", "record_id", "record_sha256",

@@ -24,6 +24,7 @@ from screener.models import (
     SourceMethod,
     StoredRecord,
 )
+from screener.store_audit import AuditReads
 from screener.store_exports import ExportReads
 from screener.store_extraction import ExtractionTables
 from screener.store_screening import (
@@ -365,7 +366,7 @@ def _locked(execute: Callable[[str], object], sql: str) -> None:
         ) from None
 
 
-class Store(ScreeningTables, ExtractionTables, ExportReads):
+class Store(ScreeningTables, ExtractionTables, ExportReads, AuditReads):
     """A project's SQLite database (WAL mode, busy timeout, foreign keys, migrated on open)."""
 
     def __init__(self, path: Path | str, *, upgrade_to: int = SCHEMA_VERSION) -> None:

@@ -20,6 +20,7 @@ STORAGE_MODULES = {
     "screener.store_screening",
     "screener.store_extraction",
     "screener.store_exports",
+    "screener.store_audit",
 }
 
 

@@ -2,53 +2,48 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
-from typing import Any
 
-from screener.audit import AUDIT_CSV_COLUMNS, audit_csv_row, audit_events
+from screener.audit import AUDIT_CSV_COLUMNS, audit_header, audit_rows, compact
 from screener.errors import ScreenerError
-from screener.exports.csv_safe import write_csv
 from screener.exports.registry import ExportKind
 from screener.project import Project
 
 
-def write_audit_jsonl(events: list[dict[str, Any]], target: Path) -> int:
-    """Write the events (header first) as one JSON object per line (UTF-8, LF); returns
-    how many lines."""
-    if target.is_dir():
-        raise ScreenerError(f"{target}: is a folder; give a file name for the JSONL")
-    partial = target.with_name(target.name + ".partial")
-    count = 0
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            for event in events:
-                handle.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")))
-                handle.write("\n")
-                count += 1
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ScreenerError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    return count
-
-
-def write_audit_csv(events: list[dict[str, Any]], target: Path) -> int:
-    """Write the events as CSV rows, the header event left out (its settings are in the
-    JSONL); returns how many rows."""
-    return write_csv(target, AUDIT_CSV_COLUMNS, (audit_csv_row(e) for e in events[1:]))
-
-
 def write_audit(project: Project, target: Path) -> list[Path]:
     """The CSV at ``target`` and the JSONL beside it (same name, .jsonl); given a .jsonl
-    target, the CSV goes beside it instead."""
+    target, the CSV goes beside it instead. Both are written in one pass over the events
+    (UTF-8; the JSONL one object per line, header first; the CSV without the header event,
+    whose settings are in the JSONL); existing files are replaced only once both are
+    complete."""
     csv_path = target.with_suffix(".csv") if target.suffix == ".jsonl" else target
     jsonl = csv_path.with_suffix(".jsonl")
-    events = audit_events(project)
-    write_audit_csv(events, csv_path)
-    write_audit_jsonl(events, jsonl)
+    for path in (csv_path, jsonl):
+        if path.is_dir():
+            raise ScreenerError(f"{path}: is a folder; give a file name for the audit log")
+    partials = [path.with_name(path.name + ".partial") for path in (csv_path, jsonl)]
+    try:
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        with (
+            partials[0].open("w", encoding="utf-8", newline="") as table,
+            partials[1].open("w", encoding="utf-8", newline="\n") as lines,
+        ):
+            table.write(",".join(AUDIT_CSV_COLUMNS) + "\r\n")
+            lines.write(compact(audit_header(project)) + "\n")
+            for line, row in audit_rows(project):
+                lines.write(line)
+                lines.write("\n")
+                table.write(row)
+                table.write("\r\n")
+        for partial, path in zip(partials, (csv_path, jsonl), strict=True):
+            os.replace(partial, path)
+    except OSError as exc:
+        for partial in partials:
+            partial.unlink(missing_ok=True)
+        raise ScreenerError(
+            f"{exc.filename or target}: cannot write: {exc.strerror or exc}"
+        ) from None
     return [csv_path, jsonl]
 
 
