@@ -257,8 +257,8 @@ def retrieval_command(
     out.print(f"Study {made.record_id}: {made.status}")
 
 
-START_SCREENS = ("screening", "dashboard", "full_text", "conflicts", "duplicates", "history",
-                 "search")  # fmt: skip
+START_SCREENS = ("screening", "dashboard", "full_text", "conflicts", "duplicates", "extraction",
+                 "history", "search")  # fmt: skip
 
 
 def run_tui(

@@ -18,6 +18,7 @@ def _screens() -> list[tuple[str, list[Binding]]]:
     from screener.tui.screens.conflicts import ConflictsScreen
     from screener.tui.screens.dashboard import DashboardScreen
     from screener.tui.screens.duplicates import DuplicatesScreen
+    from screener.tui.screens.extraction import ExtractionScreen
     from screener.tui.screens.history import HistoryScreen
     from screener.tui.screens.screening import ScreeningScreen
     from screener.tui.screens.search import SearchScreen
@@ -28,6 +29,7 @@ def _screens() -> list[tuple[str, list[Binding]]]:
         ("Dashboard", DashboardScreen),
         ("Screening", ScreeningScreen),
         ("Conflicts", ConflictsScreen),
+        ("Extraction", ExtractionScreen),
         ("Duplicates", DuplicatesScreen),
         ("History", HistoryScreen),
         ("Search", SearchScreen),
