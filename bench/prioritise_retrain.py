@@ -80,7 +80,7 @@ def main() -> None:
                 ordered(studies, "ranked", scores=ranking.scores)
                 times.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
-    print(f"{len(studies):,} studies, {args.decisions} decisions "
+    print(f"{len(studies):,} studies, {ranking.relevant + ranking.irrelevant} decisions "
           f"({ranking.relevant} include, {ranking.irrelevant} exclude), "
           f"{features.matrix.shape[1]:,} features")  # fmt: skip
     print(f"features (once per screening session): {feature_seconds * 1000:.0f} ms")
