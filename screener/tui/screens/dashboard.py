@@ -60,11 +60,13 @@ class DashboardScreen(Screen[None]):
         Binding("f", "app.open_screen('full_text')", "Full text", id="open-full-text"),
         Binding("c", "app.open_screen('conflicts')", "Conflicts", id="open-conflicts"),
         Binding("d", "app.open_screen('duplicates')", "Duplicates", id="open-duplicates"),
-        Binding("h", "app.open_screen('history')", "History", id="open-history"),
+        Binding("h", "app.open_screen('history')", "History", id="open-history", show=False),
         Binding("e", "app.open_screen('extraction')", "Extract", id="open-extraction"),
-        Binding("slash", "app.open_screen('search')", "Search", id="open-search"),
+        # History, search and refresh are left out of the footer so that 100 columns show the rest;
+        # help (?) and the command palette list them.
+        Binding("slash", "app.open_screen('search')", "Search", id="open-search", show=False),
         Binding("x", "app.open_export", "Export", id="open-export"),
-        Binding("g", "refresh_figures", "Refresh", id="refresh"),
+        Binding("g", "refresh_figures", "Refresh", id="refresh", show=False),
     ]
 
     def compose(self) -> ComposeResult:
