@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -11,8 +11,10 @@ from rich.table import Table
 
 from screener.cli import _fail, _new_bar, _print_json, main, out
 from screener.errors import ScreenerError
-from screener.labelled import DEFAULT_LABEL_COLUMN, load_labelled
-from screener.simulate import SimulationReport, StepProgress, simulate
+from screener.labelled import DEFAULT_LABEL_COLUMN
+
+if TYPE_CHECKING:
+    from screener.simulate import SimulationReport, StepProgress
 
 
 @main.command(name="simulate")
@@ -41,6 +43,10 @@ def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json
       screener simulate Cohen_2006/online/ACEInhibitors.csv --seeds 3
       screener simulate labelled.ris --label-column LB --json
     """
+    # scikit-learn and SciPy load here, not at start-up: every other command starts faster.
+    from screener.labelled import load_labelled
+    from screener.simulate import simulate
+
     try:
         labelled = load_labelled(labelled_file, label_column)
     except ScreenerError as exc:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from screener.errors import ImportFormatError, ScreenerError
 from screener.importers import open_file
-from screener.prioritise import record_text
 
 DEFAULT_LABEL_COLUMN = "label_included"
 _YES = {"1", "1.0", "yes", "y", "true", "t", "include", "included", "relevant"}
@@ -55,6 +54,8 @@ def load_labelled(path: Path, label_column: str = DEFAULT_LABEL_COLUMN) -> Label
         raise ScreenerError(f"{path}: no such file") from None
     except OSError as exc:
         raise ScreenerError(f"{path}: cannot read: {exc.strerror}") from None
+    from screener.prioritise import record_text  # scikit-learn loads only when it is needed
+
     opened = open_file(path, data)
     texts: list[str] = []
     labels: list[int] = []

@@ -66,3 +66,20 @@ def test_only_the_store_touches_sqlite() -> None:
 def test_package_never_reads_shared_folder() -> None:
     for path in PACKAGE.rglob("*.py"):
         assert "../shared" not in path.read_text(encoding="utf-8"), path
+
+
+# (numpy is not listed: sqlite-utils imports it when it is installed.)
+HEAVY_LIBRARIES = ("sklearn", "scipy", "openpyxl", "pandas")
+
+
+@pytest.mark.parametrize("module", ["screener.cli", "screener.tui.app"])
+def test_start_up_loads_no_heavy_library(module: str) -> None:
+    """Every command and the TUI start without scikit-learn, SciPy, openpyxl or pandas
+    (together about 1.7 s); the commands and workers that need them import them."""
+    code = (
+        f"import sys, {module}; "
+        f"print(','.join(m for m in {HEAVY_LIBRARIES!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
