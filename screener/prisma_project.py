@@ -19,11 +19,7 @@ def prisma_inputs(project: Project) -> PrismaInputs:
     """Read what :func:`screener.prisma.prisma_counts` needs from the project."""
     store = project.store
     sources = store.sources()
-    source_of_file = {s.sha256: s.id for s in sources}
-    # (sha256, position) per record: the light read that also gives each record's source.
-    record_sources = {
-        record_id: source_of_file[sha] for record_id, (sha, _) in store.record_keys().items()
-    }
+    record_sources = store.record_source_ids()
     study_of = store.study_map()
     report_of = study_of
     if project.protocol.merge_preprints:
@@ -35,7 +31,8 @@ def prisma_inputs(project: Project) -> PrismaInputs:
     # The light read at title/abstract: reading every decision whole costs seconds at
     # 100,000 records, and the counts need no reasons, tags or notes there.
     title_abstract = store.decision_verdicts(Stage.TITLE_ABSTRACT)
-    full_text = store.decisions(stage=Stage.FULL_TEXT)
+    # Full text: the exclusion reasons count, the tags and notes do not.
+    full_text = store.decision_outcomes(Stage.FULL_TEXT)
     resolutions = store.resolutions()
     decided = {event[0] for event in title_abstract} | {d.record_id for d in full_text}
     decided |= {r.record_id for r in resolutions}

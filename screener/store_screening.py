@@ -222,6 +222,33 @@ class ScreeningTables:
             ORDER BY created_at, uid, id"""
         return self.db.execute(sql, [str(stage)]).fetchall()
 
+    def decision_outcomes(self: _HasDb, stage: Stage) -> list[Decision]:
+        """The decision events of a stage in id order, as :meth:`decisions` gives them but
+        without their tags and notes (left empty): the light read that counting outcomes
+        and exclusion reasons needs. Reading every decision whole (sqlite_utils rows, two
+        JSON decodes each) cost about 0.5 s for the 18,000 full-text events of a
+        100,000-record project."""
+        sql = """SELECT id, record_id, reviewer, verdict, reasons, created_at, uid
+            FROM decisions WHERE stage = ? ORDER BY id"""
+        reasons_of: dict[str, tuple[str, ...]] = {}  # few distinct lists: decode each once
+        verdicts = {str(v): v for v in Verdict}
+        out = []
+        for id_, record_id, reviewer, verdict, reasons, created_at, uid in self.db.execute(
+            sql, [str(stage)]
+        ):
+            codes = reasons_of.get(reasons)
+            if codes is None:
+                codes = reasons_of[reasons] = tuple(json.loads(reasons))
+            made = _time(created_at)
+            out.append(Decision(id_, record_id, stage, reviewer, verdicts[verdict], codes, {}, "",
+                                made, uid or ""))  # fmt: skip
+        return out
+
+    def record_source_ids(self: _HasDb) -> dict[int, int]:
+        """Every record's source id, by record id: lighter than :meth:`record_keys` when
+        only the source counts (no join, no sha256 text per record)."""
+        return dict(self.db.execute("SELECT id, source_id FROM records").fetchall())
+
     def record_summaries(self: _HasDb, record_ids: Iterable[int]) -> dict[int, RecordSummary]:
         wanted = sorted(set(record_ids))
         found: dict[int, RecordSummary] = {}
