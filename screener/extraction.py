@@ -233,41 +233,63 @@ def values_in_force(
 ) -> dict[int, tuple[dict[str, ExtractedValue], list[str]]]:
     """Per study, each field's value in force and who extracted it: what the evidence
     exports need of :func:`project_extractions`, worked out from plain rows (thousands of
-    included studies make a hundred thousand events)."""
+    included studies make a hundred thousand events).
+
+    Values stay JSON text until the end: each distinct text is parsed once, and
+    :func:`decide_field` is applied once per distinct signature (field, reviewers' texts by
+    name, consensus text, text entered last), because most fields of most studies repeat a
+    signature (the same terms, units, agreement). Equal values of several studies are thus
+    one object: read them, do not change them."""
     form = project.protocol.extraction
     duplicates = project.store.study_map()
     members = _members(project, studies, StudyOfMap(duplicates))
-    latest: dict[tuple[int, str, str], tuple[int, str]] = {}  # -> (order, value JSON)
+    # Per (study, field): each reviewer's latest (order, value JSON), the latest consensus
+    given: dict[tuple[int, str], dict[str, tuple[int, str]]] = {}
+    agreed: dict[tuple[int, str], str] = {}
+    consensus_kind = str(ExtractionKind.CONSENSUS)
     for order, (record, name, kind, who, text) in enumerate(project.store.extraction_rows(members)):
-        who = "" if kind == ExtractionKind.CONSENSUS else who  # "": the consensus slot
-        latest[(duplicates.get(record, record), name, who)] = (order, text)
-    texts = "[" + ",".join(text for _, text in latest.values()) + "]"
-    given: dict[tuple[int, str], dict[str, tuple[int, ExtractedValue]]] = {}
-    agreed: dict[tuple[int, str], ExtractedValue] = {}
-    for (study, name, who), (order, _), value in zip(
-        latest, latest.values(), json.loads(texts), strict=True
-    ):
-        if not who:
-            agreed[(study, name)] = value
-        elif value is not None:
-            given.setdefault((study, name), {})[who] = (order, value)
+        key = (duplicates.get(record, record), name)
+        if kind == consensus_kind:
+            agreed[key] = text
+        elif key in given:
+            given[key][who] = (order, text)
+        else:
+            given[key] = {who: (order, text)}
+    distinct = list(
+        dict.fromkeys([*agreed.values(), *(t for s in given.values() for _, t in s.values())])
+    )
+    parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
+    cleared = {text for text, value in parsed.items() if value is None}
     result = {}
     needed = 2 if form.dual else 1
+    memo: dict[tuple[str, tuple[str, ...], str | None, str | None], ExtractedValue] = {}
+    nobody: dict[str, tuple[int, str]] = {}
     for study in studies:
         values: dict[str, ExtractedValue] = {}
         names: set[str] = set()
         for form_field in form.fields:
             key = (study, form_field.name)
-            mine = given.get(key, {})
-            names.update(mine)
+            slots = given.get(key, nobody)
+            mine = sorted((w, o, t) for w, (o, t) in slots.items() if t not in cleared)
             consensus = agreed.get(key)
+            if consensus in cleared:
+                consensus = None  # a cleared consensus: back to the reviewers' values
+            names.update(who for who, _, _ in mine)
             if consensus is None and len(mine) < needed:
                 values[form_field.name] = None  # missing: nothing in force yet
                 continue
-            shown = [mine[r][1] for r in sorted(mine)]
-            last = max(mine.values(), key=lambda pair: pair[0])[1] if mine else None
-            values[form_field.name] = decide_field(form_field, shown, consensus, last,
-                                                   form.dual)[1]  # fmt: skip
+            shown = tuple(text for _, _, text in mine)
+            last = max(mine, key=lambda slot: slot[1])[2] if mine else None
+            signature = (form_field.name, shown, consensus, last)
+            if signature not in memo:
+                memo[signature] = decide_field(
+                    form_field,
+                    [parsed[text] for text in shown],
+                    None if consensus is None else parsed[consensus],
+                    None if last is None else parsed[last],
+                    form.dual,
+                )[1]
+            values[form_field.name] = memo[signature]
         result[study] = (values, sorted(names))
     return result
 
