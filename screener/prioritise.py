@@ -11,17 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.stats import rankdata
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
 from screener.models import Stage
 from screener.project import Project
 from screener.review import highlight_scores, my_decisions
 from screener.screening import includes
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+# scikit-learn and SciPy (about 1.7 s to import) load in the functions that train, so that
+# the screening screen, which imports this module for the cold start, starts fast.
 
 
 def record_text(title: str, abstract: str, keywords: Iterable[str] = ()) -> str:
@@ -61,6 +64,9 @@ def feature_matrix(
 ) -> sparse.csr_matrix:
     """TF-IDF of word uni- and bigrams (sublinear tf, l2-normalised), one row per text.
     Kept as float64: liblinear would convert float32 at every fit (2.5 times slower)."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectoriser = TfidfVectorizer(
         ngram_range=(1, settings.ngram_max),
         sublinear_tf=True,
@@ -98,6 +104,8 @@ def relevance(
     y = np.asarray(labels, dtype=np.int8)
     if not can_learn(list(y)):
         raise ValueError("relevance needs at least one relevant and one irrelevant label")
+    from sklearn.svm import LinearSVC
+
     model = LinearSVC(C=settings.c, loss="squared_hinge", dual=True, max_iter=2000, random_state=0)
     picked = np.asarray(rows)
     if settings.pseudo_negatives:
@@ -212,6 +220,8 @@ def rank(
 def _percentiles(scores: dict[int, float]) -> dict[int, float]:
     if not scores:
         return {}
+    from scipy.stats import rankdata
+
     studies = list(scores)
     ranks = rankdata([scores[s] for s in studies], method="max") / len(studies)
     return dict(zip(studies, ranks.tolist(), strict=True))

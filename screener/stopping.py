@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import hypergeom
 
 ALPHA = 0.05
 TARGETS = tuple(t / 100 for t in range(50, 100))  # recall targets tried, 50% to 99%
@@ -60,6 +59,8 @@ def p_value(labels: Sequence[int], total: int, target: float) -> float:
     population = total - screened + n
     successes = needed - (found - k)
     possible = successes <= population
+    from scipy.stats import hypergeom  # SciPy loads here, not when the dashboard starts
+
     p = np.zeros(screened)
     # A null with more relevant records than the population holds is impossible: p = 0.
     p[possible] = hypergeom.cdf(k[possible], population[possible], successes[possible],
