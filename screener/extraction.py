@@ -243,43 +243,50 @@ def values_in_force(
     form = project.protocol.extraction
     duplicates = project.store.study_map()
     members = _members(project, studies, StudyOfMap(duplicates))
-    # Per (study, field): each reviewer's latest (order, value JSON), the latest consensus
-    given: dict[tuple[int, str], dict[str, tuple[int, str]]] = {}
+    # Per (study, field): each reviewer's latest value JSON, the dict kept in the order the
+    # values were given (a re-given one moves last), and the latest consensus
+    given: dict[tuple[int, str], dict[str, str]] = {}
     agreed: dict[tuple[int, str], str] = {}
     consensus_kind = str(ExtractionKind.CONSENSUS)
-    for order, (record, name, kind, who, text) in enumerate(project.store.extraction_rows(members)):
+    for record, name, kind, who, text in project.store.extraction_rows(members):
         key = (duplicates.get(record, record), name)
         if kind == consensus_kind:
             agreed[key] = text
-        elif key in given:
-            given[key][who] = (order, text)
+        elif (slots := given.get(key)) is None:
+            given[key] = {who: text}
         else:
-            given[key] = {who: (order, text)}
+            slots.pop(who, None)
+            slots[who] = text
     distinct = list(
-        dict.fromkeys([*agreed.values(), *(t for s in given.values() for _, t in s.values())])
+        dict.fromkeys([*agreed.values(), *(t for s in given.values() for t in s.values())])
     )
     parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
     cleared = {text for text, value in parsed.items() if value is None}
+    if cleared:  # a cleared value is left out; a cleared consensus: back to the reviewers'
+        agreed = {key: text for key, text in agreed.items() if text not in cleared}
+        for slots in given.values():
+            for who in [w for w, text in slots.items() if text in cleared]:
+                del slots[who]
     result = {}
     needed = 2 if form.dual else 1
     memo: dict[tuple[str, tuple[str, ...], str | None, str | None], ExtractedValue] = {}
-    nobody: dict[str, tuple[int, str]] = {}
+    nobody: dict[str, str] = {}
     for study in studies:
         values: dict[str, ExtractedValue] = {}
         names: set[str] = set()
         for form_field in form.fields:
             key = (study, form_field.name)
             slots = given.get(key, nobody)
-            mine = sorted((w, o, t) for w, (o, t) in slots.items() if t not in cleared)
             consensus = agreed.get(key)
-            if consensus in cleared:
-                consensus = None  # a cleared consensus: back to the reviewers' values
-            names.update(who for who, _, _ in mine)
-            if consensus is None and len(mine) < needed:
+            if slots:
+                names.update(slots)
+            if consensus is None and len(slots) < needed:
                 values[form_field.name] = None  # missing: nothing in force yet
                 continue
-            shown = tuple(text for _, _, text in mine)
-            last = max(mine, key=lambda slot: slot[1])[2] if mine else None
+            shown = (
+                tuple(slots[who] for who in sorted(slots)) if len(slots) > 1 else (*slots.values(),)
+            )
+            last = next(reversed(slots.values())) if slots else None
             signature = (form_field.name, shown, consensus, last)
             if signature not in memo:
                 memo[signature] = decide_field(
