@@ -54,6 +54,25 @@ def _csv_text(expression: str) -> str:
     return f"""'"' || replace({expression}, '"', '""') || '"'"""
 
 
+def _reasons_cell(column: str) -> str:
+    """The reasons cell: the codes joined with '; ', made safe, quoted. Reason codes are
+    protocol identifiers; the json_each subquery runs only where there are any, and once:
+    whether the joined text starts like a formula is read off the JSON text (a list stored
+    by json.dumps starts with '["' and then its first code's first character), and only
+    another shape, or a first character that JSON escapes, takes the expression that
+    tests the joined text itself (which ran the subquery three times per row).
+    """
+    joined = (
+        f"CASE WHEN {column} = '[]' THEN '' ELSE "
+        f"(SELECT group_concat(value, '; ') FROM json_each({column})) END"
+    )
+    plain = (
+        f"substr({column}, 1, 2) = '[\"' AND substr({column}, 3, 1) NOT IN "
+        f"{FORMULA_STARTS_SQL[:-1]}, '\\')"
+    )
+    return f"CASE WHEN {plain} THEN {_csv_text(joined)} ELSE {_csv_text(_safe(joined))} END"
+
+
 def _reference_json(alias: str, column: str) -> str:
     return (
         f"json_object('id', t.{column}, 'sha256', coalesce({alias}s.sha256, ''), "
@@ -120,12 +139,7 @@ class AuditReads:
         person = next((c for c in CSV_PERSON if c in columns), None)
         cells.append(_csv_text(_safe(f"t.{person}")) if person else "''")
         cells += [f"t.{c}" if c in columns else "''" for c in CSV_OWN]
-        # Reason codes are protocol identifiers; the subquery runs only where there are any.
-        reasons = (
-            "CASE WHEN t.reasons = '[]' THEN '' ELSE "
-            "(SELECT group_concat(value, '; ') FROM json_each(t.reasons)) END"
-        )
-        cells.append(_csv_text(_safe(reasons)) if "reasons" in columns else "''")
+        cells.append(_reasons_cell("t.reasons") if "reasons" in columns else "''")
         tags = "CASE WHEN t.tags = '{}' THEN '' ELSE t.tags END"
         cells.append(_csv_text(tags) if "tags" in columns else "''")
         cells.append(_csv_text(_safe("t.note")) if "note" in columns else "''")
