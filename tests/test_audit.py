@@ -21,6 +21,7 @@ from screener.demo import make_demo
 from screener.duplicates import run_dedup
 from screener.errors import ScreenerError
 from screener.exports.audit_export import write_audit
+from screener.exports.csv_safe import safe_cell
 from screener.importing import Search, import_files
 from screener.models import RetrievalStatus, SourceMethod, Stage, Verdict
 from screener.prisma_project import project_prisma
@@ -250,3 +251,19 @@ def test_the_log_of_the_screened_demo_equals_the_golden_file(demo: Path, tmp_pat
     # decision) may be listed either way round; the order by time is tested above.
     assert ours.splitlines()[0] == golden.splitlines()[0]
     assert sorted(ours.splitlines()) == sorted(golden.splitlines())
+
+
+def test_reason_cells_are_the_codes_joined_and_made_safe(tmp_path: Path) -> None:
+    """The CSV's reasons cell, whatever the first code starts with (SQLite tests the JSON
+    text for a formula start, falling back to the joined text for escaped characters)."""
+    made = screened_demo(tmp_path / "secretome-demo")
+    lists = [["=1+1", "b"], ["\tx"], ["-x", "y"], ['a"b', "c"], ["", "x"], ["\\x"],
+             ["@a"], ["plain", "=later"], []]  # fmt: skip
+    with open_project(made) as project:
+        study = project.store.study_ids()[0]
+        for codes in lists:
+            project.store.add_decision(study, Stage.FULL_TEXT, "zoe", Verdict.EXCLUDE, codes)
+        csv_path, _ = write_audit(project, tmp_path / "audit.csv")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        cells = [r["reasons"] for r in csv.DictReader(handle) if r["reviewer"] == "zoe"]
+    assert cells == [safe_cell("; ".join(codes)) for codes in lists]
