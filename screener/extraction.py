@@ -248,7 +248,8 @@ def values_in_force(
     given: dict[tuple[int, str], dict[str, str]] = {}
     agreed: dict[tuple[int, str], str] = {}
     consensus_kind = str(ExtractionKind.CONSENSUS)
-    for record, name, kind, who, text in project.store.extraction_rows(members):
+    rows = project.store.extraction_rows(members)
+    for record, name, kind, who, text in rows:
         key = (duplicates.get(record, record), name)
         if kind == consensus_kind:
             agreed[key] = text
@@ -257,9 +258,7 @@ def values_in_force(
         else:
             slots.pop(who, None)
             slots[who] = text
-    distinct = list(
-        dict.fromkeys([*agreed.values(), *(t for s in given.values() for t in s.values())])
-    )
+    distinct = list({row[4] for row in rows})  # a few hundred texts: every one parsed once
     parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
     cleared = {text for text, value in parsed.items() if value is None}
     if cleared:  # a cleared value is left out; a cleared consensus: back to the reviewers'

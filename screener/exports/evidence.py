@@ -157,11 +157,20 @@ def _escape_markdown(value: Cell) -> str:
     return text
 
 
+def _markdown_row(row: Sequence[Cell]) -> str:
+    """``| a | b |``: each cell escaped with one translate, no call per cell; a line break
+    in any cell (rare) takes the whole of :func:`_escape_markdown`."""
+    line = " | ".join(["" if v is None else str(v).translate(_MARKDOWN) for v in row])
+    if "\n" in line or "\r" in line:
+        line = " | ".join(_escape_markdown(v) for v in row)
+    return "| " + line + " |"
+
+
 def write_evidence_markdown(table: EvidenceTable, path: Path) -> Path:
     lines = [
         "| " + " | ".join(_escape_markdown(h) for h in table.header) + " |",
         "|" + "|".join(" --- " for _ in table.header) + "|",
-        *("| " + " | ".join(_escape_markdown(v) for v in row) + " |" for row in table.rows),
+        *(_markdown_row(row) for row in table.rows),
     ]
     write_whole(path, lambda target: Path(target).write_text("\n".join(lines) + "\n", "utf-8"))
     return path
