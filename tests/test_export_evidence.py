@@ -166,6 +166,29 @@ def test_tab_and_carriage_return_starts_in_every_writer(tmp_path: Path) -> None:
     assert lines[4] == r"| 3 | a\|b<br>c \<b\>\*x\*\</b\> |"
 
 
+def test_xlsx_text_is_escaped_and_kept_whole(tmp_path: Path) -> None:
+    """The workbook's XML is written directly: markup, spaces at the ends, numbers and
+    missing cells read back as they were; characters XML cannot hold are written as Excel's
+    _xHHHH_ escapes (which openpyxl leaves as they are) instead of failing the export."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rows: list[tuple[evidence.Cell, ...]] = [
+        (1, "a < b & c > d", "  spaced  ", 2.5),
+        (2, "bell\x07 and \x1f", None, ""),
+        (30, "x" * 70, "ünï €", -3),
+    ]
+    table = evidence.EvidenceTable(("study", "title", "notes", "dose"), rows)
+    evidence.write_evidence_xlsx(table, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert values == [
+        [1, "a < b & c > d", "  spaced  ", 2.5],
+        [2, "bell_x0007_ and _x001F_", None, None],  # Excel's escapes: Excel reads \x07
+        [30, "x" * 70, "ünï €", -3],
+    ]
+    assert sheet.cell(4, 2).alignment.wrap_text and not sheet.cell(2, 2).alignment.wrap_text
+    assert not any(cell.font.bold for row in sheet.iter_rows(min_row=2) for cell in row)
+
+
 def test_evidence_map_counts_extracted_terms_and_tags(demo: Path) -> None:
     with open_project(demo) as project:
         chart = evidence_map.evidence_map(project)
@@ -195,7 +218,9 @@ def test_evidence_map_files_match_the_golden_files(demo: Path, tmp_path: Path) -
     _golden("evidence-map.svg", text)
     root = ElementTree.fromstring(text.encode("utf-8"))  # well-formed XML
     assert root.tag.endswith("svg")
-    counts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text.isdigit()]
+    counts = [
+        t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if (t.text or "").isdigit()
+    ]
     assert len(counts) == 12 * 12 and counts.count("1") == 4
 
 
