@@ -150,7 +150,9 @@ class AuditReads:
             cells.append(_csv_text(f"json_object({body})"))
         else:
             cells.append("''")
-        line = " || ',' || ".join(f"coalesce({cell}, '')" for cell in cells)
+        # One printf rather than a chain of ||, each of which copied the line so far (about
+        # a quarter of the CSV's cost); %s of NULL is '', as coalesce(cell, '') was.
+        line = f"printf('{','.join('%s' for _ in cells)}', {', '.join(cells)})"
         return (
             f"SELECT t.created_at, {rank}, t.id, {event}, {line} FROM {table} t {_joins(columns)}"
         )
