@@ -282,8 +282,8 @@ def values_in_force(
             if consensus is None and len(slots) < needed:
                 values[form_field.name] = None  # missing: nothing in force yet
                 continue
-            shown = (
-                tuple(slots[who] for who in sorted(slots)) if len(slots) > 1 else (*slots.values(),)
+            shown = tuple(
+                [slots[who] for who in sorted(slots)] if len(slots) > 1 else slots.values()
             )
             last = next(reversed(slots.values())) if slots else None
             signature = (form_field.name, shown, consensus, last)
