@@ -33,12 +33,12 @@ def study_tags(project: Project, studies: Sequence[int]) -> dict[int, dict[str, 
     """Per study, the screening tags of the decisions in force (the latest event of each
     reviewer at each stage, unless it is an undo), vocabulary by vocabulary in the
     protocol's order, each term once, in the order they were tagged."""
-    lookup = StudyOfMap(project.store.study_map())
+    duplicates = project.store.study_map()
     wanted = set(studies)
-    members = sorted(wanted | {r for r, s in lookup.duplicates.items() if s in wanted})
+    members = sorted(wanted | {r for r, s in duplicates.items() if s in wanted})
     latest: dict[tuple[int, str, str], tuple[str, dict[str, list[str]]]] = {}
     for record, stage, reviewer, verdict, tagged in project.store.decision_tags(members):
-        key = (lookup(record), stage, reviewer)
+        key = (duplicates.get(record, record), stage, reviewer)  # the record's study
         latest.pop(key, None)  # re-inserted last: the dict keeps the order events were made
         latest[key] = (verdict, tagged)
     order = list(project.protocol.vocabularies)
@@ -51,6 +51,8 @@ def study_tags(project: Project, studies: Sequence[int]) -> dict[int, dict[str, 
             kept.extend(t for t in terms if t not in kept)
     return {
         study: dict(sorted(found.items(), key=lambda kv: _rank(order, kv[0])))
+        if len(found) > 1
+        else found
         for study, found in tags.items()
     }
 
