@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,10 +160,11 @@ _XLSX_PARTS = {
 }
 # Text nodes: markup escaped, and the characters XML 1.0 cannot hold written as Excel's
 # _xHHHH_ escapes (a CR is stored as the LF that reading an XML text node makes of it).
-_XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\ufffe": "_xFFFE_", "\uffff": "_xFFFF_"}
-    | {chr(c): f"_x{c:04X}_" for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20))}
-)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _excel_escape(found: re.Match[str]) -> str:
+    return f"_x{ord(found.group()):04X}_"
 
 
 def _column_name(index: int) -> str:
@@ -178,7 +180,9 @@ def _column_name(index: int) -> str:
 def _xlsx_text(ref: str, text: str, style: int) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_XML_TEXT)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _NOT_XML.search(text):
+        text = _NOT_XML.sub(_excel_escape, text)
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     shown = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{shown} t="inlineStr"><is><t{space}>{text}</t></is></c>'
@@ -229,7 +233,8 @@ def write_evidence_xlsx(table: EvidenceTable, path: Path) -> Path:
     sheet = "".join(parts)
 
     def write(target: str) -> None:
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+        # compresslevel 1: a third of the time of the default 6 for a file ~20 % larger
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
             for name, text in _XLSX_PARTS.items():
                 package.writestr(name, text)
             package.writestr("xl/worksheets/sheet1.xml", sheet)
