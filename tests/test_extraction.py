@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,7 +144,7 @@ def test_template_example_form_is_valid_once_uncommented() -> None:
          "delivery, direction, fraction, model, outcome, preconditioning, tissue)"),
     ],
 )  # fmt: skip
-def test_every_form_problem_is_named_by_its_key_path(change, problem: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_problem_is_named_by_its_key_path(change: Any, problem: str) -> None:
     data = _demo_data()
     change(data["extraction"])
     assert _problems(data) == [problem]
@@ -351,13 +352,13 @@ def test_events_map_to_the_study_of_their_record_after_dedup(demo: Path) -> None
 def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
     import json
 
-    from click.testing import CliRunner
+    from click.testing import CliRunner, Result
 
     from screener.cli import main
 
     runner = CliRunner()
 
-    def run(*args: str) -> object:
+    def run(*args: str) -> Result:
         return runner.invoke(main, ["extract", *args])
 
     ok = run("set", str(demo), "1", "dose", "10 µg", "--reviewer", "alice")
