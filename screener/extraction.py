@@ -243,18 +243,20 @@ def values_in_force(
     form = project.protocol.extraction
     duplicates = project.store.study_map()
     members = _members(project, studies, StudyOfMap(duplicates))
-    # Per (study, field): each reviewer's latest value JSON, the dict kept in the order the
+    # Per study and field: each reviewer's latest value JSON, the dict kept in the order the
     # values were given (a re-given one moves last), and the latest consensus
-    given: dict[tuple[int, str], dict[str, str]] = {}
-    agreed: dict[tuple[int, str], str] = {}
+    given: dict[int, dict[str, dict[str, str]]] = {}
+    agreed: dict[int, dict[str, str]] = {}
     consensus_kind = str(ExtractionKind.CONSENSUS)
     rows = project.store.extraction_rows(members)
     for record, name, kind, who, text in rows:
-        key = (duplicates.get(record, record), name)
+        study = duplicates.get(record, record)
         if kind == consensus_kind:
-            agreed[key] = text
-        elif (slots := given.get(key)) is None:
-            given[key] = {who: text}
+            agreed.setdefault(study, {})[name] = text
+        elif (per_field := given.get(study)) is None:
+            given[study] = {name: {who: text}}
+        elif (slots := per_field.get(name)) is None:
+            per_field[name] = {who: text}
         else:
             slots.pop(who, None)
             slots[who] = text
@@ -262,31 +264,33 @@ def values_in_force(
     parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
     cleared = {text for text, value in parsed.items() if value is None}
     if cleared:  # a cleared value is left out; a cleared consensus: back to the reviewers'
-        agreed = {key: text for key, text in agreed.items() if text not in cleared}
-        for slots in given.values():
-            for who in [w for w, text in slots.items() if text in cleared]:
-                del slots[who]
+        for texts in [*agreed.values(), *(s for f in given.values() for s in f.values())]:
+            for key in [k for k, text in texts.items() if text in cleared]:
+                del texts[key]
     result = {}
     needed = 2 if form.dual else 1
     memo: dict[tuple[str, tuple[str, ...], str | None, str | None], ExtractedValue] = {}
     nobody: dict[str, str] = {}
+    no_fields: dict[str, dict[str, str]] = {}
     for study in studies:
         values: dict[str, ExtractedValue] = {}
         names: set[str] = set()
+        per_field = given.get(study, no_fields)
+        consensus_of = agreed.get(study, nobody)
         for form_field in form.fields:
-            key = (study, form_field.name)
-            slots = given.get(key, nobody)
-            consensus = agreed.get(key)
+            name = form_field.name
+            slots = per_field.get(name, nobody)
+            consensus = consensus_of.get(name)
             if slots:
                 names.update(slots)
             if consensus is None and len(slots) < needed:
-                values[form_field.name] = None  # missing: nothing in force yet
+                values[name] = None  # missing: nothing in force yet
                 continue
             shown = tuple(
                 [slots[who] for who in sorted(slots)] if len(slots) > 1 else slots.values()
             )
             last = next(reversed(slots.values())) if slots else None
-            signature = (form_field.name, shown, consensus, last)
+            signature = (name, shown, consensus, last)
             if signature not in memo:
                 memo[signature] = decide_field(
                     form_field,
@@ -295,7 +299,7 @@ def values_in_force(
                     None if last is None else parsed[last],
                     form.dual,
                 )[1]
-            values[form_field.name] = memo[signature]
+            values[name] = memo[signature]
         result[study] = (values, sorted(names))
     return result
 

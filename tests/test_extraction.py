@@ -316,6 +316,14 @@ def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Pa
         # two single extractors: the latest value, whoever's name sorts last
         assert extraction.project_extractions(project)[1].in_force()["direction"] == "no difference"
         assert_light_read_agrees(project)
+        # bob (who gave the first value of all) gives one again: his is the last given,
+        # however the reviewers' events came before
+        extraction.record_values(project, 1, "bob", {"direction": "harm"})
+        assert extraction.project_extractions(project)[1].in_force()["direction"] == "harm"
+        assert_light_read_agrees(project)
+        extraction.record_values(project, 1, "bob", {"direction": None})  # bob clears
+        assert extraction.project_extractions(project)[1].in_force()["direction"] == "no difference"
+        assert_light_read_agrees(project)
         with pytest.raises(ScreenerError, match="consensus values are for dual extraction"):
             extraction.record_values(project, 1, "bob", {"direction": "harm"}, consensus=True)
 
