@@ -10,8 +10,8 @@ rebuild the counts from the log alone.
 
 from __future__ import annotations
 
-import bisect
 import csv
+import heapq
 import io
 import json
 from collections.abc import Iterator
@@ -84,53 +84,19 @@ def source_events(project: Project) -> list[dict[str, Any]]:
     ]
 
 
-def audit_batches(project: Project) -> Iterator[tuple[list[str], list[str]]]:
-    """Every event after the header, ordered by time (then kind, then id), in runs of
-    ``(json_texts, csv_lines)``: their JSONL lines and audit CSV lines, without line ends
-    (text cells safe for spreadsheets). Each table's events come sorted from the store (see
-    :mod:`screener.store_audit`); source events are merged in by the same key."""
+def audit_rows(project: Project) -> Iterator[tuple[Any, ...]]:
+    """Every event after the header, ordered by time (then kind, then id), as
+    ``(json_text, csv_line)``: its JSONL line and its audit CSV line, without line ends
+    (text cells safe for spreadsheets). Source events are merged by the same key into
+    the other events, which come sorted from SQLite (see :mod:`screener.store_audit`)."""
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
-    sources = sorted(
-        ((e["time"], rank["source"], e["id"]), compact(e), _csv_line(audit_csv_row(e)))
+    sources = [
+        (e["time"], rank["source"], e["id"], compact(e), _csv_line(audit_csv_row(e)))
         for e in source_events(project)
-    )
-    streams = [
-        ([item[0] for item in sources], [item[1] for item in sources],
-         [item[2] for item in sources]),
-        *project.store.audit_event_tables(_TABLES, rank),
-    ]  # fmt: skip
-    yield from _merged_runs(streams)
-
-
-def _merged_runs(
-    streams: list[tuple[list[tuple[Any, ...]], list[str], list[str]]],
-) -> Iterator[tuple[list[str], list[str]]]:
-    """Streams sorted by their keys (unique across streams) merged as slices: the stream
-    with the smallest next key gives every event before the next key of any other. Events
-    of one kind mostly come in long runs, so this costs per run what heapq.merge cost per
-    event (about 3 us, a second at 300,000 events)."""
-    live: list[list[Any]] = [[keys, jsons, csvs, 0] for keys, jsons, csvs in streams if keys]
-    while live:
-        if len(live) == 1:
-            _, jsons, csvs, at = live[0]
-            yield jsons[at:], csvs[at:]
-            return
-        live.sort(key=lambda stream: stream[0][stream[3]])
-        first, second = live[0], live[1]
-        keys, jsons, csvs, at = first
-        end = bisect.bisect_left(keys, second[0][second[3]], at + 1)
-        yield jsons[at:end], csvs[at:end]
-        if end == len(keys):
-            del live[0]
-        else:
-            first[3] = end
-
-
-def audit_rows(project: Project) -> Iterator[tuple[str, str]]:
-    """Every event after the header as ``(json_text, csv_line)``, in order (see
-    :func:`audit_batches`)."""
-    for jsons, csvs in audit_batches(project):
-        yield from zip(jsons, csvs, strict=True)
+    ]
+    stored = project.store.audit_event_rows(_TABLES, rank)
+    for item in heapq.merge(sorted(sources, key=_by_time), stored, key=_by_time):
+        yield item[3:]
 
 
 def _csv_line(cells: list[Any]) -> str:
@@ -138,6 +104,10 @@ def _csv_line(cells: list[Any]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow([safe_cell(cell) for cell in cells])
     return out.getvalue()
+
+
+def _by_time(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    return item[:3]
 
 
 def audit_events(project: Project) -> list[dict[str, Any]]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
-from screener.audit import AUDIT_CSV_COLUMNS, audit_batches, audit_header, compact
+from screener.audit import AUDIT_CSV_COLUMNS, audit_header, audit_rows, compact
 from screener.errors import ScreenerError
 from screener.exports.registry import ExportKind
 from screener.project import Project
-
-CHUNK = 5000
 
 
 def write_audit(project: Project, target: Path) -> list[Path]:
@@ -26,11 +23,6 @@ def write_audit(project: Project, target: Path) -> list[Path]:
         if path.is_dir():
             raise ScreenerError(f"{path}: is a folder; give a file name for the audit log")
     partials = [path.with_name(path.name + ".partial") for path in (csv_path, jsonl)]
-    # The events are held per table (keys, lines): with the cyclic collector on, the
-    # millions of tuples and strings made it walk the growing heap again and again.
-    # Nothing here makes reference cycles.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         with (
@@ -39,14 +31,11 @@ def write_audit(project: Project, target: Path) -> list[Path]:
         ):
             table.write(",".join(AUDIT_CSV_COLUMNS) + "\r\n")
             lines.write(compact(audit_header(project)) + "\n")
-            # Runs of lines joined, a few thousand at a time: four writes per event cost
-            # 0.5 s at 300,000 events.
-            for texts, rows in audit_batches(project):
-                for at in range(0, len(texts), CHUNK):
-                    lines.write("\n".join(texts[at : at + CHUNK]))
-                    lines.write("\n")
-                    table.write("\r\n".join(rows[at : at + CHUNK]))
-                    table.write("\r\n")
+            for line, row in audit_rows(project):
+                lines.write(line)
+                lines.write("\n")
+                table.write(row)
+                table.write("\r\n")
         for partial, path in zip(partials, (csv_path, jsonl), strict=True):
             os.replace(partial, path)
     except OSError as exc:
@@ -55,9 +44,6 @@ def write_audit(project: Project, target: Path) -> list[Path]:
         raise ScreenerError(
             f"{exc.filename or target}: cannot write: {exc.strerror or exc}"
         ) from None
-    finally:
-        if collecting:
-            gc.enable()
     return [csv_path, jsonl]
 
 
