@@ -463,9 +463,9 @@ def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
 
 
 # Commands defined in their own modules register themselves on `main` when imported.
-import screener.cli_sync  # noqa: E402, F401
-from screener import cli_screening  # noqa: E402, F401
-from screener import cli_prisma  # noqa: E402, F401
-from screener import cli_exports  # noqa: E402, F401
-from screener import cli_extraction  # noqa: E402, F401
+import screener.cli_exports  # noqa: E402, F401
+import screener.cli_extraction  # noqa: E402, F401
 import screener.cli_prioritise  # noqa: E402, F401
+import screener.cli_prisma  # noqa: E402, F401
+import screener.cli_screening  # noqa: E402, F401
+import screener.cli_sync  # noqa: E402, F401
