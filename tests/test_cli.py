@@ -325,3 +325,6 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     assert not list(path.parent.glob("*.partial"))
     with pytest.raises(ScreenerError, match="is a folder"):
         write_csv(tmp_path, ["a"], [])
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    with pytest.raises(ScreenerError, match="cannot write the CSV"):  # its parent is a file
+        write_csv(tmp_path / "a-file" / "t.csv", ["a"], [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]])
                 count += 1
         os.replace(partial, path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
+            partial.unlink(missing_ok=True)
         raise ScreenerError(f"{path}: cannot write the CSV: {exc.strerror or exc}") from None
     return count
