@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +41,14 @@ def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     what the TUI tests press); a test that wants a config file sets SCREENER_CONFIG."""
     monkeypatch.setenv("SCREENER_CONFIG", str(tmp_path / "no-user-config.toml"))
     monkeypatch.delenv("SCREENER_REVIEWER", raising=False)
+
+
+@pytest.fixture
+def cairosvg() -> Any:
+    """The test-only SVG renderer, or skip: cairosvg missing, or installed without the
+    libcairo it loads (an OSError, which pytest.importorskip would not catch)."""
+    try:
+        import cairosvg as module
+    except (ImportError, OSError) as exc:
+        pytest.skip(f"cairosvg cannot render here: {exc}")
+    return module

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -234,8 +235,11 @@ def test_map_labels_are_xml_escaped(demo: Path) -> None:
     ElementTree.fromstring(text.encode("utf-8"))
 
 
-def test_svg_renders_to_png_when_cairosvg_is_installed(demo: Path, tmp_path: Path) -> None:
-    cairosvg = pytest.importorskip("cairosvg")  # test-only: never a runtime dependency
+def test_svg_renders_to_png_when_cairosvg_is_installed(
+    demo: Path,
+    tmp_path: Path,
+    cairosvg: Any,  # test-only: never a runtime dependency
+) -> None:
     with open_project(demo) as project:
         text = evidence_map.map_svg(evidence_map.evidence_map(project))
     png = cairosvg.svg2png(bytestring=text.encode("utf-8"))

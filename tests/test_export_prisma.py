@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy
 import pytest
@@ -155,9 +156,8 @@ def test_without_other_methods_their_rows_are_na(counts: PrismaCounts) -> None:
 
 @pytest.mark.parametrize("which", ["demo", "other methods"])
 def test_svg_boxes_hold_their_text_and_ink(
-    counts: PrismaCounts, tmp_path: Path, which: str
+    counts: PrismaCounts, tmp_path: Path, which: str, cairosvg: Any
 ) -> None:
-    cairosvg = pytest.importorskip("cairosvg")
     image_module = pytest.importorskip("PIL.Image")
     chosen = counts if which == "demo" else _other_methods_counts()
     svg = prisma_svg_text(chosen)
