@@ -154,24 +154,24 @@ def _time(event: dict[str, Any]) -> datetime:
 
 
 def _link(e: dict[str, Any]) -> DedupEvent:
-    return DedupEvent(e["id"], e["record"]["id"], e["other_record"]["id"],
+    return DedupEvent(e["id"], e["record"], e["other_record"],
                       LinkVerdict(e["verdict"]), LinkMethod(e["method"]), e["score"],
                       e["reason"], e["reviewer"], e["run_id"], _time(e))  # fmt: skip
 
 
 def _decision(e: dict[str, Any]) -> Decision:
     tags = {k: tuple(v) for k, v in e["tags"].items()}
-    return Decision(e["id"], e["record"]["id"], Stage(e["stage"]), e["reviewer"],
+    return Decision(e["id"], e["record"], Stage(e["stage"]), e["reviewer"],
                     Verdict(e["verdict"]), tuple(e["reasons"]), tags, e["note"], _time(e),
                     e["uid"])  # fmt: skip
 
 
 def _resolution(e: dict[str, Any]) -> Resolution:
-    return Resolution(e["id"], e["record"]["id"], Stage(e["stage"]), e["resolver"],
+    return Resolution(e["id"], e["record"], Stage(e["stage"]), e["resolver"],
                       Verdict(e["verdict"]), tuple(e["reasons"]), e["note"], _time(e),
                       e["uid"])  # fmt: skip
 
 
 def _retrieval(e: dict[str, Any]) -> Retrieval:
-    return Retrieval(e["id"], e["record"]["id"], RetrievalStatus(e["status"]), e["reason"],
+    return Retrieval(e["id"], e["record"], RetrievalStatus(e["status"]), e["reason"],
                      e["pdf_path"], e["reviewer"], _time(e), e["uid"])  # fmt: skip

@@ -1,34 +1,53 @@
-"""The store's audit reads: every event table as JSON lines or CSV rows, built by SQLite.
+"""The store's audit reads: every event table as JSON lines or CSV lines, built by SQLite.
 
-Serialising 200,000 events in Python (a dict, json.dumps and a CSV row each) cost about 7 s
-of CPU at 100,000 records; SQLite's json_object() and one sorted UNION ALL do the same work
-in well under a second, so the audit export's per-table shapes are written here as SQL.
+Serialising 300,000 events in Python (a dict, json.dumps and a CSV row each) cost about 7 s
+of CPU at 100,000 records; SQLite's json_object() and printf() do the same work in a
+fraction of that, so the audit export's per-table shapes are written here as SQL.
 
 Each event table becomes one SELECT whose columns are chosen from the table's own schema:
-``record_id`` (and a link's ``record_a``/``record_b``) become record references with the
-stable key (source sha256, position), ``reasons``/``tags`` stay JSON, an extraction's
-``value`` is its JSON (or the text when it is not JSON), and a column named like an event
-key (an extraction's ``kind``) is prefixed with the event kind. Events are ordered by time,
-then by the caller's kind order, then by id. Times are compared as the ISO text every event
-is stamped with (``now_iso``: UTC, microseconds), which sorts as the times do.
+``record_id`` (and a link's ``record_a``/``record_b``) become the event's ``record`` (and
+``other_record``), a record id; the stable key of every record (source sha256, position) is
+in its source's event, once, rather than in every event that refers to it. ``reasons`` and
+``tags`` stay JSON, an extraction's ``value`` is its JSON (or the text when it is not JSON),
+and a column named like an event key (an extraction's ``kind``) is prefixed with the event
+kind. Events are ordered by time, then by the caller's kind order, then by id. Times are
+compared as the ISO text every event is stamped with (``now_iso``: UTC, microseconds),
+which sorts as the times do.
+
+The CSV's text cells that people type or pick (reviewer, reasons, tags, note) take few
+distinct values; each distinct value's cell is made once, in Python, by the same code as
+every other CSV cell (:func:`screener.exports.csv_safe.csv_cell`), into a temporary table
+that the SELECTs join. The functions take a plain sqlite3 connection so that the audit
+CSV can be written by a second process while this one writes the JSONL.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import sys
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from screener.exports.csv_safe import csv_cell
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 EVENT_KEYS = ("kind", "time", "uid", "id", "record", "other_record")
 JSON_COLUMNS = ("reasons", "tags")
-REFERENCES = {"record_id": ("record", "ra"), "record_a": ("record", "ra"),
-              "record_b": ("other_record", "rb")}  # fmt: skip
-# The CSV's columns after the record references, and the table columns that fill them.
-CSV_PERSON = ("reviewer", "resolver")
-CSV_OWN = ("stage", "verdict", "status")
-FORMULA_STARTS_SQL = "('=', '+', '-', '@', char(9), char(13))"
+REFERENCES = {"record_id": "record", "record_a": "record", "record_b": "other_record"}
+# The CSV's columns after kind, time, uid, id and the two record ids; the first table
+# column found of each group fills it. The rest of an event goes into ``details`` (JSON).
+CSV_CELLS = (("reviewer", ("reviewer", "resolver")), ("stage", ("stage",)),
+             ("verdict", ("verdict",)), ("status", ("status",)), ("reasons", ("reasons",)),
+             ("tags", ("tags",)), ("note", ("note",)))  # fmt: skip
+# Cells looked up in the temporary table (typed text), by how their text becomes the cell.
+LOOKED_UP = {"reviewer": "text", "resolver": "text", "note": "text", "reasons": "reasons",
+             "tags": "tags"}  # fmt: skip
+AUDIT_CSV_COLUMNS = ("kind", "time", "uid", "id", "record_id", "other_record_id",
+                     *(name for name, _ in CSV_CELLS), "details")  # fmt: skip
 
 
 class _HasDb(Protocol):
@@ -39,129 +58,209 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _safe(expression: str) -> str:
-    """Text a spreadsheet would read as a formula gets a leading quote (as csv_safe does)."""
-    return (
-        f"CASE WHEN substr({expression}, 1, 1) IN {FORMULA_STARTS_SQL} "
-        f"THEN '''' || {expression} ELSE {expression} END"
+def _cell(shape: str, raw: str) -> str:
+    """One looked-up CSV cell: safe text, reason codes joined with '; ', tags as stored."""
+    if shape == "reasons":
+        codes = json.loads(raw)
+        return csv_cell("; ".join(codes) if isinstance(codes, list) else raw)
+    if shape == "tags":
+        return "" if raw == "{}" else csv_cell(raw)
+    return csv_cell(raw)
+
+
+def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def fill_cells(conn: sqlite3.Connection, tables: Sequence[str]) -> None:
+    """The temporary table of every looked-up column's distinct values and their cells."""
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS audit_cells "
+        "(shape TEXT, raw TEXT, cell TEXT, PRIMARY KEY (shape, raw)) WITHOUT ROWID"
     )
+    conn.execute("DELETE FROM temp.audit_cells")
+    conn.create_function("audit_cell", 2, _cell, deterministic=True)
+    for table in tables:
+        for column in columns_of(conn, table):
+            if column in LOOKED_UP:
+                shape = _quote(LOOKED_UP[column])
+                conn.execute(
+                    f"INSERT OR IGNORE INTO temp.audit_cells SELECT {shape}, raw, "
+                    f"audit_cell({shape}, raw) FROM (SELECT DISTINCT {column} AS raw FROM {table})"
+                )
 
 
-def _csv_text(expression: str) -> str:
-    """A text cell quoted for CSV, quotes doubled. Always quoted (csv.writer quotes only
-    where needed; readers take both): testing for commas and line breaks evaluated the
-    expression five more times and tripled the CSV's cost."""
-    return f"""'"' || replace({expression}, '"', '""') || '"'"""
-
-
-def _reasons_cell(column: str) -> str:
-    """The reasons cell: the codes joined with '; ', made safe, quoted. Reason codes are
-    protocol identifiers; the json_each subquery runs only where there are any, and once:
-    whether the joined text starts like a formula is read off the JSON text (a list stored
-    by json.dumps starts with '["' and then its first code's first character), and only
-    another shape, or a first character that JSON escapes, takes the expression that
-    tests the joined text itself (which ran the subquery three times per row).
-    """
-    joined = (
-        f"CASE WHEN {column} = '[]' THEN '' ELSE "
-        f"(SELECT group_concat(value, '; ') FROM json_each({column})) END"
-    )
-    plain = (
-        f"substr({column}, 1, 2) = '[\"' AND substr({column}, 3, 1) NOT IN "
-        f"{FORMULA_STARTS_SQL[:-1]}, '\\')"
-    )
-    return f"CASE WHEN {plain} THEN {_csv_text(joined)} ELSE {_csv_text(_safe(joined))} END"
-
-
-def _reference_json(alias: str, column: str) -> str:
-    return (
-        f"json_object('id', t.{column}, 'sha256', coalesce({alias}s.sha256, ''), "
-        f"'position', coalesce({alias}.position, 0))"
-    )
-
-
-def _joins(columns: Sequence[str]) -> str:
-    joins = []
-    for column in columns:
-        if column in REFERENCES:
-            alias = REFERENCES[column][1]
-            joins.append(
-                f"LEFT JOIN records {alias} ON {alias}.id = t.{column} "
-                f"LEFT JOIN sources {alias}s ON {alias}s.id = {alias}.source_id"
-            )
-    return " ".join(joins)
-
-
-def _value_json(column: str) -> str:
-    # json() outside the CASE: the result keeps its JSON subtype inside json_object.
-    return f"json(CASE WHEN json_valid(t.{column}) THEN t.{column} ELSE json_quote(t.{column}) END)"
+def _value(kind: str, column: str) -> str:
+    if column in JSON_COLUMNS:
+        return f"json(t.{column})"
+    if kind == "extraction" and column == "value":
+        # json() outside the CASE: the result keeps its JSON subtype inside json_object.
+        return "json(CASE WHEN json_valid(t.value) THEN t.value ELSE json_quote(t.value) END)"
+    return f"t.{column}"
 
 
 def _rest(kind: str, columns: Sequence[str], skip: set[str]) -> list[tuple[str, str]]:
     """(key, SQL value) for the columns that are not the event's own keys."""
-    pairs = []
-    for column in columns:
-        if column in skip or column in REFERENCES:
-            continue
-        key = f"{kind}_{column}" if column in EVENT_KEYS else column
-        if column in JSON_COLUMNS:
-            value = f"json(t.{column})"
-        elif kind == "extraction" and column == "value":
-            value = _value_json(column)
+    return [
+        (f"{kind}_{column}" if column in EVENT_KEYS else column, _value(kind, column))
+        for column in columns
+        if column not in skip and column not in REFERENCES
+    ]
+
+
+def _object(pairs: Sequence[tuple[str, str]]) -> str:
+    return "json_object(" + ", ".join(f"{_quote(k)}, {v}" for k, v in pairs) + ")"
+
+
+def _event_json(kind: str, columns: Sequence[str]) -> str:
+    uid = "coalesce(t.uid, '')" if "uid" in columns else "''"
+    pairs = [("kind", _quote(kind)), ("time", "t.created_at"), ("uid", uid), ("id", "t.id")]
+    pairs += [(REFERENCES[c], f"t.{c}") for c in columns if c in REFERENCES]
+    return _object(pairs + _rest(kind, columns, {"id", "uid", "created_at"}))
+
+
+# A source's event: (key, column) in this order, then its records' [id, position] pairs.
+SOURCE_KEYS = (("file_name", "file_name"), ("sha256", "sha256"), ("database", "database"),
+               ("method", "method"), ("platform", "platform"), ("query", "query"),
+               ("searched_on", "searched_on"), ("format", "format"), ("encoding", "encoding"),
+               ("records", "record_count"), ("skipped", "skipped_count"))  # fmt: skip
+
+
+def _source_json(records_bound: int) -> str:
+    positions = (
+        "(SELECT json_group_array(json_array(r.id, r.position)) FROM (SELECT id, position "
+        f"FROM records WHERE source_id = t.id AND id <= {records_bound} ORDER BY id) r)"
+    )
+    pairs = [("kind", "'source'"), ("time", "t.imported_at"), ("uid", "''"), ("id", "t.id")]
+    pairs += [(key, f"t.{column}") for key, column in SOURCE_KEYS]
+    return _object([*pairs, ("record_positions", positions)])
+
+
+def _source_csv(records_bound: int) -> str:
+    """A source's CSV line: its settings as ``details``, its records as the range of ids
+    (the JSONL lists them in full), keys sorted."""
+    ids = (
+        "(SELECT coalesce(min(id) || '-' || max(id), '') FROM records "
+        f"WHERE source_id = t.id AND id <= {records_bound})"
+    )
+    pairs = sorted([*((key, f"t.{column}") for key, column in SOURCE_KEYS), ("record_ids", ids)])
+    details = f"""'"' || replace({_object(pairs)}, '"', '""') || '"'"""
+    blanks = "," * (len(AUDIT_CSV_COLUMNS) - 4)
+    return f"printf('source,%s,,%s{blanks}%s', t.imported_at, t.id, {details})"
+
+
+def _csv_line(kind: str, columns: Sequence[str]) -> tuple[str, list[str]]:
+    """The CSV line's SQL (printf of its cells; %s of NULL is '') and the joins it needs."""
+    joins: list[str] = []
+    cells = [_quote(csv_cell(kind)), "t.created_at", "coalesce(t.uid, '')" if "uid" in columns
+             else "''", "t.id"]  # fmt: skip
+    cells.append(next((f"t.{c}" for c in ("record_id", "record_a") if c in columns), "NULL"))
+    cells.append("t.record_b" if "record_b" in columns else "NULL")
+    shown = {"id", "uid", "created_at"}
+    for _, candidates in CSV_CELLS:
+        column = next((c for c in candidates if c in columns), None)
+        if column is None:
+            cells.append("''")
+        elif column in LOOKED_UP:
+            alias = f"c_{column}"
+            joins.append(
+                f"LEFT JOIN temp.audit_cells {alias} ON {alias}.shape = "
+                f"{_quote(LOOKED_UP[column])} AND {alias}.raw = t.{column}"
+            )
+            cells.append(f"{alias}.cell")
         else:
-            value = f"t.{column}"
-        pairs.append((key, value))
-    return pairs
+            cells.append(f"t.{column}")  # enum values: never quoted, never a formula
+        shown.add(column or "")
+    details = _rest(kind, columns, shown | {c for _, group in CSV_CELLS for c in group})
+    # A JSON object starts with '{' (never a formula) and has quotes, so it is quoted.
+    cells.append(f"""'"' || replace({_object(details)}, '"', '""') || '"'""" if details else "''")
+    return f"printf('{','.join('%s' for _ in cells)}', {', '.join(cells)})", joins
+
+
+def audit_sql(
+    conn: sqlite3.Connection,
+    tables: Mapping[str, str],
+    ranks: Mapping[str, int],
+    bounds: Mapping[str, int],
+    part: str,
+) -> str:
+    """One SELECT of the lines, with their line ends, of every event of ``tables`` (kind ->
+    table; "sources" are the imports) with an id up to ``bounds[kind]`` (and records up to
+    ``bounds["records"]``, so that two connections write the same events), ordered by
+    (time, rank, id). ``part`` is "json" (the event as the JSONL writes it) or "csv" (its
+    audit CSV line; :func:`fill_cells` must have run on ``conn``)."""
+    end = "char(10)" if part == "json" else "char(13, 10)"
+    selects = []
+    records = int(bounds["records"])
+    for kind, table in tables.items():
+        columns = columns_of(conn, table)
+        joins: list[str] = []
+        time = "t.created_at"
+        if table == "sources":
+            text = _source_json(records) if part == "json" else _source_csv(records)
+            time = "t.imported_at"
+        elif part == "json":
+            text = _event_json(kind, columns)
+        else:
+            text, joins = _csv_line(kind, columns)
+        selects.append(
+            f"SELECT {time} AS time, {ranks[kind]} AS rank, t.id AS id, {text} AS line "
+            f"FROM {table} t "
+            f"{' '.join(joins)} WHERE t.id <= {int(bounds[kind])}"
+        )
+    union = " UNION ALL ".join(selects)
+    return f"SELECT line || {end} FROM ({union}) ORDER BY time, rank, id"
+
+
+def audit_bounds(conn: sqlite3.Connection, tables: Mapping[str, str]) -> dict[str, int]:
+    """The newest id of every table (kind -> id, and "records"): what an export covers."""
+    return {
+        kind: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        for kind, table in {**tables, "records": "records"}.items()
+    }
+
+
+def audit_lines(conn: sqlite3.Connection, job: Mapping[str, Any]) -> Iterator[str]:
+    """The lines of one audit file, line ends included: ``job["head"]``, then the events
+    of ``job["tables"]`` up to ``job["bounds"]`` as ``job["part"]`` ("json" or "csv")
+    writes them."""
+    part = job["part"]
+    if part == "csv":
+        fill_cells(conn, list(job["tables"].values()))
+    yield job["head"]
+    cursor = conn.execute(audit_sql(conn, job["tables"], job["ranks"], job["bounds"], part))
+    while rows := cursor.fetchmany(4096):
+        yield "".join([row[0] for row in rows])
+
+
+def write_audit_file(conn: sqlite3.Connection, job: Mapping[str, Any]) -> None:
+    """:func:`audit_lines` written to ``job["path"]`` (UTF-8)."""
+    with open(job["path"], "w", encoding="utf-8", newline="") as out:
+        out.writelines(audit_lines(conn, job))
+
+
+def main() -> None:
+    """A second process's part of an audit export: the job (JSON, on standard input) names
+    the database, read read-only, and the file to write; errors go to standard error."""
+    job = json.load(sys.stdin)
+    try:
+        conn = sqlite3.connect(f"{Path(job['database']).resolve().as_uri()}?mode=ro", uri=True)
+        write_audit_file(conn, job)
+    except (OSError, sqlite3.Error) as exc:
+        sys.exit(f"{getattr(exc, 'filename', None) or job['path']}: {exc.strerror or exc}"
+                 if isinstance(exc, OSError) else f"{job['database']}: {exc}")  # fmt: skip
 
 
 class AuditReads:
     """Mixed into :class:`screener.store.Store`."""
 
-    def _audit_select(self: _HasDb, kind: str, table: str, rank: int) -> str:
-        """One table's events as (time, rank, id, JSON text, *CSV cells)."""
-        columns = [row[1] for row in self.db.execute(f"PRAGMA table_info({table})")]
-        uid = "coalesce(t.uid, '')" if "uid" in columns else "''"
-        pairs = [("kind", _quote(kind)), ("time", "t.created_at"), ("uid", uid), ("id", "t.id")]
-        for column in columns:
-            if column in REFERENCES:
-                key, alias = REFERENCES[column]
-                pairs.append((key, _reference_json(alias, column)))
-        pairs += _rest(kind, columns, {"id", "uid", "created_at"})
-        event = "json_object(" + ", ".join(f"{_quote(k)}, {v}" for k, v in pairs) + ")"
-        cells = [_quote(kind), "t.created_at", uid, "t.id"]
-        for column, alias in (("record_id", "ra"), ("record_a", "ra"), ("record_b", "rb")):
-            if column in columns:
-                cells += [f"t.{column}", f"{alias}s.sha256", f"{alias}.position"]
-        if not any(c in columns for c in ("record_id", "record_a")):
-            cells += ["NULL"] * 3
-        if "record_b" not in columns:
-            cells += ["NULL"] * 3
-        person = next((c for c in CSV_PERSON if c in columns), None)
-        cells.append(_csv_text(_safe(f"t.{person}")) if person else "''")
-        cells += [f"t.{c}" if c in columns else "''" for c in CSV_OWN]
-        cells.append(_reasons_cell("t.reasons") if "reasons" in columns else "''")
-        tags = "CASE WHEN t.tags = '{}' THEN '' ELSE t.tags END"
-        cells.append(_csv_text(tags) if "tags" in columns else "''")
-        cells.append(_csv_text(_safe("t.note")) if "note" in columns else "''")
-        shown = {"id", "uid", "created_at", "note", "reasons", "tags", *CSV_PERSON, *CSV_OWN}
-        details = _rest(kind, columns, shown)
-        if details:
-            body = ", ".join(f"{_quote(k)}, {v}" for k, v in details)
-            cells.append(_csv_text(f"json_object({body})"))
-        else:
-            cells.append("''")
-        # One printf rather than a chain of ||, each of which copied the line so far (about
-        # a quarter of the CSV's cost); %s of NULL is '', as coalesce(cell, '') was.
-        line = f"printf('{','.join('%s' for _ in cells)}', {', '.join(cells)})"
-        return (
-            f"SELECT t.created_at, {rank}, t.id, {event}, {line} FROM {table} t {_joins(columns)}"
-        )
+    def audit_lines(self: _HasDb, job: Mapping[str, Any]) -> Iterator[str]:
+        """See :func:`audit_lines`."""
+        return audit_lines(self.db.conn, job)
 
-    def audit_event_rows(
-        self: Any, tables: Mapping[str, str], ranks: Mapping[str, int]
-    ) -> Iterator[tuple[Any, ...]]:
-        """Every event of ``tables`` (kind -> table) ordered by (time, rank, id), as
-        ``(time, rank, id, json_text, csv_line)``: the event as the JSONL writes it and its
-        line of the audit CSV (no line end), text cells neutralised against formulas."""
-        selects = [self._audit_select(kind, table, ranks[kind]) for kind, table in tables.items()]
-        yield from self.db.execute(" UNION ALL ".join(selects) + " ORDER BY 1, 2, 3")
+    def audit_bounds(self: _HasDb, tables: Mapping[str, str]) -> dict[str, int]:
+        return audit_bounds(self.db.conn, tables)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from collections.abc import Callable
 from datetime import datetime
@@ -90,7 +91,7 @@ def test_the_log_has_every_kind_of_event_oldest_first(demo: Path, tmp_path: Path
     assert times == sorted(times)
     decision = next(e for e in rest if e["kind"] == "decision" and e["tags"])
     assert decision["tags"]["tissue"][1] == "a new tissue"
-    assert set(decision["record"]) == {"id", "sha256", "position"}
+    assert isinstance(decision["record"], int)
     extraction = next(e for e in rest if e["kind"] == "extraction")
     assert extraction["value"] == 12 and extraction["field"] == "sample_size"
     sources = [e for e in rest if e["kind"] == "source"]
@@ -102,7 +103,9 @@ def test_the_log_has_every_kind_of_event_oldest_first(demo: Path, tmp_path: Path
     noted = next(r for r in rows if r["note"].endswith("looks fine"))
     assert noted["note"] == "'=1+1 looks fine"  # no live formula in a spreadsheet
     link = next(r for r in rows if r["kind"] == "link")
-    assert link["record_sha256"] and link["other_record_sha256"] and link["other_record_position"]
+    assert int(link["record_id"]) < int(link["other_record_id"])
+    source = next(r for r in rows if r["kind"] == "source")
+    assert json.loads(source["details"])["record_ids"] == "1-15"
 
 
 def test_cli_replay_prints_the_status_numbers(demo: Path, tmp_path: Path) -> None:
@@ -245,8 +248,11 @@ def _normalised(jsonl: Path) -> str:
 
 def test_the_log_of_the_screened_demo_equals_the_golden_file(demo: Path, tmp_path: Path) -> None:
     _, jsonl = _export(demo, tmp_path)
-    golden = (Path(__file__).parent / "golden" / "audit.jsonl").read_text(encoding="utf-8")
     ours = _normalised(jsonl)
+    path = Path(__file__).parent / "golden" / "audit.jsonl"
+    if os.environ.get("SCREENER_UPDATE_GOLDEN"):  # rewrites the golden file (review it)
+        path.write_text(ours, encoding="utf-8")
+    golden = path.read_text(encoding="utf-8")
     # Events of two tables written in the same microsecond (a new vocabulary term and its
     # decision) may be listed either way round; the order by time is tested above.
     assert ours.splitlines()[0] == golden.splitlines()[0]

@@ -102,8 +102,7 @@ def test_cli(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
 def test_csv_lines_are_what_csv_writer_writes() -> None:
     import io
 
-    from screener.exports.asreview_csv import csv_line
-    from screener.exports.csv_safe import safe_cell
+    from screener.exports.csv_safe import csv_line, safe_cell
 
     rows = [
         ("plain", 'a "quoted" word', "comma, inside", "line\nbreak", "cr\rhere", "", None, 7),

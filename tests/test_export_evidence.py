@@ -24,7 +24,7 @@ from screener.project import Project, init_project, open_project
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DEMO_PROTOCOL = Path(__file__).resolve().parent.parent / "projects/secretome-demo/protocol.toml"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest ... rewrites them
+UPDATE = bool(os.environ.get("SCREENER_UPDATE_GOLDEN"))  # SCREENER_UPDATE_GOLDEN=1 rewrites them
 
 
 def include(project: Project, study: int, tags: dict[str, list[str]] | None = None) -> None:

@@ -1,11 +1,23 @@
-"""The audit log written out: a CSV to read (one row per event) and a JSONL to replay."""
+"""The audit log written out: a CSV to read (one row per event) and a JSONL to replay.
+
+The two files hold the same events, so they are written at the same time: the CSV by a
+second Python process (``python -m screener.store_audit``, reading the database read-only)
+while this one writes the JSONL. Both take the events up to the ids this process read
+first, so a decision saved meanwhile is in neither. Where no second process can be
+started, this one writes the CSV after the JSONL.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
-from screener.audit import AUDIT_CSV_COLUMNS, audit_header, audit_rows, compact
+import screener
+from screener.audit import audit_jobs
 from screener.errors import ScreenerError
 from screener.exports.registry import ExportKind
 from screener.project import Project
@@ -13,38 +25,73 @@ from screener.project import Project
 
 def write_audit(project: Project, target: Path) -> list[Path]:
     """The CSV at ``target`` and the JSONL beside it (same name, .jsonl); given a .jsonl
-    target, the CSV goes beside it instead. Both are written in one pass over the events
-    (UTF-8; the JSONL one object per line, header first; the CSV without the header event,
-    whose settings are in the JSONL); existing files are replaced only once both are
-    complete."""
+    target, the CSV goes beside it instead. UTF-8; the JSONL one object per line, header
+    first; the CSV without the header event, whose settings are in the JSONL. Existing
+    files are replaced only once both are complete."""
     csv_path = target.with_suffix(".csv") if target.suffix == ".jsonl" else target
     jsonl = csv_path.with_suffix(".jsonl")
     for path in (csv_path, jsonl):
         if path.is_dir():
             raise ScreenerError(f"{path}: is a folder; give a file name for the audit log")
     partials = [path.with_name(path.name + ".partial") for path in (csv_path, jsonl)]
+    jobs = audit_jobs(project)
+    jobs["csv"].update(path=str(partials[0]), database=project.store.path)
+    jobs["json"].update(path=str(partials[1]))
+    child: subprocess.Popen[bytes] | None = None
     try:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
-        with (
-            partials[0].open("w", encoding="utf-8", newline="") as table,
-            partials[1].open("w", encoding="utf-8", newline="\n") as lines,
-        ):
-            table.write(",".join(AUDIT_CSV_COLUMNS) + "\r\n")
-            lines.write(compact(audit_header(project)) + "\n")
-            for line, row in audit_rows(project):
-                lines.write(line)
-                lines.write("\n")
-                table.write(row)
-                table.write("\r\n")
+        child = _start(jobs["csv"])
+        with partials[1].open("w", encoding="utf-8", newline="") as lines:
+            lines.writelines(project.store.audit_lines(jobs["json"]))
+        if child is None:
+            with partials[0].open("w", encoding="utf-8", newline="") as table:
+                table.writelines(project.store.audit_lines(jobs["csv"]))
+        else:
+            _finish(child)
+            child = None
         for partial, path in zip(partials, (csv_path, jsonl), strict=True):
             os.replace(partial, path)
     except OSError as exc:
-        for partial in partials:
-            partial.unlink(missing_ok=True)
         raise ScreenerError(
             f"{exc.filename or target}: cannot write: {exc.strerror or exc}"
         ) from None
+    finally:
+        if child is not None:  # this process failed first: the other's file is not wanted
+            child.kill()
+            child.wait()
+        for partial in partials:
+            if partial.exists():
+                partial.unlink()
     return [csv_path, jsonl]
+
+
+def _start(job: dict[str, Any]) -> subprocess.Popen[bytes] | None:
+    """The second process, given its job; None where none can be started."""
+    package_root = str(Path(screener.__file__).resolve().parent.parent)
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "screener.store_audit"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
+    except OSError:
+        return None
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(job).encode("utf-8"))
+    child.stdin.close()
+    return child
+
+
+def _finish(child: subprocess.Popen[bytes]) -> None:
+    """Wait for the second process; what it could not do is this export's error."""
+    assert child.stderr is not None
+    message = child.stderr.read().decode("utf-8", "replace").strip()
+    if child.wait() != 0:
+        last = message.splitlines()[-1] if message else f"exit status {child.returncode}"
+        raise ScreenerError(f"the audit CSV could not be written: {last}")
 
 
 KINDS: tuple[ExportKind, ...] = (

@@ -25,6 +25,37 @@ def safe_cell(value: Cell) -> Cell:
     return value
 
 
+_FORMULA_STARTS = frozenset(FORMULA_STARTS)
+
+
+def csv_line(cells: Sequence[Cell]) -> str:
+    """One CSV line exactly as csv.writer writes it (minimal quoting, CRLF) with each cell
+    through safe_cell (tests compare the two). Written by hand because csv.writer takes
+    about five times as long on abstracts (it looks at every character): seconds at 100,000."""
+    return ",".join(csv_cell(c) if c.__class__ is str else csv_value(c) for c in cells) + "\r\n"
+
+
+def csv_cell(value: Cell) -> str:
+    """A text cell (or None) as one CSV cell: safe_cell, then quoted as csv.writer quotes."""
+    if not value:
+        return ""
+    text = str(value)
+    if text[0] in _FORMULA_STARTS:
+        text = "'" + text
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+def csv_value(value: Cell) -> str:
+    """A number (safe_cell leaves numbers alone) or None; text goes to csv_cell."""
+    if value.__class__ is str:
+        return csv_cell(value)
+    return "" if value is None else str(value)
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
     """Write ``header`` and ``rows`` to ``path`` (folders created; an existing file replaced
     only once the new one is complete). Returns the number of rows written."""
