@@ -26,36 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from asreview_runs import cache_path  # noqa: E402
 from prioritise_benchmark import DATA, dataset_files  # noqa: E402
 
-from screener.labelled import LabelledSet, load_labelled, prior_rows  # noqa: E402
-from screener.prioritise import DEFAULT_SETTINGS, ModelSettings, feature_matrix, relevance  # noqa: E402
-from screener.simulate import Scores, found_labels  # noqa: E402
+from screener.labelled import LabelledSet, load_labelled  # noqa: E402
+from screener.prioritise import DEFAULT_SETTINGS, ModelSettings, feature_matrix  # noqa: E402
+from screener.simulate import Scores, found_labels, simulate_seed  # noqa: E402
 
 METRICS = ("wss95", "recall10", "atd")
-
-
-def batched_order(
-    labelled: LabelledSet, matrix: object, seed: int, settings: ModelSettings, divisor: int
-) -> tuple[tuple[int, int], list[int]]:
-    """The screening order with a retrain after every max(1, screened // divisor) records."""
-    labels = np.asarray(labelled.labels, dtype=np.int8)
-    priors = prior_rows(labelled.labels, seed)
-    screened = list(priors)
-    open_rows = np.ones(len(labels), dtype=bool)
-    open_rows[list(priors)] = False
-    left = int(labels[open_rows].sum())
-    order: list[int] = []
-    while left:
-        scores = relevance(matrix, screened, labels[screened], settings)  # type: ignore[arg-type]
-        scores[~open_rows] = -np.inf
-        for row in np.argsort(-scores, kind="stable")[: max(1, len(order) // divisor)]:
-            row = int(row)
-            if not open_rows[row] or not left:
-                break
-            open_rows[row] = False
-            screened.append(row)
-            order.append(row)
-            left -= int(labels[row])
-    return priors, order
 
 
 def asreview_means(cache: Path, labelled: LabelledSet, seeds: list[int]) -> dict[str, float]:
@@ -110,8 +85,8 @@ def main() -> None:
         matrix = feature_matrix(labelled.texts, settings)
         scores = []
         for seed in seeds:
-            priors, order = batched_order(labelled, matrix, seed, settings, args.divisor)
-            scores.append(Scores.of(found_labels(labelled, order, priors)))
+            run = simulate_seed(labelled, seed, matrix, settings, divisor=args.divisor)
+            scores.append(Scores.of(found_labels(labelled, run.order, run.priors)))
         ours = {m: float(np.mean([getattr(s, m) for s in scores])) for m in METRICS}
         theirs = asreview_means(args.cache, labelled, seeds)
         rows.append({"set": labelled.name, **ours, "asreview": theirs})

@@ -100,10 +100,13 @@ def simulate_seed(
     matrix: object | None = None,
     settings: ModelSettings = DEFAULT_SETTINGS,
     progress: StepProgress | None = None,
+    divisor: int = 0,
 ) -> SimulationRun:
     """Screen ``labelled`` one record at a time, retraining after each, starting from one
     relevant and one irrelevant prior drawn by ``seed``; stops when every relevant record
-    is found. Deterministic for a seed (ties go to the earlier row)."""
+    is found. Deterministic for a seed (ties go to the earlier row). With a ``divisor``,
+    the model is retrained only after every max(1, screened // divisor) records (the
+    benchmark's quick stand-in for trying settings)."""
     features = feature_matrix(labelled.texts, settings) if matrix is None else matrix
     labels = np.asarray(labelled.labels, dtype=np.int8)
     priors = prior_rows(labelled.labels, seed)
@@ -114,19 +117,26 @@ def simulate_seed(
     total = int(open_rows.sum())
     order: list[int] = []
     spent = 0.0
+    steps = 0
     while left:
         started = time.perf_counter()
         scores = relevance(features, screened, labels[screened], settings)  # type: ignore[arg-type]
         scores[~open_rows] = -np.inf
-        row = int(np.argmax(scores))  # the first of equal maxima: the earlier row
+        batch = max(1, len(order) // divisor) if divisor else 1
+        # the first of equal maxima: the earlier row (a stable sort keeps that order)
+        rows = [np.argmax(scores)] if batch == 1 else np.argsort(-scores, kind="stable")[:batch]
         spent += time.perf_counter() - started
-        open_rows[row] = False
-        screened.append(row)
-        order.append(row)
-        left -= int(labels[row])
+        steps += 1
+        for row in map(int, rows):
+            if not open_rows[row] or not left:
+                break
+            open_rows[row] = False
+            screened.append(row)
+            order.append(row)
+            left -= int(labels[row])
         if progress:
             progress(len(order), total)
-    return SimulationRun(seed, priors, tuple(order), spent, len(order))
+    return SimulationRun(seed, priors, tuple(order), spent, steps)
 
 
 @dataclass(frozen=True, slots=True)

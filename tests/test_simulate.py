@@ -94,6 +94,22 @@ def test_the_simulation_is_deterministic_for_a_seed_and_finds_every_relevant(
     assert found[:5] == [1, 1, 1, 1, 1]
 
 
+def test_retraining_in_batches_retrains_less_and_still_finds_every_relevant(
+    tmp_path: Path,
+) -> None:
+    labelled = load_labelled(_labelled_csv(tmp_path / "set.csv"))
+    each = simulate_seed(labelled, 2)
+    batched = simulate_seed(labelled, 2, divisor=1)
+    again = simulate_seed(labelled, 2, divisor=1)
+    assert (batched.order, batched.steps) == (again.order, again.steps)
+    found = [labelled.labels[row] for row in batched.order]
+    assert sum(found) + 1 == labelled.relevant and found[-1] == 1
+    assert len(set(batched.order)) == len(batched.order)
+    assert each.steps == len(each.order)
+    # divisor 1: after k records the next k at once (1, 1, 2, 4, ...): fewer retrains
+    assert batched.steps < len(batched.order)
+
+
 def test_simulate_reports_every_seed_and_the_means(tmp_path: Path) -> None:
     labelled = load_labelled(_labelled_csv(tmp_path / "set.csv"))
     report = simulate(labelled, [1, 2])
