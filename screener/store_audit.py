@@ -156,7 +156,6 @@ def _csv_line(kind: str, columns: Sequence[str]) -> tuple[str, list[str]]:
              else "''", "t.id"]  # fmt: skip
     cells.append(next((f"t.{c}" for c in ("record_id", "record_a") if c in columns), "NULL"))
     cells.append("t.record_b" if "record_b" in columns else "NULL")
-    shown = {"id", "uid", "created_at"}
     for _, candidates in CSV_CELLS:
         column = next((c for c in candidates if c in columns), None)
         if column is None:
@@ -170,8 +169,8 @@ def _csv_line(kind: str, columns: Sequence[str]) -> tuple[str, list[str]]:
             cells.append(f"{alias}.cell")
         else:
             cells.append(f"t.{column}")  # enum values: never quoted, never a formula
-        shown.add(column or "")
-    details = _rest(kind, columns, shown | {c for _, group in CSV_CELLS for c in group})
+    in_cells = {c for _, group in CSV_CELLS for c in group}
+    details = _rest(kind, columns, {"id", "uid", "created_at", *in_cells})
     # A JSON object starts with '{' (never a formula) and has quotes, so it is quoted.
     cells.append(f"""'"' || replace({_object(details)}, '"', '""') || '"'""" if details else "''")
     return f"printf('{','.join('%s' for _ in cells)}', {', '.join(cells)})", joins
