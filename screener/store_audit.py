@@ -239,9 +239,10 @@ def write_audit_file(conn: sqlite3.Connection, job: Mapping[str, Any]) -> None:
 
 
 def main() -> None:
-    """A second process's part of an audit export: the job (JSON, on standard input) names
-    the database, read read-only, and the file to write; errors go to standard error."""
-    job = json.load(sys.stdin)
+    """A second process's part of an audit export (screener.exports.second_process): the
+    job (JSON, the one argument) names the database, read read-only, and the file to
+    write; errors go to standard error."""
+    job = json.loads(sys.argv[1])
     try:
         conn = sqlite3.connect(f"{Path(job['database']).resolve().as_uri()}?mode=ro", uri=True)
         write_audit_file(conn, job)

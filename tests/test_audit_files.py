@@ -117,8 +117,8 @@ def test_events_saved_after_the_export_began_are_in_neither_file(
         project.store.add_decision(study, Stage.TITLE_ABSTRACT, "late", Verdict.INCLUDE)
         jobs["csv"].update(path=str(tmp_path / "a.csv"), database=project.store.path)
         child = subprocess.run(
-            [sys.executable, "-m", "screener.store_audit"],
-            input=json.dumps(jobs["csv"]), capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "screener.store_audit", json.dumps(jobs["csv"])],
+            capture_output=True, text=True, check=False,
         )  # fmt: skip
         lines = "".join(project.store.audit_lines(jobs["json"]))
         everything = "".join(project.store.audit_lines(audit_jobs(project)["json"]))

@@ -10,7 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from screener.cli import main
-from screener.exports.asreview_csv import ASREVIEW_COLUMNS, asreview_label, write_asreview
+from screener.errors import ScreenerError
+from screener.exports import second_process
+from screener.exports.asreview_csv import ASREVIEW_COLUMNS, write_asreview
+from screener.exports.asreview_labels import asreview_label, labels_read, labels_text
 from screener.exports.references import references
 from screener.exports.study_outcomes import StudySet
 from screener.importers import tabular
@@ -134,3 +137,39 @@ def test_the_file_is_what_csv_writer_would_write(
     for row in [ASREVIEW_COLUMNS, *rows]:
         writer.writerow([safe_cell(cell) for cell in row])
     assert target.read_bytes().decode("utf-8") == expected.getvalue()
+
+
+def test_the_file_is_the_same_with_the_labels_from_a_second_process_or_this_one(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = demo
+    with open_project(path) as project:
+        write_asreview(project, tmp_path / "two.csv")
+        monkeypatch.setattr(second_process, "start", lambda module, job: None)
+        write_asreview(project, tmp_path / "one.csv")
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_labels_handed_over_read_back_the_same() -> None:
+    labels = {3: 1, 5: 0, 8: None, 13: 1}
+    assert labels_read(labels_text(labels)) == {3: 1, 5: 0, 13: 1}
+
+
+def test_a_failed_labels_process_is_a_one_line_error_and_the_old_file_stays(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = demo
+    target = tmp_path / "asreview.csv"
+    with open_project(path) as project:
+        write_asreview(project, target)
+        before = target.read_bytes()
+        start, gone = second_process.start, str(tmp_path / "gone")
+        monkeypatch.setattr(
+            second_process, "start", lambda module, job: start(module, {**job, "project": gone})
+        )
+        with pytest.raises(
+            ScreenerError, match="the ASReview labels could not be worked out: .*gone"
+        ):
+            write_asreview(project, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["asreview.csv"]

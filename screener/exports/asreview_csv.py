@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+from screener.exports import second_process
+from screener.exports.asreview_labels import labels_read, study_labels
 from screener.exports.csv_safe import Cell, csv_cell, csv_line, csv_value
 from screener.exports.references import CHUNK, Progress, write_lines
 from screener.exports.registry import ExportKind
-from screener.exports.study_outcomes import title_abstract_statuses
 from screener.project import Project
-from screener.screening import StudyStatus
 
 # ASReview reads title, abstract, authors, keywords, doi and url by these names and a label
 # from label_included (1 relevant, 0 irrelevant, empty: not labelled yet; its readers
@@ -20,21 +21,16 @@ ASREVIEW_COLUMNS = ("record_id", "title", "abstract", "authors", "keywords", "ye
                     "url", "label_included")  # fmt: skip
 
 
-def asreview_label(status: StudyStatus) -> int | None:
-    """From a study's status at title/abstract (whatever happened at full text): 1
-    included, 0 excluded, None while undecided (unscreened, awaiting a reviewer, in
-    conflict)."""
-    if status is StudyStatus.INCLUDED:
-        return 1
-    if status is StudyStatus.EXCLUDED:
-        return 0
-    return None
-
-
 def asreview_rows(project: Project) -> Iterator[tuple[Cell, ...]]:
     """One row per study in import order: its own record's fields, gaps (abstract,
     authors, keywords, year, DOI, URL) filled from its duplicates, and its label."""
-    statuses = title_abstract_statuses(project)
+    labels = study_labels(project)
+    for row in _study_rows(project):
+        yield (*row, labels.get(int(row[0] or 0)))
+
+
+def _study_rows(project: Project) -> Iterator[tuple[Cell, ...]]:
+    """asreview_rows without the labels."""
     store = project.store
     members: dict[int, list[int]] = {}
     for record, study in sorted(store.study_map().items()):
@@ -44,7 +40,7 @@ def asreview_rows(project: Project) -> Iterator[tuple[Cell, ...]]:
         study = row[0]
         if study in members and any(value in ("", None) for value in row[2:]):
             row = _filled(row, [duplicates[r] for r in members[study] if r in duplicates])
-        yield (*row, asreview_label(statuses[study]))
+        yield row
 
 
 def _filled(row: tuple[Cell, ...], others: list[tuple[Cell, ...]]) -> tuple[Cell, ...]:
@@ -55,33 +51,46 @@ def _filled(row: tuple[Cell, ...], others: list[tuple[Cell, ...]]) -> tuple[Cell
     return tuple(cells)
 
 
-def _dataset_line(row: tuple[Cell, ...]) -> str:
-    """csv_line for an asreview_rows row, unrolled: 900,000 cells at 100,000 studies."""
-    study, title, abstract, authors, keywords, year, doi, url, label = row
+def _line_start(row: tuple[Cell, ...]) -> str:
+    """csv_line of a _study_rows row up to its label, unrolled: 800,000 cells at 100,000
+    studies."""
+    study, title, abstract, authors, keywords, year, doi, url = row
     return (
         f"{study},{csv_cell(title)},{csv_cell(abstract)},{csv_cell(authors)},{csv_cell(keywords)},"
-        f"{csv_value(year)},{csv_cell(doi)},{csv_cell(url)},{csv_value(label)}\r\n"
+        f"{csv_value(year)},{csv_cell(doi)},{csv_cell(url)},"
     )
 
 
 def write_asreview(project: Project, target: Path, progress: Progress | None = None) -> int:
-    """Write every study to ``target`` as an ASReview CSV (UTF-8); returns how many."""
-    count = 0
+    """Write every study to ``target`` as an ASReview CSV (UTF-8); returns how many. The
+    labels are worked out by a second process while this one reads the studies (by this
+    one where no second process can be started); both read the project as it stands, so
+    a decision saved in between may or may not be in the labels, as it would be a moment
+    earlier or later."""
     total = len(project.store.study_ids()) if progress else 0
-
-    def lines() -> Iterator[str]:
-        nonlocal count
-        yield csv_line(ASREVIEW_COLUMNS)
-        for row in asreview_rows(project):
-            count += 1
-            if progress and count % CHUNK == 0:
-                progress(count, total)
-            yield _dataset_line(row)
-        if progress:
-            progress(count, total)
-
-    write_lines(target, lines(), "CSV")
-    return count
+    child = second_process.start(
+        "screener.exports.asreview_labels", {"project": str(project.path.resolve())}
+    )
+    try:
+        starts: list[tuple[int, str]] = []  # (study, its line up to the label)
+        for row in _study_rows(project):
+            starts.append((int(row[0] or 0), _line_start(row)))
+            if progress and len(starts) % CHUNK == 0:
+                progress(len(starts), total)
+        if child is None:
+            labels = study_labels(project)
+        else:
+            labels = labels_read(
+                second_process.finish(child, "the ASReview labels could not be worked out")
+            )
+            child = None
+    finally:
+        second_process.stop(child)
+    if progress:
+        progress(len(starts), total)
+    lines = (f"{start}{csv_value(labels.get(study))}\r\n" for study, start in starts)
+    write_lines(target, itertools.chain([csv_line(ASREVIEW_COLUMNS)], lines), "CSV")
+    return len(starts)
 
 
 def _write(project: Project, target: Path) -> list[Path]:

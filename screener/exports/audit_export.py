@@ -9,16 +9,14 @@ started, this one writes the CSV after the JSONL.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import screener
 from screener.audit import audit_jobs
 from screener.errors import ScreenerError
+from screener.exports import second_process
 from screener.exports.registry import ExportKind
 from screener.project import Project
 
@@ -47,7 +45,7 @@ def write_audit(project: Project, target: Path) -> list[Path]:
             with partials[0].open("w", encoding="utf-8", newline="") as table:
                 table.writelines(project.store.audit_lines(jobs["csv"]))
         else:
-            _finish(child)
+            second_process.finish(child, "the audit CSV could not be written")
             child = None
         for partial, path in zip(partials, (csv_path, jsonl), strict=True):
             os.replace(partial, path)
@@ -56,9 +54,7 @@ def write_audit(project: Project, target: Path) -> list[Path]:
             f"{exc.filename or target}: cannot write: {exc.strerror or exc}"
         ) from None
     finally:
-        if child is not None:  # this process failed first: the other's file is not wanted
-            child.kill()
-            child.wait()
+        second_process.stop(child)  # when this process failed first: its file is not wanted
         for partial in partials:
             if partial.exists():
                 partial.unlink()
@@ -67,31 +63,7 @@ def write_audit(project: Project, target: Path) -> list[Path]:
 
 def _start(job: dict[str, Any]) -> subprocess.Popen[bytes] | None:
     """The second process, given its job; None where none can be started."""
-    package_root = str(Path(screener.__file__).resolve().parent.parent)
-    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-    try:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "screener.store_audit"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
-        )
-    except OSError:
-        return None
-    assert child.stdin is not None
-    child.stdin.write(json.dumps(job).encode("utf-8"))
-    child.stdin.close()
-    return child
-
-
-def _finish(child: subprocess.Popen[bytes]) -> None:
-    """Wait for the second process; what it could not do is this export's error."""
-    assert child.stderr is not None
-    message = child.stderr.read().decode("utf-8", "replace").strip()
-    if child.wait() != 0:
-        last = message.splitlines()[-1] if message else f"exit status {child.returncode}"
-        raise ScreenerError(f"the audit CSV could not be written: {last}")
+    return second_process.start("screener.store_audit", job)
 
 
 KINDS: tuple[ExportKind, ...] = (

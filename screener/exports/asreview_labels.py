@@ -1,0 +1,65 @@
+"""The ASReview dataset's labels: every study's label from its status at title/abstract.
+
+Working them out reads every title/abstract decision (about a second at 100,000 records),
+and reading the studies' text takes as long again, so the export has a second process
+(``python -m screener.exports.asreview_labels JOB``, see
+:mod:`screener.exports.second_process`) work out the labels while it reads the text.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from screener.errors import ScreenerError
+from screener.exports.study_outcomes import title_abstract_statuses
+from screener.project import Project, open_project
+from screener.screening import StudyStatus
+
+Label = int | None
+
+
+def asreview_label(status: StudyStatus) -> Label:
+    """From a study's status at title/abstract (whatever happened at full text): 1
+    included, 0 excluded, None while undecided (unscreened, awaiting a reviewer, in
+    conflict)."""
+    if status is StudyStatus.INCLUDED:
+        return 1
+    if status is StudyStatus.EXCLUDED:
+        return 0
+    return None
+
+
+def study_labels(project: Project) -> dict[int, Label]:
+    """Every study's label, by study id."""
+    return {
+        study: asreview_label(status) for study, status in title_abstract_statuses(project).items()
+    }
+
+
+def labels_text(labels: dict[int, Label]) -> str:
+    """The labels as the second process hands them over: the labelled studies' ids."""
+    return json.dumps({str(label): [s for s, mine in labels.items() if mine == label]
+                       for label in (0, 1)})  # fmt: skip
+
+
+def labels_read(text: bytes | str) -> dict[int, Label]:
+    """:func:`labels_text` read back (a study not in it has no label)."""
+    return {study: int(label) for label, ids in json.loads(text).items() for study in ids}
+
+
+def main() -> None:
+    """The second process: the job names the project; the labels go to standard output.
+    Whatever stops it ends on standard error, whose last line the export reports."""
+    job = json.loads(sys.argv[1])
+    try:
+        with open_project(Path(job["project"])) as project:
+            labels = study_labels(project)
+    except ScreenerError as exc:
+        sys.exit(str(exc))
+    sys.stdout.write(labels_text(labels))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Part of an export done by a second Python process, on the machine's other core.
+
+An export of 100,000 records spends seconds in two independent reads (the audit's CSV and
+JSONL; the ASReview dataset's text and its labels). Threads do not help, since sqlite3
+takes the GIL for every row, so the second part runs as ``python -m MODULE JOB``: the job
+(a little JSON) is its one argument, its result comes back on standard output and its
+errors (one line each) on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import screener
+from screener.errors import ScreenerError
+
+
+def start(module: str, job: Mapping[str, Any]) -> subprocess.Popen[bytes] | None:
+    """``python -m module`` started on ``job``; None where no process can be started (this
+    process then does that part itself)."""
+    package_root = str(Path(screener.__file__).resolve().parent.parent)
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", module, json.dumps(job)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
+    except OSError:
+        return None
+    return child
+
+
+def finish(child: subprocess.Popen[bytes], failure: str) -> bytes:
+    """Wait for ``child`` and return what it wrote to standard output. When it failed,
+    raise ScreenerError "``failure``: its last line of error"."""
+    output, errors = child.communicate()
+    if child.returncode != 0:
+        lines = errors.decode("utf-8", "replace").strip().splitlines()
+        raise ScreenerError(
+            f"{failure}: {lines[-1] if lines else f'exit status {child.returncode}'}"
+        )
+    return output
+
+
+def stop(child: subprocess.Popen[bytes] | None) -> None:
+    """End ``child`` when this process gave up first (its result is not wanted)."""
+    if child is not None and child.poll() is None:
+        child.kill()
+    if child is not None:
+        child.communicate()
