@@ -3,6 +3,8 @@ with dual extraction, both reviewers' values side by side and a key to set the c
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -175,30 +177,26 @@ class ExtractionScreen(Screen[None]):
         ]
         return Text("\n", end="").join(line for line in lines if line.plain)
 
-    def _mine(self, state: FieldState) -> Text:
+    def _mine(self, state: FieldState) -> Group:
         value = state.values.get(self.reviewer)
         shown = literal(format_value(value)) if value is not None else Text("–", "dim")
-        text = Text.assemble(
-            literal(f"{state.field.label:<20} ", "bold"), shown, "\n",
-            literal(f"  {state.field.help}" if state.field.help else "  ", "dim"),
-        )  # fmt: skip
+        lines = [literal(state.field.help, "dim")]
         if state.status is FieldStatus.RESOLVED:
-            agreed = literal(f"consensus: {format_value(state.value)}", "cyan")
-            text.append_text(Text.assemble("\n  ", agreed))
-        return text
+            lines.append(literal(f"consensus: {format_value(state.value)}", "cyan"))
+        return _field(Text.assemble(literal(f"{state.field.label:<20} ", "bold"), shown), lines)
 
-    def _compare(self, state: FieldState) -> Text:
+    def _compare(self, state: FieldState) -> Group:
         mark, style = STATUS_MARKS[state.status]
         reviewers = sorted({self.reviewer, *state.values})
-        parts: list[Text] = [Text.assemble(literal(f"{state.field.label:<20} ", "bold"),
-                                           (mark, style))]  # fmt: skip
+        lines = []
         for name in reviewers:
             value = state.values.get(name)
-            parts.append(Text.assemble(literal(f"  {name:<10} "), literal(format_value(value))
+            lines.append(Text.assemble(literal(f"{name:<10} "), literal(format_value(value))
                                        if value is not None else Text("–", "dim")))  # fmt: skip
         agreed = format_value(state.consensus.value) if state.consensus else "–"
-        parts.append(Text.assemble(literal("  consensus  ", "cyan"), literal(agreed, "cyan")))
-        return Text("\n", end="").join(parts)
+        lines.append(Text.assemble(literal("consensus  ", "cyan"), literal(agreed, "cyan")))
+        head = Text.assemble(literal(f"{state.field.label:<20} ", "bold"), (mark, style))
+        return _field(head, lines)
 
     def _draw_status(self) -> None:
         study = self.study
@@ -330,3 +328,9 @@ class ExtractionScreen(Screen[None]):
         field_index = self.query_one("#extract-fields", OptionList).highlighted
         self.reload()
         self._draw_study(keep_field=field_index)
+
+
+def _field(head: Text, lines: list[Text]) -> Group:
+    """A field's option: its first line, then its other lines indented by two, wrapped
+    lines too."""
+    return Group(head, *(Padding(line, (0, 0, 0, 2)) for line in lines))
