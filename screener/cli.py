@@ -18,6 +18,7 @@ from rich.table import Table
 
 from screener import __version__
 from screener.cli_export_group import ExportGroup
+from screener.cli_output import export_target, output_option
 from screener.duplicates import DEDUP_MAP_COLUMNS, DedupReport, dedup_map_rows, run_dedup
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import write_csv
@@ -315,14 +316,8 @@ def export() -> None:
 
 @export.command(name="dedup-map")
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    metavar="FILE.csv",
-    help="Where to write (default: exports/<project folder name>/dedup-map.csv).",
-)
-def export_dedup_map(project: Path, output: Path | None) -> None:
+@output_option("dedup-map.csv")
+def export_dedup_map(project: Path, output: str | None) -> None:
     """Write which study each record belongs to, as CSV: one row per record in import order
     with its source file, its own id in that file, its record and study ids, and how it was
     linked (exact_id, rule, reviewer; ';'-separated).
@@ -332,7 +327,7 @@ def export_dedup_map(project: Path, output: Path | None) -> None:
       screener export dedup-map projects/my-review -o dedup-map.csv
     """
     with _project(project) as opened:
-        target = output or Path("exports") / opened.name / "dedup-map.csv"
+        target = export_target(output, opened, "dedup-map.csv")
         rows = dedup_map_rows(opened)
     try:
         count = write_csv(target, DEDUP_MAP_COLUMNS, (row.values() for row in rows))

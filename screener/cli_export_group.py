@@ -47,18 +47,18 @@ class ExportGroup(click.Group):
 
 def kind_command(kind: object) -> click.Command:
     """``screener export NAME PROJECT [-o PATH]`` for a kind without options of its own."""
+    from screener.cli_output import export_target, output_option
     from screener.exports.registry import ExportKind
 
     assert isinstance(kind, ExportKind)
 
-    def run(project: Path, output: Path | None) -> None:
+    def run(project: Path, output: str | None) -> None:
         from rich.markup import escape
 
         from screener.cli import _fail, _project, err, out
-        from screener.exports.registry import default_target
 
         with _project(project) as opened:
-            target = output or default_target(opened, kind)
+            target = export_target(output, opened, kind.default_file)
             try:
                 with err.status(f"Writing {kind.name}…"):
                     written = kind.write(opened, target)
@@ -68,19 +68,11 @@ def kind_command(kind: object) -> click.Command:
                 _fail(f"{target}: cannot write: {exc.strerror or exc}")
         out.print(f"Wrote {escape(', '.join(str(p) for p in written))}")
 
-    return click.Command(
+    run = click.argument("project", type=click.Path(path_type=Path))(
+        output_option(kind.default_file)(run)
+    )
+    return click.command(
         kind.name,
-        callback=run,
-        params=[
-            click.Argument(["project"], type=click.Path(path_type=Path)),
-            click.Option(
-                ["-o", "--output"],
-                type=click.Path(path_type=Path),
-                metavar="FILE",
-                help="Where to write (default: exports/<project folder name>/"
-                f"{kind.default_file}).",
-            ),
-        ],
         help=f"{kind.summary}.\n\n\b\nExample:\n  screener export {kind.name} projects/my-review",
         short_help=kind.summary,
-    )
+    )(run)

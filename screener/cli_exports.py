@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.markup import escape
 
 from screener.cli import _fail, _project, _work_bar, err, export, out
+from screener.cli_output import export_target, output_option
 from screener.errors import ScreenerError
 from screener.exports.references import Progress
 from screener.exports.study_outcomes import StudySet
@@ -25,11 +25,11 @@ _STUDIES_HELP = (
 Writer = Callable[[Project, Path, Progress], int]
 
 
-def _run(project: Path, output: Path | None, default_name: str, what: str, write: Writer) -> None:
+def _run(project: Path, output: str | None, default_name: str, what: str, write: Writer) -> None:
     """Write, with a spinner while the studies are chosen, then a bar over the entries
     (for projects of PROGRESS_THRESHOLD records or more)."""
     with _project(project) as opened:
-        target = output or Path("exports") / opened.name / default_name
+        target = export_target(output, opened, default_name)
         bar, update = _work_bar(f"Writing the {what}", opened.store.record_count())
         spinner = err.status(f"Choosing the studies for the {what}…")
 
@@ -53,16 +53,6 @@ def _run(project: Path, output: Path | None, default_name: str, what: str, write
     out.print(f"Wrote {count} {noun} to {escape(str(target))}")
 
 
-def _output_option(default: str) -> Any:
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path),
-        metavar="FILE",
-        help=f"Where to write (default: exports/<project folder name>/{default}).",
-    )
-
-
 _studies_option = click.option(
     "--studies",
     type=click.Choice([s.value for s in StudySet]),
@@ -75,8 +65,8 @@ _studies_option = click.option(
 @export.command(name="ris")
 @click.argument("project", type=click.Path(path_type=Path))
 @_studies_option
-@_output_option("included.ris (excluded.ris, all.ris)")
-def export_ris(project: Path, studies: str, output: Path | None) -> None:
+@output_option("included.ris (excluded.ris, all.ris)")
+def export_ris(project: Path, studies: str, output: str | None) -> None:
     """Included studies as RIS, for Zotero, EndNote and Mendeley.
 
     One reference per study (duplicates merged: the first-imported record, gaps filled
@@ -97,8 +87,8 @@ def export_ris(project: Path, studies: str, output: Path | None) -> None:
 @export.command(name="bibtex")
 @click.argument("project", type=click.Path(path_type=Path))
 @_studies_option
-@_output_option("included.bib (excluded.bib, all.bib)")
-def export_bibtex(project: Path, studies: str, output: Path | None) -> None:
+@output_option("included.bib (excluded.bib, all.bib)")
+def export_bibtex(project: Path, studies: str, output: str | None) -> None:
     """Included studies as BibTeX, for LaTeX and reference managers.
 
     One entry per study with a unique key (first author, year, first word of the title;
@@ -119,8 +109,8 @@ def export_bibtex(project: Path, studies: str, output: Path | None) -> None:
 
 @export.command(name="asreview")
 @click.argument("project", type=click.Path(path_type=Path))
-@_output_option("asreview.csv")
-def export_asreview(project: Path, output: Path | None) -> None:
+@output_option("asreview.csv")
+def export_asreview(project: Path, output: str | None) -> None:
     """Every study with its title/abstract label, as a CSV dataset for ASReview LAB.
 
     Columns record_id, title, abstract, authors, keywords, year, doi, url and

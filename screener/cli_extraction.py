@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from screener.cli import _fail, _print_json, _project, export, main, out, reviewer_name
+from screener.cli_output import export_target, output_option
 from screener.errors import ScreenerError
 from screener.extraction import (
     FieldState,
@@ -25,10 +26,6 @@ from screener.extraction import (
 )
 from screener.project import Project
 
-MAP_OUTPUT_HELP = (
-    "The CSV to write; the SVG goes beside it "
-    "(default: exports/<project folder name>/evidence-map.csv)."
-)
 REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
 
@@ -225,11 +222,10 @@ def extract_conflicts(project: Path, as_json: bool) -> None:
 
 @export.command(name="evidence")
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write "
-              "(default: exports/<project folder name>/evidence.csv, .xlsx and .md).")  # fmt: skip
+@output_option("evidence.csv, .xlsx and .md")
 @click.option("--format", "formats", type=click.Choice(["csv", "xlsx", "md"]), multiple=True,
               help="Only this format (repeatable; default: all three).")  # fmt: skip
-def export_evidence(project: Path, output: Path | None, formats: tuple[str, ...]) -> None:
+def export_evidence(project: Path, output: str | None, formats: tuple[str, ...]) -> None:
     """Write the evidence table: one row per study included at full text, with its citation,
     DOI, PMID, screening tags, the extracted values in force and who extracted them.
 
@@ -242,7 +238,7 @@ def export_evidence(project: Path, output: Path | None, formats: tuple[str, ...]
 
     with _project(project) as opened:
         chosen = list(dict.fromkeys(formats)) or list(FORMATS)
-        target = output or Path("exports") / opened.name / f"evidence.{chosen[0]}"
+        target = export_target(output, opened, f"evidence.{chosen[0]}")
         try:
             paths = write_evidence(opened, target, chosen)
         except ScreenerError as exc:
@@ -255,8 +251,8 @@ def export_evidence(project: Path, output: Path | None, formats: tuple[str, ...]
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--rows", default="tissue", show_default=True, help="Vocabulary of the rows.")
 @click.option("--columns", default="outcome", show_default=True, help="Vocabulary of columns.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help=MAP_OUTPUT_HELP)
-def export_evidence_map(project: Path, rows: str, columns: str, output: Path | None) -> None:
+@output_option("evidence-map.csv (the SVG beside it)")
+def export_evidence_map(project: Path, rows: str, columns: str, output: str | None) -> None:
     """Write the evidence map: how many included studies have each pair of a row term and a
     column term (terms from the extracted values in force of fields bound to the vocabulary,
     and from screening tags), as a CSV crosstab and an SVG heat map.
@@ -269,7 +265,7 @@ def export_evidence_map(project: Path, rows: str, columns: str, output: Path | N
     from screener.exports.evidence_map import write_evidence_map
 
     with _project(project) as opened:
-        target = output or Path("exports") / opened.name / "evidence-map.csv"
+        target = export_target(output, opened, "evidence-map.csv")
         try:
             paths = write_evidence_map(opened, target, rows, columns)
         except ScreenerError as exc:

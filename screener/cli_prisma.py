@@ -10,9 +10,10 @@ import click
 from rich.markup import escape
 
 from screener.cli import _fail, _print_json, _project, export, main, out
+from screener.cli_output import export_target, output_option
 from screener.errors import ScreenerError
 from screener.exports import audit_export, prisma_csv, prisma_md, prisma_svg
-from screener.exports.registry import ExportKind, default_target
+from screener.exports.registry import ExportKind
 
 _EXAMPLE_DIR = "projects/my-review"
 
@@ -22,7 +23,7 @@ def _first_lower(text: str) -> str:
     return text[0].lower() + text[1:] if text[1:2].islower() else text
 
 
-def _export_command(kind: ExportKind, suffix: str, more: str = "") -> None:
+def _export_command(kind: ExportKind, more: str = "") -> None:
     name = kind.name
 
     @export.command(
@@ -35,12 +36,10 @@ def _export_command(kind: ExportKind, suffix: str, more: str = "") -> None:
     """,
     )
     @click.argument("project", type=click.Path(path_type=Path))
-    @click.option("-o", "--output", type=click.Path(path_type=Path), metavar=f"FILE{suffix}",
-                  help=f"Where to write (default: exports/<project folder name>/"
-                  f"{kind.default_file}).")  # fmt: skip
-    def command(project: Path, output: Path | None) -> None:
+    @output_option(kind.default_file)
+    def command(project: Path, output: str | None) -> None:
         with _project(project) as opened:
-            target = output or default_target(opened, kind)
+            target = export_target(output, opened, kind.default_file)
             try:
                 written = kind.write(opened, target)
             except ScreenerError as exc:
@@ -51,7 +50,6 @@ def _export_command(kind: ExportKind, suffix: str, more: str = "") -> None:
 
 _export_command(
     prisma_csv.KINDS[0],
-    ".csv",
     """
     The file is the PRISMA2020 R package's / Shiny app's template (PRISMA.csv) row for row,
     with its n column filled in: load it in the app (estech.shinyapps.io/prisma_flowdiagram)
@@ -60,7 +58,6 @@ _export_command(
 )
 _export_command(
     prisma_svg.KINDS[0],
-    ".svg",
     """
     A PRISMA 2020 flow diagram for A4 paper, with an other-methods column when some files
     were imported with --method website, organisation or citation, and the records, reports
@@ -69,18 +66,17 @@ _export_command(
 )
 _export_command(
     prisma_md.KINDS[0],
-    ".md",
     """
     A Markdown table of every count and a Mermaid flowchart (flowchart TD) of the flow.
 """,
 )
 _export_command(
     audit_export.KINDS[0],
-    ".csv",
     """
     The full event log, oldest first: imports, dedup runs and links, decisions, resolutions,
-    retrievals, vocabulary terms and extractions. FILE.csv has one row per event; FILE.jsonl
-    beside it has every field, for `screener prisma replay`.
+    retrievals, vocabulary terms and extractions. The CSV has one row per event; the JSONL
+    beside it (audit.jsonl, or the CSV's name with .jsonl) has every field, for
+    `screener prisma replay`.
 """,
 )
 

@@ -304,8 +304,11 @@ def test_export_dedup_map(linked: Path, tmp_path: Path, monkeypatch: pytest.Monk
     chosen = tmp_path / "new" / "folder" / "map.csv"
     assert run("export", "dedup-map", linked, "-o", chosen).exit_code == 0
     assert _read_csv(chosen) == _read_csv(default)
-    to_folder = run("export", "dedup-map", linked, "-o", tmp_path)
-    assert to_folder.exit_code == 1 and "is a folder" in to_folder.output
+    # A folder (one that exists, or a path ending in /) gets the kind's own file name.
+    assert run("export", "dedup-map", linked, "-o", tmp_path).exit_code == 0
+    assert _read_csv(tmp_path / "dedup-map.csv") == _read_csv(default)
+    assert run("export", "dedup-map", linked, "-o", f"{tmp_path / 'made'}/").exit_code == 0
+    assert _read_csv(tmp_path / "made" / "dedup-map.csv") == _read_csv(default)
     missing = run("export", "dedup-map", tmp_path / "nowhere")
     assert missing.exit_code == 1 and "no such project folder" in missing.output
 

@@ -97,9 +97,11 @@ def test_cli(demo: tuple[Path, list[int]], tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "asreview", str(path), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"Wrote 21 studies to {target}"
+    (tmp_path / "asreview.csv").mkdir()  # in a folder given, the file name is taken
     result = CliRunner().invoke(main, ["export", "asreview", str(path), "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.output.strip() == f"error: {tmp_path}: is a folder; give a file name for the CSV"
+    folder = tmp_path / "asreview.csv"
+    assert result.output.strip() == f"error: {folder}: is a folder; give a file name for the CSV"
 
 
 def test_csv_lines_are_what_csv_writer_writes() -> None:

@@ -76,6 +76,26 @@ def test_default_target_is_under_exports(
     assert {"prisma-csv", "prisma-svg", "prisma-md", "audit"} <= names
 
 
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [("prisma-svg", ["prisma.svg"]), ("audit", ["audit.csv", "audit.jsonl"]),
+     ("evidence", ["evidence.csv", "evidence.md", "evidence.xlsx"]),
+     ("evidence-map", ["evidence-map.csv", "evidence-map.svg"]), ("ris", ["included.ris"]),
+     ("dedup-map", ["dedup-map.csv"])],
+)  # fmt: skip
+def test_a_folder_given_gets_the_kinds_own_file_names(
+    demo: Path, tmp_path: Path, command: str, written: list[str]
+) -> None:
+    """-o with a folder that exists, or with a path ending in / (made as needed)."""
+    for folder, given in ((tmp_path / "there", str(tmp_path / "there")),
+                          (tmp_path / "new", f"{tmp_path / 'new'}/")):  # fmt: skip
+        if not given.endswith("/"):
+            folder.mkdir()
+        result = CliRunner().invoke(main, ["export", command, str(demo), "-o", given])
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in folder.iterdir()) == written
+
+
 def test_status_json_carries_the_same_numbers_as_the_csv(demo: Path, counts: PrismaCounts) -> None:
     result = CliRunner().invoke(main, ["status", str(demo), "--json"])
     figures = json.loads(result.output)["prisma"]

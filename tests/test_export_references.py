@@ -360,6 +360,7 @@ def test_cli_errors_are_one_line(demo: tuple[Path, list[int]], tmp_path: Path) -
     runner = CliRunner()
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
+    (tmp_path / "included.ris").mkdir()  # the folder given holds a folder of that name
     for target in (tmp_path, blocker / "x.ris"):
         result = runner.invoke(main, ["export", "ris", str(path), "-o", str(target)])
         assert result.exit_code == 1
