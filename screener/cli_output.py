@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from screener.exports.registry import default_target
 from screener.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +32,7 @@ def output_option(default_file: str) -> Callable[[F], F]:
 def export_target(output: str | None, project: Project, file_name: str) -> Path:
     """The file an export writes (see the module docstring)."""
     if not output:
-        return Path("exports") / project.name / file_name
+        return default_target(project, file_name)
     path = Path(output)
     if output.endswith(("/", os.sep)) or path.is_dir():
         return path / file_name

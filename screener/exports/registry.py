@@ -23,10 +23,10 @@ class ExportKind:
     write: Writer
 
 
-def default_target(project: Project, kind: ExportKind) -> Path:
-    """Where a kind is written when no path is given: exports/<project folder>/<file>,
+def default_target(project: Project, file_name: str) -> Path:
+    """Where an export is written when no path is given: exports/<project folder>/<file>,
     relative to the working folder (as `screener export` documents)."""
-    return Path("exports") / project.name / kind.default_file
+    return Path("exports") / project.name / file_name
 
 
 def all_kinds() -> list[ExportKind]:

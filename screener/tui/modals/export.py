@@ -108,7 +108,7 @@ class ExportModal(ModalScreen[None]):
         # A connection of this thread's own: a sqlite3 connection belongs to one thread.
         try:
             with open_project(self.project_path) as project:
-                written = kind.write(project, default_target(project, kind))
+                written = kind.write(project, default_target(project, kind.default_file))
         except ScreenerError as exc:
             app.call_from_thread(self._failed, kind, str(exc))
         except OSError as exc:
