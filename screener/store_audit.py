@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from screener.exports.csv_safe import csv_cell
+from screener.exports.csv_safe import WRITE_BUFFER, csv_cell
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -234,7 +234,7 @@ def audit_lines(conn: sqlite3.Connection, job: Mapping[str, Any]) -> Iterator[st
 
 def write_audit_file(conn: sqlite3.Connection, job: Mapping[str, Any]) -> None:
     """:func:`audit_lines` written to ``job["path"]`` (UTF-8)."""
-    with open(job["path"], "w", encoding="utf-8", newline="") as out:
+    with open(job["path"], "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
         out.writelines(audit_lines(conn, job))
 
 
@@ -260,6 +260,10 @@ class AuditReads:
 
     def audit_bounds(self: _HasDb, tables: Mapping[str, str]) -> dict[str, int]:
         return audit_bounds(self.db.conn, tables)
+
+    def write_audit_file(self: _HasDb, job: Mapping[str, Any]) -> None:
+        """See :func:`write_audit_file`."""
+        write_audit_file(self.db.conn, job)
 
 
 if __name__ == "__main__":

@@ -39,11 +39,9 @@ def write_audit(project: Project, target: Path) -> list[Path]:
     try:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         child = _start(jobs["csv"])
-        with partials[1].open("w", encoding="utf-8", newline="") as lines:
-            lines.writelines(project.store.audit_lines(jobs["json"]))
+        project.store.write_audit_file(jobs["json"])
         if child is None:
-            with partials[0].open("w", encoding="utf-8", newline="") as table:
-                table.writelines(project.store.audit_lines(jobs["csv"]))
+            project.store.write_audit_file(jobs["csv"])
         else:
             second_process.finish(child, "the audit CSV could not be written")
             child = None

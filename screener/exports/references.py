@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from screener.errors import ScreenerError
+from screener.exports.csv_safe import WRITE_BUFFER
 from screener.exports.study_outcomes import (
     StudyOutcome,
     StudySet,
@@ -148,7 +149,7 @@ def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="") as handle:
+        with partial.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as handle:
             handle.writelines(pieces)
         os.replace(partial, path)
     except OSError as exc:
