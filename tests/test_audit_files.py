@@ -15,7 +15,7 @@ import pytest
 
 from screener.audit import audit_jobs
 from screener.errors import ScreenerError
-from screener.exports import audit_export
+from screener.exports import second_process
 from screener.exports.audit_export import write_audit
 from screener.exports.csv_safe import safe_cell
 from screener.models import Stage, Verdict
@@ -101,7 +101,7 @@ def test_the_csv_is_the_same_written_here_or_by_a_second_process(
 ) -> None:
     with open_project(demo) as project:
         csv_path, _ = write_audit(project, tmp_path / "two" / "audit.csv")
-        monkeypatch.setattr(audit_export, "_start", lambda job: None)
+        monkeypatch.setattr(second_process, "start", lambda module, job: None)
         alone, _ = write_audit(project, tmp_path / "one" / "audit.csv")
     assert csv_path.read_bytes() == alone.read_bytes()
     assert csv_path.read_bytes().endswith(b"\r\n")
@@ -136,8 +136,10 @@ def test_a_failed_second_process_is_a_one_line_error_and_the_old_files_stay(
     with open_project(demo) as project:
         csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
         before = csv_path.read_bytes(), jsonl.read_bytes()
-        start, gone = audit_export._start, str(tmp_path / "gone.db")
-        monkeypatch.setattr(audit_export, "_start", lambda job: start({**job, "database": gone}))
+        start, gone = second_process.start, str(tmp_path / "gone.db")
+        monkeypatch.setattr(
+            second_process, "start", lambda module, job: start(module, {**job, "database": gone})
+        )
         with pytest.raises(ScreenerError, match="the audit CSV could not be written: .*gone.db"):
             write_audit(project, tmp_path / "audit.csv")
     assert (csv_path.read_bytes(), jsonl.read_bytes()) == before

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from screener.audit import audit_jobs
 from screener.errors import ScreenerError
@@ -38,7 +37,7 @@ def write_audit(project: Project, target: Path) -> list[Path]:
     child: subprocess.Popen[bytes] | None = None
     try:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
-        child = _start(jobs["csv"])
+        child = second_process.start("screener.store_audit", jobs["csv"])
         project.store.write_audit_file(jobs["json"])
         if child is None:
             project.store.write_audit_file(jobs["csv"])
@@ -57,11 +56,6 @@ def write_audit(project: Project, target: Path) -> list[Path]:
             if partial.exists():
                 partial.unlink()
     return [csv_path, jsonl]
-
-
-def _start(job: dict[str, Any]) -> subprocess.Popen[bytes] | None:
-    """The second process, given its job; None where none can be started."""
-    return second_process.start("screener.store_audit", job)
 
 
 KINDS: tuple[ExportKind, ...] = (
