@@ -9,7 +9,7 @@ from pathlib import Path
 from screener.exports import second_process
 from screener.exports.asreview_labels import labels_read, study_labels
 from screener.exports.csv_safe import Cell, csv_cell, csv_line, csv_value
-from screener.exports.references import CHUNK, Progress, write_lines
+from screener.exports.references import CHUNK, Progress, check_target, write_lines
 from screener.exports.registry import ExportKind
 from screener.project import Project
 
@@ -67,6 +67,7 @@ def write_asreview(project: Project, target: Path, progress: Progress | None = N
     one where no second process can be started); both read the project as it stands, so
     a decision saved in between may or may not be in the labels, as it would be a moment
     earlier or later."""
+    check_target(target, "CSV")  # before a second of work, not after it
     total = len(project.store.study_ids()) if progress else 0
     child = second_process.start(
         "screener.exports.asreview_labels", {"project": str(project.path.resolve())}

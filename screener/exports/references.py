@@ -136,9 +136,9 @@ def write_text(path: Path, text: str, what: str) -> None:
     write_lines(path, [text], what)
 
 
-def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
-    """Write ``pieces`` as UTF-8 to ``path`` (folders created; an existing file replaced
-    only once the new one is complete); a ScreenerError naming the path when it cannot."""
+def check_target(path: Path, what: str) -> None:
+    """A ScreenerError when ``path`` cannot take the file: it is a folder, or a file stands
+    where one of its folders should be."""
     if path.is_dir():
         raise ScreenerError(f"{path}: is a folder; give a file name for the {what}")
     for folder in path.parents:
@@ -146,6 +146,12 @@ def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
             if not folder.is_dir():
                 raise ScreenerError(f"{path}: {folder} is a file, not a folder")
             break
+
+
+def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
+    """Write ``pieces`` as UTF-8 to ``path`` (folders created; an existing file replaced
+    only once the new one is complete); a ScreenerError naming the path when it cannot."""
+    check_target(path, what)
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
