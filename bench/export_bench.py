@@ -302,6 +302,9 @@ def main() -> None:
     args = parser.parse_args()
 
     project = cached_project(args.records, args.seed, args.duplicates, fresh=args.fresh)
+    from screener.project import open_project
+
+    open_project(project).close()  # a project cached by an older schema is upgraded untimed
     figures = (project.parent / "ready").read_text(encoding="utf-8").strip()
     print(f"project: {project}\n  {figures}")
     if args.profile:

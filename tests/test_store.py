@@ -117,6 +117,39 @@ def test_undo_is_an_event(tmp_path: Path) -> None:
         assert len(store.decisions(reviewer="bob")) == 1
 
 
+def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path) -> None:
+    """v6: a stage's decisions come in event order (time, uid, id) from one covering
+    index, not a sort of the table, and in that order whatever order they were saved in."""
+    with Store(tmp_path / "s.db") as store:
+        store.add_source(_source(), [_record(1), _record(2)])
+        rows = [  # saved out of time order, as a merged copy of another reviewer's work is
+            (1, "title_abstract", "bob", "include", "2026-01-02T00:00:00.000000+00:00", "b"),
+            (2, "title_abstract", "alice", "exclude", "2026-01-01T00:00:00.000000+00:00", "c"),
+            (1, "title_abstract", "alice", "include", "2026-01-01T00:00:00.000000+00:00", "a"),
+            (2, "full_text", "alice", "include", "2026-01-03T00:00:00.000000+00:00", "d"),
+        ]
+        with store.transaction():
+            store.db.conn.executemany(
+                "INSERT INTO decisions (record_id, stage, reviewer, verdict, created_at, uid) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        assert store.decision_verdicts(Stage.TITLE_ABSTRACT) == [
+            (1, "alice", "include"), (2, "alice", "exclude"), (1, "bob", "include")
+        ]  # fmt: skip
+        assert [e[:3] for e in store.screening_events(Stage.TITLE_ABSTRACT)] == [
+            (1, "alice", "include"), (2, "alice", "exclude"), (1, "bob", "include")
+        ]  # fmt: skip
+        for sql in (
+            "SELECT record_id, reviewer, verdict FROM decisions WHERE stage = ? "
+            "ORDER BY created_at, uid, id",
+            "SELECT record_id, reviewer, verdict, reasons FROM decisions WHERE stage = ? "
+            "ORDER BY created_at, uid, id",
+        ):
+            plan = " ".join(r[3] for r in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", ["x"]))
+            assert "COVERING INDEX decisions_events" in plan and "TEMP B-TREE" not in plan
+
+
 def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "schema_v1.db", path)
@@ -129,6 +162,8 @@ def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
         assert [d.reviewer for d in store.decisions()] == ["alice"]
         indexes = {row[1] for row in store.db.execute("PRAGMA index_list(records)")}
         assert {"records_doi", "records_pmid"} <= indexes
+        decision_indexes = store.db.execute("PRAGMA index_list(decisions)")
+        assert "decisions_events" in {row[1] for row in decision_indexes}
         # v3: duplicate links start empty and work on the old records
         assert store.last_dedup_run() is None
         assert store.dedup_events() == [] and store.study_map() == {}
