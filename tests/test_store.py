@@ -119,7 +119,8 @@ def test_undo_is_an_event(tmp_path: Path) -> None:
 
 def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path) -> None:
     """v6: a stage's decisions come in event order (time, uid, id) from one covering
-    index, not a sort of the table, and in that order whatever order they were saved in."""
+    index, not a sort of the table, and in that order whatever order they were saved in;
+    some records' decisions are still looked up by record."""
     with Store(tmp_path / "s.db") as store:
         store.add_source(_source(), [_record(1), _record(2)])
         rows = [  # saved out of time order, as a merged copy of another reviewer's work is
@@ -148,6 +149,11 @@ def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path)
         ):
             plan = " ".join(r[3] for r in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", ["x"]))
             assert "COVERING INDEX decisions_events" in plan and "TEMP B-TREE" not in plan
+        # Some records' decisions are still found through decisions_record, not by a scan.
+        sql = """SELECT created_at, uid, id, record_id, reviewer, verdict, reasons
+            FROM decisions WHERE stage = ? AND record_id IN (?, ?)"""  # as screening_events
+        plan = " ".join(r[3] for r in store.db.execute(f"EXPLAIN QUERY PLAN {sql}", ["x", 1, 2]))
+        assert "INDEX decisions_record (record_id=? AND stage=?)" in plan
 
 
 def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
