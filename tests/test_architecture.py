@@ -94,7 +94,13 @@ def test_start_up_loads_no_heavy_library(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["screener.cli", "screener.exports.asreview_labels", "screener.tui.app"]
+    "module",
+    [
+        "screener.cli",
+        "screener.exports.asreview_labels",
+        "screener.exports.included_evidence",
+        "screener.tui.app",
+    ],
 )
 def test_commands_and_second_processes_start_without_numpy(module: str) -> None:
     """sqlite-utils would import numpy (0.08 s of each start, the exports' second

@@ -16,7 +16,8 @@ from screener import extraction, review
 from screener.cli import main
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.exports import evidence, evidence_map
+from screener.exports import evidence, evidence_map, second_process
+from screener.exports.included_evidence import included_evidence
 from screener.exports.registry import kind_named
 from screener.importing import import_files
 from screener.models import Stage, Verdict
@@ -93,6 +94,54 @@ def test_evidence_rows_hold_the_values_in_force(demo: Path, tmp_path: Path) -> N
     assert first["tags"] == "tissue: skin/wound; outcome: angiogenesis"  # protocol order
     assert rows[2]["Tissue"] == ""  # one reviewer of two: not in force under dual extraction
     assert first["doi"] and first["authors"].count(";") >= 1
+
+
+def test_the_files_are_the_same_with_the_included_studies_from_either_process(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_project(demo) as project:
+        two = evidence.write_evidence(project, tmp_path / "two" / "e.csv")
+        two += evidence_map.write_evidence_map(project, tmp_path / "two" / "map.csv")
+        monkeypatch.setattr(second_process, "start", lambda module, job: None)
+        one = evidence.write_evidence(project, tmp_path / "one" / "e.csv")
+        one += evidence_map.write_evidence_map(project, tmp_path / "one" / "map.csv")
+    assert len(two) == len(one) == 5
+    for mine, theirs in zip(two, one, strict=True):
+        assert mine.read_bytes() == theirs.read_bytes(), mine.name
+
+
+def test_a_study_extracted_then_excluded_is_left_out(demo: Path, tmp_path: Path) -> None:
+    """Values are read for every extracted study while the second process works out which
+    are included: a study excluded at full text after its extraction has no row, and an
+    included one not extracted yet has its row."""
+    with open_project(demo) as project:
+        for who in ("alice", "bob"):
+            review.decide(project, 1, Stage.FULL_TEXT, who, Verdict.EXCLUDE, reasons=["design"])
+        found = included_evidence(project)
+        (path,) = evidence.write_evidence(project, tmp_path / "e.csv", ["csv"])
+        chart = evidence_map.evidence_map(project)
+    assert found.studies == [2, 3] and set(found.values) == set(found.tags) == {2, 3}
+    assert [r["study"] for r in csv_dicts(path)] == ["2", "3"]
+    assert chart.studies == 2 and chart.count("skin/wound", "angiogenesis") == 0
+
+
+def test_a_failed_second_process_is_a_one_line_error_and_the_old_file_stays(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out" / "evidence.csv"
+    with open_project(demo) as project:
+        evidence.write_evidence(project, target, ["csv"])
+        before = target.read_bytes()
+        start, gone = second_process.start, str(tmp_path / "gone")
+        monkeypatch.setattr(
+            second_process, "start", lambda module, job: start(module, {**job, "project": gone})
+        )
+        with pytest.raises(
+            ScreenerError, match="the included studies could not be worked out: .*gone"
+        ):
+            evidence.write_evidence(project, target, ["csv"])
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["evidence.csv"]
 
 
 def test_xlsx_has_a_bold_frozen_header_and_reads_back(demo: Path, tmp_path: Path) -> None:

@@ -9,12 +9,10 @@ and reading the studies' text takes as long again, so the export has a second pr
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-from screener.errors import ScreenerError
+from screener.exports import second_process
 from screener.exports.study_outcomes import title_abstract_statuses
-from screener.project import Project, open_project
+from screener.project import Project
 from screener.screening import StudyStatus
 
 Label = int | None
@@ -50,15 +48,8 @@ def labels_read(text: bytes | str) -> dict[int, Label]:
 
 
 def main() -> None:
-    """The second process: the job names the project; the labels go to standard output.
-    Whatever stops it ends on standard error, whose last line the export reports."""
-    job = json.loads(sys.argv[1])
-    try:
-        with open_project(Path(job["project"])) as project:
-            labels = study_labels(project)
-    except ScreenerError as exc:
-        sys.exit(str(exc))
-    sys.stdout.write(labels_text(labels))
+    """The second process: the labels (:func:`labels_text`) to standard output."""
+    second_process.serve(lambda project: labels_text(study_labels(project)))
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, safe_cell, write_csv
+from screener.exports.included_evidence import included_evidence
 from screener.exports.registry import ExportKind, Writer
-from screener.extraction import format_value, included_studies, values_in_force
+from screener.extraction import format_value
 from screener.links import MergedStudy, merged_study
-from screener.models import Citation, Verdict
+from screener.models import Citation
 from screener.project import Project
 from screener.review import StudyOfMap
 
@@ -30,44 +31,11 @@ class EvidenceTable:
     rows: list[tuple[Cell, ...]]
 
 
-def study_tags(project: Project, studies: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """Per study, the screening tags of the decisions in force (the latest event of each
-    reviewer at each stage, unless it is an undo), vocabulary by vocabulary in the
-    protocol's order, each term once, in the order they were tagged."""
-    duplicates = project.store.study_map()
-    wanted = set(studies)
-    members = sorted(wanted | {r for r, s in duplicates.items() if s in wanted})
-    latest: dict[tuple[int, str, str], tuple[str, dict[str, list[str]]]] = {}
-    for record, stage, reviewer, verdict, tagged in project.store.decision_tags(members):
-        key = (duplicates.get(record, record), stage, reviewer)  # the record's study
-        latest.pop(key, None)  # re-inserted last: the dict keeps the order events were made
-        latest[key] = (verdict, tagged)
-    order = list(project.protocol.vocabularies)
-    tags: dict[int, dict[str, list[str]]] = {s: {} for s in studies}
-    for (study, _, _), (verdict, tagged) in latest.items():
-        if verdict == Verdict.UNDO or study not in tags:
-            continue
-        for vocabulary, terms in tagged.items():
-            kept = tags[study].setdefault(vocabulary, [])
-            kept.extend(t for t in terms if t not in kept)
-    return {
-        study: dict(sorted(found.items(), key=lambda kv: _rank(order, kv[0])))
-        if len(found) > 1
-        else found
-        for study, found in tags.items()
-    }
-
-
-def _rank(order: list[str], name: str) -> tuple[int, str]:
-    return (order.index(name) if name in order else len(order), name)
-
-
 def evidence_table(project: Project) -> EvidenceTable:
     """The header and one row per included study, in import order."""
     fields = project.protocol.extraction.fields  # none: the citation columns only
-    studies = included_studies(project)
-    extracted = values_in_force(project, studies)
-    tags = study_tags(project, studies)
+    evidence = included_evidence(project)
+    studies, extracted, tags = evidence.studies, evidence.values, evidence.tags
     store = project.store
     lookup = StudyOfMap(store.study_map())
     members: dict[int, list[int]] = {s: [s] for s in studies}

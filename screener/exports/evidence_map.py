@@ -10,9 +10,9 @@ from xml.sax.saxutils import escape
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, write_csv
-from screener.exports.evidence import study_tags, write_whole
+from screener.exports.evidence import write_whole
+from screener.exports.included_evidence import included_evidence
 from screener.exports.registry import ExportKind
-from screener.extraction import included_studies, values_in_force
 from screener.extraction_values import value_terms
 from screener.project import Project
 from screener.review import vocabulary_terms
@@ -45,11 +45,10 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
             raise ScreenerError(
                 f"no vocabulary {name!r} in protocol.toml (known: {', '.join(sorted(known))})"
             )
-    studies = included_studies(project)
-    extracted = values_in_force(project, studies)
+    evidence = included_evidence(project)
+    studies, extracted, tags = evidence.studies, evidence.values, evidence.tags
     bound = {name: [f.name for f in project.protocol.extraction.fields if f.vocabulary == name]
              for name in (rows, columns)}  # fmt: skip
-    tags = study_tags(project, studies)
     counts: Counter[tuple[str, str]] = Counter()
     seen: dict[str, list[str]] = {rows: list(known[rows]), columns: list(known[columns])}
     for study in studies:

@@ -1,7 +1,8 @@
 """Part of an export done by a second Python process, on the machine's other core.
 
 An export of 100,000 records spends seconds in two independent reads (the audit's CSV and
-JSONL; the ASReview dataset's text and its labels). Threads do not help, since sqlite3
+JSONL; the ASReview dataset's text and its labels; the evidence table's values and which
+studies are included). Threads do not help, since sqlite3
 takes the GIL for every row, so the second part runs as ``python -m MODULE JOB``: the job
 (a little JSON) is its one argument, its result comes back on standard output and its
 errors (one line each) on standard error.
@@ -13,12 +14,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import screener
 from screener.errors import ScreenerError
+from screener.project import Project, open_project
 
 
 def start(module: str, job: Mapping[str, Any]) -> subprocess.Popen[bytes] | None:
@@ -57,3 +59,16 @@ def stop(child: subprocess.Popen[bytes] | None) -> None:
         child.kill()
     if child is not None:
         child.communicate()
+
+
+def serve(compute: Callable[[Project], str]) -> None:
+    """A second process's main: open the project the job (``sys.argv[1]``) names, write
+    ``compute(project)`` to standard output. Whatever stops it ends on standard error,
+    whose last line the export reports."""
+    job = json.loads(sys.argv[1])
+    try:
+        with open_project(Path(job["project"])) as project:
+            text = compute(project)
+    except ScreenerError as exc:
+        sys.exit(str(exc))
+    sys.stdout.write(text)
