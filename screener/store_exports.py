@@ -82,17 +82,24 @@ class ExportReads:
         found.sort()  # by (created_at, uid, id): event order across the chunks
         return [row[3:] for row in found]
 
+    def record_id_bounds(self: _HasDb) -> range:
+        """The range of the record ids (empty when there are none)."""
+        low, high = self.db.execute("SELECT min(id), max(id) FROM records").fetchone()
+        return range(low, high + 1) if low is not None else range(1, 1)
+
     def dataset_rows(
-        self: _HasDb, record_ids: Iterable[int] | None = None
+        self: _HasDb, record_ids: Iterable[int] | None = None, *, within: range | None = None
     ) -> Iterator[tuple[Any, ...]]:
         """(id, title, abstract, authors, keywords, year, doi, url) with authors and keywords
-        joined by "; ", of every record that is its own study, or of the records given; in
-        id order. Read as they are used: the text of 100,000 records is 100 MB."""
+        joined by "; ", of every record that is its own study (with an id ``within`` the
+        range, when given), or of the records given; in id order. Read as they are used:
+        the text of 100,000 records is 100 MB."""
         columns = "id, title, abstract, authors, keywords, year, doi, url"
         if record_ids is None:
-            sql = f"""SELECT {columns} FROM records
-                WHERE id NOT IN (SELECT record_id FROM studies) ORDER BY id"""
-            chunks: Iterable[tuple[str, list[int]]] = [(sql, [])]
+            ids = range(0, 2**63 - 1) if within is None else within
+            sql = f"""SELECT {columns} FROM records WHERE id >= ? AND id < ?
+                AND id NOT IN (SELECT record_id FROM studies) ORDER BY id"""
+            chunks: Iterable[tuple[str, list[int]]] = [(sql, [ids.start, ids.stop])]
         else:
             wanted = sorted(set(record_ids))
             chunks = (

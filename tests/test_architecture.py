@@ -97,7 +97,7 @@ def test_start_up_loads_no_heavy_library(module: str) -> None:
     "module",
     [
         "screener.cli",
-        "screener.exports.asreview_labels",
+        "screener.exports.asreview_csv",
         "screener.exports.included_evidence",
         "screener.tui.app",
     ],

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from screener.cli import main
 from screener.errors import ScreenerError
-from screener.exports import second_process
+from screener.exports import asreview_csv, second_process
 from screener.exports.asreview_csv import ASREVIEW_COLUMNS, write_asreview
 from screener.exports.asreview_labels import asreview_label, labels_read, labels_text
 from screener.exports.references import references
@@ -141,15 +141,33 @@ def test_the_file_is_what_csv_writer_would_write(
     assert target.read_bytes().decode("utf-8") == expected.getvalue()
 
 
-def test_the_file_is_the_same_with_the_labels_from_a_second_process_or_this_one(
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+def test_the_file_is_the_same_however_the_studies_are_shared_between_the_processes(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    """The second process writes the lines of the last ``share`` of the record ids (none,
+    some, all) after working out the labels; with no second process this one writes all."""
+    path, _ = demo
+    monkeypatch.setattr(asreview_csv, "CHILD_SHARE", share)
+    with open_project(path) as project:
+        two = write_asreview(project, tmp_path / "two.csv")
+        monkeypatch.setattr(second_process, "start", lambda module, job: None)
+        one = write_asreview(project, tmp_path / "one.csv")
+        assert two == one == len(project.store.study_ids())
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "two.csv"]
+
+
+def test_a_new_folder_given_relative_to_the_working_folder_takes_the_file(
     demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The second process writes its files beside the target: the folder is made first."""
     path, _ = demo
+    monkeypatch.chdir(tmp_path)
     with open_project(path) as project:
-        write_asreview(project, tmp_path / "two.csv")
-        monkeypatch.setattr(second_process, "start", lambda module, job: None)
-        write_asreview(project, tmp_path / "one.csv")
-    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+        count = write_asreview(project, Path("new") / "folder" / "asreview.csv")
+        assert count == len(project.store.study_ids())
+    assert [p.name for p in (tmp_path / "new" / "folder").iterdir()] == ["asreview.csv"]
 
 
 def test_labels_handed_over_read_back_the_same() -> None:
@@ -175,3 +193,21 @@ def test_a_failed_labels_process_is_a_one_line_error_and_the_old_file_stays(
             write_asreview(project, target)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["asreview.csv"]
+
+
+def test_a_second_process_that_cannot_write_its_part_is_a_one_line_error(
+    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = demo
+    start, nowhere = second_process.start, str(tmp_path / "missing" / "lines.partial")
+    monkeypatch.setattr(
+        second_process, "start", lambda module, job: start(module, {**job, "lines": nowhere})
+    )
+    with (
+        open_project(path) as project,
+        pytest.raises(
+            ScreenerError, match="the ASReview labels could not be worked out: .*missing.*lines"
+        ),
+    ):
+        write_asreview(project, tmp_path / "asreview.csv")
+    assert list(tmp_path.iterdir()) == []

@@ -1,16 +1,10 @@
-"""The ASReview dataset's labels: every study's label from its status at title/abstract.
-
-Working them out reads every title/abstract decision (about a second at 100,000 records),
-and reading the studies' text takes as long again, so the export has a second process
-(``python -m screener.exports.asreview_labels JOB``, see
-:mod:`screener.exports.second_process`) work out the labels while it reads the text.
-"""
+"""The ASReview dataset's labels: every study's label from its status at title/abstract,
+and the labels as the export's second process hands them over (see asreview_csv)."""
 
 from __future__ import annotations
 
 import json
 
-from screener.exports import second_process
 from screener.exports.study_outcomes import title_abstract_statuses
 from screener.project import Project
 from screener.screening import StudyStatus
@@ -45,12 +39,3 @@ def labels_text(labels: dict[int, Label]) -> str:
 def labels_read(text: bytes | str) -> dict[int, Label]:
     """:func:`labels_text` read back (a study not in it has no label)."""
     return {study: int(label) for label, ids in json.loads(text).items() for study in ids}
-
-
-def main() -> None:
-    """The second process: the labels (:func:`labels_text`) to standard output."""
-    second_process.serve(lambda project: labels_text(study_labels(project)))
-
-
-if __name__ == "__main__":
-    main()

@@ -99,7 +99,7 @@ def _rank(order: list[str], name: str) -> tuple[int, str]:
 
 def main() -> None:
     """The second process: the included studies' ids (JSON) to standard output."""
-    second_process.serve(lambda project: json.dumps(included_studies(project)))
+    second_process.serve(lambda project, _: json.dumps(included_studies(project)))
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import WRITE_BUFFER
@@ -148,17 +150,27 @@ def check_target(path: Path, what: str) -> None:
             break
 
 
-def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
-    """Write ``pieces`` as UTF-8 to ``path`` (folders created; an existing file replaced
-    only once the new one is complete); a ScreenerError naming the path when it cannot."""
+@contextmanager
+def atomic_text(path: Path, what: str) -> Iterator[TextIO]:
+    """A UTF-8 text file to write at ``path`` (folders created, lines ended as written),
+    which replaces an existing file only once it is complete: on any error the old file
+    stays, alone; a ScreenerError naming the path when it cannot be written."""
     check_target(path, what)
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as handle:
-            handle.writelines(pieces)
+            yield handle
         os.replace(partial, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
             partial.unlink(missing_ok=True)
-        raise ScreenerError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise ScreenerError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
+        raise
+
+
+def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
+    """Write ``pieces`` to ``path`` as :func:`atomic_text` does."""
+    with atomic_text(path, what) as handle:
+        handle.writelines(pieces)

@@ -31,6 +31,7 @@ def start(module: str, job: Mapping[str, Any]) -> subprocess.Popen[bytes] | None
     try:
         child = subprocess.Popen(
             [sys.executable, "-m", module, json.dumps(job)],
+            bufsize=0,  # unbuffered: wait_for reads one line without reading ahead
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -53,6 +54,16 @@ def finish(child: subprocess.Popen[bytes], failure: str) -> bytes:
     return output
 
 
+def wait_for(child: subprocess.Popen[bytes], signal: str, failure: str) -> None:
+    """Wait until ``child`` writes the line ``signal`` (the rest of its output is for
+    :func:`finish`). When it ends first, raise as :func:`finish` does."""
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if line != f"{signal}\n".encode():
+        finish(child, failure)
+        raise ScreenerError(f"{failure}: the second process ended early")
+
+
 def stop(child: subprocess.Popen[bytes] | None) -> None:
     """End ``child`` when this process gave up first (its result is not wanted)."""
     if child is not None and child.poll() is None:
@@ -61,14 +72,16 @@ def stop(child: subprocess.Popen[bytes] | None) -> None:
         child.communicate()
 
 
-def serve(compute: Callable[[Project], str]) -> None:
+def serve(compute: Callable[[Project, dict[str, Any]], str]) -> None:
     """A second process's main: open the project the job (``sys.argv[1]``) names, write
-    ``compute(project)`` to standard output. Whatever stops it ends on standard error,
-    whose last line the export reports."""
+    ``compute(project, job)`` to standard output. Whatever stops it ends on standard
+    error, whose last line the export reports."""
     job = json.loads(sys.argv[1])
     try:
         with open_project(Path(job["project"])) as project:
-            text = compute(project)
+            text = compute(project, job)
     except ScreenerError as exc:
         sys.exit(str(exc))
+    except OSError as exc:
+        sys.exit(f"{exc.filename or job['project']}: {exc.strerror or exc}")
     sys.stdout.write(text)
