@@ -48,20 +48,22 @@ def title_abstract_states(
             mine[reviewer] = verdict
     resolved = {study: r for (study, stage), r in resolutions.items()
                 if stage is Stage.TITLE_ABSTRACT}  # fmt: skip
+    # The verdicts in force as a set: at title/abstract the outcome does not depend on
+    # their order (a conflict is include against exclude; agreement is the verdict's side).
     memo: dict[tuple[object, ...], StageState] = {}
     states: dict[int, StageState] = {}
     no_decisions: dict[str, str] = {}
     for study_id in latest.keys() | resolved.keys():
-        made = tuple(sorted(latest.get(study_id, no_decisions).items()))
+        made = latest.get(study_id, no_decisions)
         resolution = resolved.get(study_id)
         count = needed.get(study_id, 1)
-        key = (made, resolution.verdict if resolution else None, count)
+        key = (frozenset(made.items()), resolution.verdict if resolution else None, count)
         state = memo.get(key)
         if state is None:
             stand_ins = [  # an undo leaves the study undecided for that reviewer
                 Decision(0, study_id, Stage.TITLE_ABSTRACT, reviewer, Verdict(verdict), (), {},
                          "", _SIGNATURE_TIME)
-                for reviewer, verdict in made if verdict != Verdict.UNDO
+                for reviewer, verdict in sorted(made.items()) if verdict != Verdict.UNDO
             ]  # fmt: skip
             state = memo[key] = stage_state(
                 study_id, Stage.TITLE_ABSTRACT, stand_ins, resolution, count

@@ -165,12 +165,12 @@ def full_text_eligible(
 ) -> list[int]:
     """Studies that go on to full-text screening: included at title/abstract (after any
     resolution), less those whose report could not be retrieved. In study order."""
-    return [
+    return sorted(
         study
-        for study, state in sorted(title_abstract.items())
+        for study, state in title_abstract.items()
         if state.status is StudyStatus.INCLUDED
         and not (study in retrievals and retrievals[study].status is RetrievalStatus.NOT_RETRIEVED)
-    ]
+    )
 
 
 def ordered(study_ids: Sequence[int], order: str, *, seed: int = 1,
