@@ -8,6 +8,7 @@ import csv
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +132,12 @@ def test_events_saved_after_the_export_began_are_in_neither_file(
 
 
 def test_a_failed_second_process_is_a_one_line_error_and_the_old_files_stay(
-    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, child_job: Callable[..., None]
 ) -> None:
     with open_project(demo) as project:
         csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
         before = csv_path.read_bytes(), jsonl.read_bytes()
-        start, gone = second_process.start, str(tmp_path / "gone.db")
-        monkeypatch.setattr(
-            second_process, "start", lambda module, job: start(module, {**job, "database": gone})
-        )
+        child_job(database=str(tmp_path / "gone.db"))
         with pytest.raises(ScreenerError, match="the audit CSV could not be written: .*gone.db"):
             write_audit(project, tmp_path / "audit.csv")
     assert (csv_path.read_bytes(), jsonl.read_bytes()) == before

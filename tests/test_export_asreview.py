@@ -4,6 +4,7 @@ tabular importer (which reads ASReview's label column) and by the csv module."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -176,17 +177,14 @@ def test_labels_handed_over_read_back_the_same() -> None:
 
 
 def test_a_failed_labels_process_is_a_one_line_error_and_the_old_file_stays(
-    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: tuple[Path, list[int]], tmp_path: Path, child_job: Callable[..., None]
 ) -> None:
     path, _ = demo
     target = tmp_path / "asreview.csv"
     with open_project(path) as project:
         write_asreview(project, target)
         before = target.read_bytes()
-        start, gone = second_process.start, str(tmp_path / "gone")
-        monkeypatch.setattr(
-            second_process, "start", lambda module, job: start(module, {**job, "project": gone})
-        )
+        child_job(project=str(tmp_path / "gone"))
         with pytest.raises(
             ScreenerError, match="the ASReview labels could not be worked out: .*gone"
         ):
@@ -196,13 +194,10 @@ def test_a_failed_labels_process_is_a_one_line_error_and_the_old_file_stays(
 
 
 def test_a_second_process_that_cannot_write_its_part_is_a_one_line_error(
-    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: tuple[Path, list[int]], tmp_path: Path, child_job: Callable[..., None]
 ) -> None:
     path, _ = demo
-    start, nowhere = second_process.start, str(tmp_path / "missing" / "lines.partial")
-    monkeypatch.setattr(
-        second_process, "start", lambda module, job: start(module, {**job, "lines": nowhere})
-    )
+    child_job(lines=str(tmp_path / "missing" / "lines.partial"))
     with (
         open_project(path) as project,
         pytest.raises(

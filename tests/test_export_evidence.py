@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -126,16 +127,13 @@ def test_a_study_extracted_then_excluded_is_left_out(demo: Path, tmp_path: Path)
 
 
 def test_a_failed_second_process_is_a_one_line_error_and_the_old_file_stays(
-    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Path, tmp_path: Path, child_job: Callable[..., None]
 ) -> None:
     target = tmp_path / "out" / "evidence.csv"
     with open_project(demo) as project:
         evidence.write_evidence(project, target, ["csv"])
         before = target.read_bytes()
-        start, gone = second_process.start, str(tmp_path / "gone")
-        monkeypatch.setattr(
-            second_process, "start", lambda module, job: start(module, {**job, "project": gone})
-        )
+        child_job(project=str(tmp_path / "gone"))
         with pytest.raises(
             ScreenerError, match="the included studies could not be worked out: .*gone"
         ):
