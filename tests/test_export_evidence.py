@@ -142,6 +142,23 @@ def test_a_failed_second_process_is_a_one_line_error_and_the_old_file_stays(
     assert [p.name for p in target.parent.iterdir()] == ["evidence.csv"]
 
 
+def test_the_workbook_is_the_same_file_whenever_it_is_written(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No write time inside the workbook: its parts are dated 1980-01-01."""
+    import time
+    import zipfile
+
+    with open_project(demo) as project:
+        (first,) = evidence.write_evidence(project, tmp_path / "a.xlsx", ["xlsx"])
+        later = time.time() + 3 * 86400
+        monkeypatch.setattr(time, "time", lambda: later)  # zipfile dates parts by time.time()
+        (second,) = evidence.write_evidence(project, tmp_path / "b.xlsx", ["xlsx"])
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as package:
+        assert {part.date_time for part in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_xlsx_has_a_bold_frozen_header_and_reads_back(demo: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     pandas = pytest.importorskip("pandas")
