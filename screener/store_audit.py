@@ -17,8 +17,10 @@ which sorts as the times do.
 The CSV's text cells that people type or pick (reviewer, reasons, tags, note) take few
 distinct values; each distinct value's cell is made once, in Python, by the same code as
 every other CSV cell (:func:`screener.exports.csv_safe.csv_cell`), into a temporary table
-that the SELECTs join. The functions take a plain sqlite3 connection so that the audit
-CSV can be written by a second process while this one writes the JSONL.
+that the SELECTs join. A column whose every value is its own cell (reviewer names, empty
+notes: nothing to quote or neutralise) is written as it is, without the join. The
+functions take a plain sqlite3 connection so that the audit CSV can be written by a second
+process while this one writes the JSONL.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -72,22 +74,25 @@ def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def fill_cells(conn: sqlite3.Connection, tables: Sequence[str]) -> None:
-    """The temporary table of every looked-up column's distinct values and their cells."""
+def fill_cells(conn: sqlite3.Connection, tables: Sequence[str]) -> set[tuple[str, str]]:
+    """The temporary table of every looked-up column's distinct values and their cells;
+    returns the (table, column) pairs whose every value is its own cell."""
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS audit_cells "
         "(shape TEXT, raw TEXT, cell TEXT, PRIMARY KEY (shape, raw)) WITHOUT ROWID"
     )
     conn.execute("DELETE FROM temp.audit_cells")
-    conn.create_function("audit_cell", 2, _cell, deterministic=True)
+    plain: set[tuple[str, str]] = set()
     for table in tables:
         for column in columns_of(conn, table):
             if column in LOOKED_UP:
-                shape = _quote(LOOKED_UP[column])
-                conn.execute(
-                    f"INSERT OR IGNORE INTO temp.audit_cells SELECT {shape}, raw, "
-                    f"audit_cell({shape}, raw) FROM (SELECT DISTINCT {column} AS raw FROM {table})"
-                )
+                shape = LOOKED_UP[column]
+                values = conn.execute(f"SELECT DISTINCT {column} FROM {table}")
+                cells = [(shape, raw, _cell(shape, raw)) for (raw,) in values if raw is not None]
+                conn.executemany("INSERT OR IGNORE INTO temp.audit_cells VALUES (?, ?, ?)", cells)
+                if all(cell == raw for _, raw, cell in cells):
+                    plain.add((table, column))
+    return plain
 
 
 def _value(kind: str, column: str) -> str:
@@ -149,8 +154,11 @@ def _source_csv(records_bound: int) -> str:
     return f"printf('source,%s,,%s{blanks}%s', t.imported_at, t.id, {details})"
 
 
-def _csv_line(kind: str, columns: Sequence[str]) -> tuple[str, list[str]]:
-    """The CSV line's SQL (printf of its cells; %s of NULL is '') and the joins it needs."""
+def _csv_line(
+    kind: str, columns: Sequence[str], plain: Collection[str] = ()
+) -> tuple[str, list[str]]:
+    """The CSV line's SQL (printf of its cells; %s of NULL is '') and the joins it needs;
+    the ``plain`` columns are their own cells."""
     joins: list[str] = []
     cells = [_quote(csv_cell(kind)), "t.created_at", "coalesce(t.uid, '')" if "uid" in columns
              else "''", "t.id"]  # fmt: skip
@@ -160,7 +168,7 @@ def _csv_line(kind: str, columns: Sequence[str]) -> tuple[str, list[str]]:
         column = next((c for c in candidates if c in columns), None)
         if column is None:
             cells.append("''")
-        elif column in LOOKED_UP:
+        elif column in LOOKED_UP and column not in plain:
             alias = f"c_{column}"
             joins.append(
                 f"LEFT JOIN temp.audit_cells {alias} ON {alias}.shape = "
@@ -182,12 +190,14 @@ def audit_sql(
     ranks: Mapping[str, int],
     bounds: Mapping[str, int],
     part: str,
+    plain: Collection[tuple[str, str]] = (),
 ) -> str:
     """One SELECT of the lines, with their line ends, of every event of ``tables`` (kind ->
     table; "sources" are the imports) with an id up to ``bounds[kind]`` (and records up to
     ``bounds["records"]``, so that two connections write the same events), ordered by
     (time, rank, id). ``part`` is "json" (the event as the JSONL writes it) or "csv" (its
-    audit CSV line; :func:`fill_cells` must have run on ``conn``)."""
+    audit CSV line; :func:`fill_cells` must have run on ``conn``, and ``plain`` is what it
+    returned)."""
     end = "char(10)" if part == "json" else "char(13, 10)"
     selects = []
     records = int(bounds["records"])
@@ -201,7 +211,7 @@ def audit_sql(
         elif part == "json":
             text = _event_json(kind, columns)
         else:
-            text, joins = _csv_line(kind, columns)
+            text, joins = _csv_line(kind, columns, {c for t, c in plain if t == table})
         selects.append(
             f"SELECT {time} AS time, {ranks[kind]} AS rank, t.id AS id, {text} AS line "
             f"FROM {table} t "
@@ -224,10 +234,10 @@ def audit_lines(conn: sqlite3.Connection, job: Mapping[str, Any]) -> Iterator[st
     of ``job["tables"]`` up to ``job["bounds"]`` as ``job["part"]`` ("json" or "csv")
     writes them."""
     part = job["part"]
-    if part == "csv":
-        fill_cells(conn, list(job["tables"].values()))
+    plain = fill_cells(conn, list(job["tables"].values())) if part == "csv" else set()
     yield job["head"]
-    cursor = conn.execute(audit_sql(conn, job["tables"], job["ranks"], job["bounds"], part))
+    sql = audit_sql(conn, job["tables"], job["ranks"], job["bounds"], part, plain)
+    cursor = conn.execute(sql)
     while rows := cursor.fetchmany(4096):
         yield "".join([row[0] for row in rows])
 

@@ -21,6 +21,7 @@ from screener.exports.audit_export import write_audit
 from screener.exports.csv_safe import safe_cell
 from screener.models import Stage, Verdict
 from screener.project import open_project
+from screener.store_audit import fill_cells
 from tests.prisma_helpers import screened_demo
 
 
@@ -80,9 +81,7 @@ def _expected_row(event: dict[str, Any]) -> dict[str, str]:
     }  # fmt: skip
 
 
-def test_every_csv_row_is_its_jsonl_event(demo: Path, tmp_path: Path) -> None:
-    with open_project(demo) as project:
-        csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
+def _rows_are_their_events(csv_path: Path, jsonl: Path) -> list[dict[str, str]]:
     rows, events = _read(csv_path, jsonl)
     assert len(rows) == len(events) > 80
     for row, event in zip(rows, events, strict=True):
@@ -90,11 +89,39 @@ def test_every_csv_row_is_its_jsonl_event(demo: Path, tmp_path: Path) -> None:
         # tags: the stored JSON text (json.dumps) in the CSV; compared as JSON
         assert json.loads(row["tags"] or "{}") == json.loads(expected["tags"] or "{}")
         assert {**row, "tags": ""} == {**expected, "tags": ""}, event
+    return rows
+
+
+def test_every_csv_row_is_its_jsonl_event(demo: Path, tmp_path: Path) -> None:
+    with open_project(demo) as project:
+        csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
+    rows = _rows_are_their_events(csv_path, jsonl)
     odd = next(r for r in rows if r["reviewer"] == "'=cmd")
     assert odd["note"] == 'said "no", twice\nreally' and odd["reasons"] == "design"
     assert json.loads(odd["tags"]) == {"tissue": ["skin, dermis"]}
     notes = next(r for r in rows if '"notes"' in r["details"])
     assert json.loads(notes["details"])["value"] == '-5 mg, "free" text'
+
+
+def test_columns_with_nothing_to_quote_are_written_as_they_are(tmp_path: Path) -> None:
+    """Where every reviewer name and note is its own cell, the CSV takes them as stored,
+    without looking their cells up: the same rows as ever. Only the hostile names and
+    notes of the demo above are looked up."""
+    made = screened_demo(tmp_path / "plain" / "secretome-demo")
+    with open_project(made) as project:
+        conn = project.store.db.conn
+        plain = fill_cells(conn, ["decisions", "resolutions", "retrievals", "extractions"])
+        csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
+    assert {("decisions", "reviewer"), ("decisions", "note"), ("extractions", "reviewer")} <= plain
+    assert ("decisions", "reasons") not in plain  # codes become "a; b": never as stored
+    _rows_are_their_events(csv_path, jsonl)
+
+
+def test_hostile_names_and_notes_are_looked_up(demo: Path) -> None:
+    with open_project(demo) as project:
+        plain = fill_cells(project.store.db.conn, ["decisions", "extractions"])
+    assert ("decisions", "reviewer") not in plain and ("decisions", "note") not in plain
+    assert ("extractions", "reviewer") in plain
 
 
 def test_the_csv_is_the_same_written_here_or_by_a_second_process(
