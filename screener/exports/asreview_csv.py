@@ -23,7 +23,7 @@ from typing import Any
 
 from screener.errors import ScreenerError
 from screener.exports import second_process
-from screener.exports.asreview_labels import Label, labels_read, labels_text, study_labels
+from screener.exports.asreview_labels import labels_read, labels_text, study_labels
 from screener.exports.csv_safe import WRITE_BUFFER, Cell, csv_cell, csv_line, csv_value
 from screener.exports.references import CHUNK, Progress, atomic_text, check_target
 from screener.exports.registry import ExportKind
@@ -140,18 +140,12 @@ def _part(project: Project, job: dict[str, Any]) -> str:
     Path(job["labels"]).write_text(labels_text(labels), encoding="utf-8")
     sys.stdout.write("labels\n")
     sys.stdout.flush()
-    count = [0]
-    rows = _study_rows(project, range(job["from"], 2**63 - 1))
+    count = 0
     with open(job["lines"], "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
-        out.writelines(_lines(rows, labels, count))
-    return str(count[0])
-
-
-def _lines(rows: Iterator[tuple[Cell, ...]], labels: dict[int, Label], count: list[int]
-           ) -> Iterator[str]:  # fmt: skip
-    for row in rows:
-        count[0] += 1
-        yield f"{_line_start(row)}{csv_value(labels.get(int(row[0] or 0)))}\r\n"
+        for row in _study_rows(project, range(job["from"], 2**63 - 1)):
+            out.write(f"{_line_start(row)}{csv_value(labels.get(int(row[0] or 0)))}\r\n")
+            count += 1
+    return str(count)
 
 
 def _write(project: Project, target: Path) -> list[Path]:

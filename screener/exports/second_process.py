@@ -1,11 +1,12 @@
 """Part of an export done by a second Python process, on the machine's other core.
 
 An export of 100,000 records spends seconds in two independent reads (the audit's CSV and
-JSONL; the ASReview dataset's text and its labels; the evidence table's values and which
-studies are included). Threads do not help, since sqlite3
-takes the GIL for every row, so the second part runs as ``python -m MODULE JOB``: the job
-(a little JSON) is its one argument, its result comes back on standard output and its
-errors (one line each) on standard error.
+JSONL; the ASReview dataset's labels and its text; the evidence table's values and which
+studies are included). Threads do not help, since sqlite3 takes the GIL for every row, so
+the second part runs as ``python -m MODULE JOB``: the job (a little JSON) is its one
+argument, its result comes back on standard output (or in files the job names, with a
+line on standard output when one is ready: :func:`wait_for`) and its errors (one line
+each) on standard error.
 """
 
 from __future__ import annotations
