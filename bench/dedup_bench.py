@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from screener.duplicates import dedup_map_rows, pending_pairs, run_dedup  # noqa: E402
-from screener.importing import import_files  # noqa: E402
+from screener.dedup.service import dedup_map_rows, pending_pairs, run_dedup  # noqa: E402
+from screener.importers.service import import_files  # noqa: E402
 from screener.project import init_project, open_project  # noqa: E402
 
 DEDUP = ROOT.parent / "shared" / "data" / "dedup"

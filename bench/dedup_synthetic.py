@@ -28,7 +28,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from screener.bulk import paused_gc
+from screener.importers.bulk import paused_gc
 
 T = TypeVar("T")
 # id, title, authors (list), year (int), journal, volume, issue, pages, doi, pmid, abstract, type

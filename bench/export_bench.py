@@ -13,7 +13,7 @@ transactions:
 - full-text decisions by both on the rest (about half included; excluded ones with a
   reason; some conflicts, resolved), with vocabulary tags on the includes;
 - extraction values by both reviewers for the studies included at full text, when the
-  protocol has an extraction form (screener.extraction).
+  protocol has an extraction form (screener.extraction.service).
 
 Then every kind of ``registry.all_kinds()`` is written ``--runs`` times, each in a fresh
 ``python -c`` process (nothing cached between runs), timing ``open_project`` plus
@@ -90,7 +90,7 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
     from screener.models import LinkMethod, LinkVerdict, Stage
     from screener.project import open_project
     from screener.store import NewDedupEvent
-    from screener.store_screening import new_uid
+    from screener.store.events import new_uid
 
     rng = random.Random(seed)
     clock = Clock()
@@ -196,10 +196,10 @@ def _extraction_rows(project: Any, studies: list[int], rng: random.Random,
                      clock: Clock) -> list[dict[str, Any]]:  # fmt: skip
     """Both reviewers' values for every field of the form (they agree), as store rows."""
     try:
-        from screener.extraction import form_fields
+        from screener.extraction.service import form_fields
     except ImportError:
         return []
-    from screener.store_screening import new_uid
+    from screener.store.events import new_uid
 
     fields = form_fields(project)
     terms = {name: v.terms for name, v in project.protocol.vocabularies.items()}

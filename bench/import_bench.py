@@ -142,9 +142,9 @@ def write_medline(path: Path, count: int) -> None:
 
 def _measure(case: str, path: Path, workdir: Path) -> dict:
     """Runs in a child process: one case, timed, with its own peak RSS."""
-    from screener.importers import open_file
-    from screener.importing import import_files
-    from screener.pieces import record_pieces
+    from screener.importers.reading import open_file
+    from screener.importers.service import import_files
+    from screener.importers.pieces import record_pieces
     from screener.project import init_project, open_project
 
     start = time.perf_counter()

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from asreview_runs import run_asreview  # noqa: E402
 
-from screener.labelled import LabelledSet, load_labelled, prior_rows  # noqa: E402
-from screener.simulate import Scores, found_labels, simulate  # noqa: E402
+from screener.screening.labelled import LabelledSet, load_labelled, prior_rows  # noqa: E402
+from screener.screening.simulate import Scores, found_labels, simulate  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
 PATTERNS = ("Cohen_2006/online/*.csv", "Kitchenham_2010/*.csv", "Nagtegaal_2019/*.csv",

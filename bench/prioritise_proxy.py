@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from asreview_runs import cache_path  # noqa: E402
 from prioritise_benchmark import DATA, dataset_files  # noqa: E402
 
-from screener.labelled import LabelledSet, load_labelled  # noqa: E402
-from screener.prioritise import DEFAULT_SETTINGS, ModelSettings, feature_matrix  # noqa: E402
-from screener.simulate import Scores, found_labels, simulate_seed  # noqa: E402
+from screener.screening.labelled import LabelledSet, load_labelled  # noqa: E402
+from screener.screening.ranking import DEFAULT_SETTINGS, ModelSettings, feature_matrix  # noqa: E402
+from screener.screening.simulate import Scores, found_labels, simulate_seed  # noqa: E402
 
 METRICS = ("wss95", "recall10", "atd")
 

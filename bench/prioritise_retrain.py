@@ -19,12 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from screener.importing import import_files
+from screener.importers.service import import_files
 from screener.models import Stage, Verdict
-from screener.prioritise import project_features, rank
+from screener.screening.ranking import project_features, rank
 from screener.project import init_project, open_project
-from screener.review import decide
-from screener.screening import ordered
+from screener.screening.decisions import decide
+from screener.screening.state import ordered
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening" / "Cohen_2006"
 

@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from tui_bench import cached_project  # noqa: E402
 
-from screener.audit_replay import replay_file  # noqa: E402
+from screener.prisma.replay import replay_file  # noqa: E402
 from screener.exports import audit_export, prisma_csv, prisma_md, prisma_svg  # noqa: E402
-from screener.prisma_project import project_prisma  # noqa: E402
+from screener.prisma.inputs import project_prisma  # noqa: E402
 from screener.project import open_project  # noqa: E402
-from screener.store_screening import new_uid, now_iso  # noqa: E402
+from screener.store.events import new_uid, now_iso  # noqa: E402
 
 TARGET_CSV_S = 2.0
 

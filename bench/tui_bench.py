@@ -78,7 +78,7 @@ def build_project(folder: Path, records: int, seed: int) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from dedup_synthetic import build, write_ris
 
-    from screener.importing import import_files
+    from screener.importers.service import import_files
     from screener.project import init_project, open_project
 
     start = time.perf_counter()
@@ -109,7 +109,7 @@ def add_prior_decisions(project: Path, count: int, seed: int) -> int:
     """The other reviewer's decisions on the first ``count`` studies, in one transaction
     (as a sync would bring them in: ``merge_event_rows``)."""
     from screener.project import open_project
-    from screener.store_screening import new_uid, now_iso
+    from screener.store.events import new_uid, now_iso
 
     rng = random.Random(seed)
     with open_project(project) as opened:

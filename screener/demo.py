@@ -6,9 +6,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from screener.duplicates import run_dedup
+from screener.dedup.service import run_dedup
 from screener.errors import ScreenerError
-from screener.importing import FileImport, import_files
+from screener.importers.service import FileImport, import_files
 from screener.project import PROTOCOL_FILE, open_project
 
 DEMO_NAME = "secretome-demo"

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "screener"
+from tests.paths import ROOT
+
+PACKAGE = ROOT / "screener"
 CORE_MODULES = sorted(
     ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     for path in PACKAGE.rglob("*.py")
@@ -17,10 +19,10 @@ CORE_MODULES = sorted(
 )
 STORAGE_MODULES = {
     "screener.store",
-    "screener.store_screening",
-    "screener.store_extraction",
-    "screener.store_exports",
-    "screener.store_audit",
+    "screener.store.events",
+    "screener.store.extraction",
+    "screener.store.exports",
+    "screener.store.audit",
 }
 
 
@@ -98,7 +100,7 @@ def test_start_up_loads_no_heavy_library(module: str) -> None:
     [
         "screener.cli",
         "screener.exports.asreview_csv",
-        "screener.exports.included_evidence",
+        "screener.extraction.evidence",
         "screener.tui.app",
     ],
 )

@@ -7,7 +7,7 @@ import json
 
 from screener.exports.study_outcomes import title_abstract_statuses
 from screener.project import Project
-from screener.screening import StudyStatus
+from screener.screening.state import StudyStatus
 
 Label = int | None
 

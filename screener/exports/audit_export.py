@@ -1,7 +1,7 @@
 """The audit log written out: a CSV to read (one row per event) and a JSONL to replay.
 
 The two files hold the same events, so they are written at the same time: the CSV by a
-second Python process (``python -m screener.store_audit``, reading the database read-only)
+second Python process (``python -m screener.store.audit``, reading the database read-only)
 while this one writes the JSONL. Both take the events up to the ids this process read
 first, so a decision saved meanwhile is in neither. Where no second process can be
 started, this one writes the CSV after the JSONL.
@@ -13,7 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from screener.audit import audit_jobs
+from screener.exports.audit_log import audit_jobs
 from screener.errors import ScreenerError
 from screener.exports import second_process
 from screener.exports.registry import ExportKind
@@ -37,7 +37,7 @@ def write_audit(project: Project, target: Path) -> list[Path]:
     child: subprocess.Popen[bytes] | None = None
     try:
         csv_path.parent.mkdir(parents=True, exist_ok=True)
-        child = second_process.start("screener.store_audit", jobs["csv"])
+        child = second_process.start("screener.store.audit", jobs["csv"])
         project.store.write_audit_file(jobs["json"])
         if child is None:
             project.store.write_audit_file(jobs["csv"])

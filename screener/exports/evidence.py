@@ -13,13 +13,13 @@ from pathlib import Path
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, safe_cell, write_csv
-from screener.exports.included_evidence import included_evidence
+from screener.extraction.evidence import included_evidence
 from screener.exports.registry import ExportKind, Writer
-from screener.extraction import format_value
-from screener.links import MergedStudy, merged_study
+from screener.extraction.service import format_value
+from screener.dedup.links import MergedStudy, merged_study
 from screener.models import Citation
 from screener.project import Project
-from screener.review import StudyOfMap
+from screener.screening.decisions import StudyOfMap
 
 FORMATS = ("csv", "xlsx", "md")
 CITATION_COLUMNS = ("study", "authors", "year", "title", "journal", "doi", "pmid", "tags")

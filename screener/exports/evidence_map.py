@@ -11,11 +11,11 @@ from xml.sax.saxutils import escape
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, write_csv
 from screener.exports.evidence import write_whole
-from screener.exports.included_evidence import included_evidence
+from screener.extraction.evidence import included_evidence
 from screener.exports.registry import ExportKind
-from screener.extraction_values import value_terms
+from screener.extraction.values import value_terms
 from screener.project import Project
-from screener.review import vocabulary_terms
+from screener.screening.decisions import vocabulary_terms
 
 
 @dataclass(frozen=True, slots=True)

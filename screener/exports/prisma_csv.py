@@ -13,7 +13,7 @@ from screener.exports.csv_safe import safe_cell
 from screener.exports.prisma_template import HEADER, ROWS
 from screener.exports.registry import ExportKind
 from screener.models import SourceMethod
-from screener.prisma import ColumnCounts, PrismaCounts
+from screener.prisma.counts import ColumnCounts, PrismaCounts
 from screener.project import Project
 
 NA = "NA"  # the template's (and R's) missing value: the app leaves such a box or line out
@@ -116,7 +116,7 @@ def counts_writer(render: Callable[[PrismaCounts], str]) -> Callable[[Project, P
     """An export kind's writer: the project's counts rendered by ``render`` into the file."""
 
     def write(project: Project, target: Path) -> list[Path]:
-        from screener.prisma_project import project_prisma
+        from screener.prisma.inputs import project_prisma
 
         write_text(target, render(project_prisma(project)))
         return [target]

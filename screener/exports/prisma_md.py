@@ -5,7 +5,7 @@ from __future__ import annotations
 from screener.exports.prisma_csv import counts_writer
 from screener.exports.prisma_svg import box_texts
 from screener.exports.registry import ExportKind
-from screener.prisma import ColumnCounts, PrismaCounts
+from screener.prisma.counts import ColumnCounts, PrismaCounts
 
 _EDGES = (("identified", "removed"), ("identified", "screened"),
           ("screened", "records_excluded"), ("screened", "sought"),

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from screener.exports.prisma_csv import counts_writer
 from screener.exports.registry import ExportKind
-from screener.prisma import ColumnCounts, PrismaCounts
+from screener.prisma.counts import ColumnCounts, PrismaCounts
 
 # One unit is 0.21 mm: A4 portrait is 1000 units wide, A4 landscape 1414.
 MM_PER_UNIT = 0.21

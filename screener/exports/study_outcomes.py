@@ -13,8 +13,8 @@ from functools import cache
 from screener.errors import ScreenerError
 from screener.models import Decision, Record, Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
-from screener.review import StudyOfMap, current_retrievals, needed_reviews
-from screener.screening import StudyStatus, resolutions_in_force, stage_state
+from screener.screening.decisions import StudyOfMap, current_retrievals, needed_reviews
+from screener.screening.state import StudyStatus, resolutions_in_force, stage_state
 
 
 class StudySet(StrEnum):
@@ -88,7 +88,7 @@ class StudyOutcome:
 def study_outcomes(project: Project, studies: StudySet = StudySet.ALL) -> dict[int, StudyOutcome]:
     """The outcomes of the studies that may be in ``studies`` (every study, or for
     INCLUDED only those with a full-text decision or resolution), by study id in import
-    order. The same outcomes as :func:`screener.review.review_state` (tests compare them),
+    order. The same outcomes as :func:`screener.screening.decisions.review_state` (tests compare them),
     from light reads: at 100,000 records that takes seconds, too slow for an export."""
     store = project.store
     study_map = store.study_map()
@@ -139,7 +139,7 @@ def title_abstract_statuses(project: Project) -> dict[int, StudyStatus]:
     """Every study's status at title/abstract, by study id in import order: the least an
     export of every study's screening label reads (PRISMA's one pass over the verdicts,
     which applies screening.stage_state once per distinct set of verdicts)."""
-    from screener.prisma_stages import title_abstract_states
+    from screener.prisma.stages import title_abstract_states
 
     store = project.store
     study_map = store.study_map()

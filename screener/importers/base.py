@@ -20,7 +20,7 @@ from typing import Any
 
 from screener.errors import ImportFormatError
 from screener.models import Record
-from screener.normalise import (
+from screener.importers.fields import (
     clean_text,
     normalise_author,
     normalise_doi,

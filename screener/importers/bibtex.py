@@ -33,7 +33,7 @@ from pylatexenc.latex2text import (
 
 from screener.importers.base import ImportFormatError, make_record
 from screener.models import Record
-from screener.normalise import clean_text, normalise_author, split_list
+from screener.importers.fields import clean_text, normalise_author, split_list
 
 # bibtexparser logs every broken block as a warning, which would land on the user's
 # terminal; parse() reports those blocks itself as ImportFormatError.

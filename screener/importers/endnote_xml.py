@@ -12,7 +12,7 @@ from defusedxml.ElementTree import fromstring
 
 from screener.importers.base import ImportFormatError, make_record
 from screener.models import Record
-from screener.normalise import clean_text, normalise_author
+from screener.importers.fields import clean_text, normalise_author
 
 FORMAT = "endnote_xml"
 LABEL = "EndNote XML"

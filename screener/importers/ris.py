@@ -10,7 +10,7 @@ from rispy.config import TAG_KEY_MAPPING
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
 from screener.models import Record
-from screener.normalise import parse_year
+from screener.importers.fields import parse_year
 
 FORMAT = "ris"
 LABEL = "RIS"

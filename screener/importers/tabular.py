@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
 from screener.models import Record
-from screener.normalise import fold
+from screener.importers.fields import fold
 
 FORMAT = "csv"
 LABEL = "CSV/TSV"

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from screener.errors import ScreenerError
 from screener.models import Stage
 from screener.project import Project, open_project
-from screener.review import check_reviewer
+from screener.screening.decisions import check_reviewer
 
 USER_CONFIG = Path("~/.config/screener/config.toml")
 

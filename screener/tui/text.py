@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from screener.highlight import HighlightKind, Span
+from screener.screening.highlight import HighlightKind, Span
 
 # C0 controls (but tab and newline), DEL and C1 controls: an ANSI escape in a title must
 # show as text, not move the cursor or change colours.

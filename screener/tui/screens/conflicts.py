@@ -12,12 +12,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener import review
-from screener.duplicates import study_records
+from screener.screening import decisions as review
+from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.links import merged_study
+from screener.dedup.links import merged_study
 from screener.models import Stage, Verdict
-from screener.screening import StageState
+from screener.screening.state import StageState
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES

@@ -14,10 +14,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from screener.duplicates import dedup_summary
-from screener.prisma_project import project_prisma
+from screener.dedup.service import dedup_summary
+from screener.prisma.inputs import project_prisma
 from screener.project import open_project
-from screener.review import agreement_report, progress_summary, review_state
+from screener.screening.decisions import agreement_report, progress_summary, review_state
 from screener.tui.text import literal
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid

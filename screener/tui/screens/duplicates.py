@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from screener.duplicates import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
+from screener.dedup.service import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
 from screener.errors import ScreenerError
 from screener.models import LinkVerdict
 from screener.project import open_project

@@ -13,15 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener import extraction
-from screener.duplicates import study_records
+from screener.extraction import service as extraction
+from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.extraction import FieldState, FieldStatus, StudyExtraction, format_value
-from screener.extraction_values import value_terms
-from screener.links import merged_study
+from screener.extraction.service import FieldState, FieldStatus, StudyExtraction, format_value
+from screener.extraction.values import value_terms
+from screener.dedup.links import merged_study
 from screener.models import ExtractedValue
 from screener.protocol import ExtractionField, FieldType
-from screener.review import vocabulary_terms
+from screener.screening.decisions import vocabulary_terms
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screener import review
+from screener.screening import decisions as review
 from screener.models import Decision, Stage, Verdict
 from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES
 from screener.tui.text import literal

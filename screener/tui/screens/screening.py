@@ -18,13 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from screener import review
-from screener.duplicates import study_records
+from screener.screening import decisions as review
+from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.highlight import find_highlights
-from screener.links import merged_study
+from screener.screening.highlight import find_highlights
+from screener.dedup.links import merged_study
 from screener.models import Decision, Retrieval, RetrievalStatus, Stage, Verdict
-from screener.prioritise import ProjectFeatures, Ranking, cold_start_scores, project_features, rank
+from screener.screening.ranking import ProjectFeatures, Ranking, cold_start_scores, project_features, rank
 from screener.project import open_project
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal

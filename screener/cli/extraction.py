@@ -1,0 +1,274 @@
+"""Extraction commands (set, show, conflicts, resolve) and the evidence table and map exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from screener.cli import _fail, _print_json, _project, export, main, out, reviewer_name
+from screener.cli.output import export_target, output_option
+from screener.errors import ScreenerError
+from screener.extraction.service import (
+    FieldState,
+    FieldStatus,
+    conflicts,
+    field_named,
+    form_fields,
+    format_value,
+    included_check,
+    parse_text,
+    project_extractions,
+    record_values,
+)
+from screener.project import Project
+
+REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
+
+
+@main.group(name="extract")
+def extract() -> None:
+    """Data extraction of the studies included at full text, with the form of
+    protocol.toml's [extraction] section; with dual = true two reviewers extract every
+    study and differing values get a consensus value (`extract resolve`).
+
+    \b
+    Example:
+      screener extract set projects/my-review 12 dose "10 µg" --reviewer alice
+      screener extract conflicts projects/my-review
+    """
+
+
+def _record(
+    project_path: Path, study: int, field: str, value: str, unit: str | None, reviewer: str,
+    consensus: bool,
+) -> None:  # fmt: skip
+    with _project(project_path) as project:
+        try:
+            form_field = field_named(project, field)
+            parsed = parse_text(form_field, value, unit)
+            (event,) = record_values(project, study, reviewer, {field: parsed}, consensus=consensus)
+        except ScreenerError as exc:
+            _fail(str(exc))
+        what = "consensus" if consensus else "value"
+        shown = format_value(event.value) or "(cleared)"
+        out.print(
+            f"Saved {what} of study {event.record_id}, {escape(form_field.label)}: "
+            f"{escape(shown)} ({escape(event.reviewer)})"
+        )
+
+
+@extract.command(name="set")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("study", type=int)
+@click.argument("field")
+@click.argument("value")
+@click.option("--unit", help='The unit of a number_unit field (or write VALUE as "10 µg").')
+@click.option("--reviewer", help=REVIEWER_HELP)
+def extract_set(
+    project: Path, study: int, field: str, value: str, unit: str | None, reviewer: str | None
+) -> None:
+    """Record your value of FIELD for STUDY (a record id of an included study). Several
+    terms of a multi field are separated by ";"; an empty VALUE clears your value (a new
+    event: the old one stays in the log).
+
+    \b
+    Example:
+      screener extract set projects/my-review 12 fraction exosomes --reviewer alice
+      screener extract set projects/my-review 12 tissue "bone; cartilage" --reviewer alice
+      screener extract set projects/my-review 12 dose 10 --unit µg --reviewer alice
+    """
+    _record(project, study, field, value, unit, reviewer_name(reviewer), consensus=False)
+
+
+@extract.command(name="resolve")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("study", type=int)
+@click.argument("field")
+@click.argument("value")
+@click.option("--unit", help='The unit of a number_unit field (or write VALUE as "10 µg").')
+@click.option("--reviewer", help="Who sets the consensus value (default: $SCREENER_REVIEWER).")
+def extract_resolve(
+    project: Path, study: int, field: str, value: str, unit: str | None, reviewer: str | None
+) -> None:
+    """Set the consensus value of FIELD for STUDY after dual extraction; it is in force
+    whatever the reviewers entered. An empty VALUE withdraws the consensus.
+
+    \b
+    Example:
+      screener extract resolve projects/my-review 12 fraction exosomes --reviewer alice
+    """
+    _record(project, study, field, value, unit, reviewer_name(reviewer), consensus=True)
+
+
+def _state_dict(state: FieldState) -> dict[str, Any]:
+    return {
+        "field": state.field.name,
+        "status": str(state.status),
+        "values": dict(state.values),
+        "consensus": None if state.consensus is None else state.consensus.value,
+        "in_force": state.value,
+    }
+
+
+@extract.command(name="show")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("study", type=int, required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+def extract_show(project: Path, study: int | None, as_json: bool) -> None:
+    """Show the extraction of every included study (values in force and progress), or of
+    one STUDY field by field with each reviewer's value.
+
+    \b
+    Example:
+      screener extract show projects/my-review
+      screener extract show projects/my-review 12 --json
+    """
+    with _project(project) as opened:
+        try:
+            form_fields(opened)
+            found = project_extractions(opened, _one(opened, study))
+        except ScreenerError as exc:
+            _fail(str(exc))
+        if as_json:
+            _print_json(
+                [
+                    {
+                        "study": s,
+                        "reviewers": e.reviewers,
+                        "fields": [_state_dict(f) for f in e.fields],
+                    }
+                    for s, e in found.items()
+                ]  # fmt: skip
+            )
+            return
+        if study is not None:
+            _print_study(opened, found[next(iter(found))].fields)
+            return
+        table = Table(show_edge=False, header_style="bold")
+        for column in ("study", "filled in", "equal", "differ", "resolved", "missing"):
+            table.add_column(column, justify="left" if column == "filled in" else "right")
+        for study_id, e in found.items():
+            filled = ", ".join(f"{r} {e.done(r)}/{len(e.fields)}" for r in e.reviewers) or "–"
+            counts = [
+                str(e.count(s))
+                for s in (
+                    FieldStatus.EQUAL,
+                    FieldStatus.DIFFER,
+                    FieldStatus.RESOLVED,
+                    FieldStatus.MISSING,
+                )
+            ]
+            table.add_row(str(study_id), escape(filled), *counts)  # fmt: skip
+        out.print(f"{len(found)} included stud{'y' if len(found) == 1 else 'ies'}")
+        if found:
+            out.print(table)
+
+
+def _one(project: Project, study: int | None) -> list[int] | None:
+    if study is None:
+        return None
+    return [included_check(project, study)]
+
+
+def _print_study(project: Project, fields: tuple[FieldState, ...]) -> None:
+    reviewers = sorted({r for f in fields for r in f.values})
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("field", *reviewers, "consensus", "status", "in force"):
+        table.add_column(escape(column))
+    for f in fields:
+        cells = [escape(format_value(f.values.get(r))) for r in reviewers]
+        agreed = "" if f.consensus is None else format_value(f.consensus.value)
+        table.add_row(
+            escape(f.field.label), *cells, escape(agreed), str(f.status),
+            escape(format_value(f.value)),
+        )  # fmt: skip
+    out.print(table)
+
+
+@extract.command(name="conflicts")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+def extract_conflicts(project: Path, as_json: bool) -> None:
+    """List the fields where two reviewers' values differ and no consensus is set.
+
+    \b
+    Example:
+      screener extract conflicts projects/my-review --json
+    """
+    with _project(project) as opened:
+        try:
+            form_fields(opened)
+            found = conflicts(opened)
+        except ScreenerError as exc:
+            _fail(str(exc))
+        if as_json:
+            _print_json([{"study": s, **_state_dict(f)} for s, f in found])
+            return
+        if not found:
+            out.print("No differing values: every compared field agrees or has a consensus.")
+            return
+        out.print(f"{len(found)} field(s) differ:")
+        for study, f in found:
+            given = "; ".join(f"{r}: {format_value(v)}" for r, v in f.values.items())
+            out.print(f"  study {study} · {escape(f.field.name)} · {escape(given)}")
+
+
+# -- exports --------------------------------------------------------------------------------
+
+
+@export.command(name="evidence")
+@click.argument("project", type=click.Path(path_type=Path))
+@output_option("evidence.csv, .xlsx and .md")
+@click.option("--format", "formats", type=click.Choice(["csv", "xlsx", "md"]), multiple=True,
+              help="Only this format (repeatable; default: all three).")  # fmt: skip
+def export_evidence(project: Path, output: str | None, formats: tuple[str, ...]) -> None:
+    """Write the evidence table: one row per study included at full text, with its citation,
+    DOI, PMID, screening tags, the extracted values in force and who extracted them.
+
+    \b
+    Example:
+      screener export evidence projects/my-review
+      screener export evidence projects/my-review --format xlsx -o evidence.xlsx
+    """
+    from screener.exports.evidence import FORMATS, write_evidence
+
+    with _project(project) as opened:
+        chosen = list(dict.fromkeys(formats)) or list(FORMATS)
+        target = export_target(output, opened, f"evidence.{chosen[0]}")
+        try:
+            paths = write_evidence(opened, target, chosen)
+        except ScreenerError as exc:
+            _fail(str(exc))
+        for path in paths:
+            out.print(f"Wrote {escape(str(path))}")
+
+
+@export.command(name="evidence-map")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--rows", default="tissue", show_default=True, help="Vocabulary of the rows.")
+@click.option("--columns", default="outcome", show_default=True, help="Vocabulary of columns.")
+@output_option("evidence-map.csv (the SVG beside it)")
+def export_evidence_map(project: Path, rows: str, columns: str, output: str | None) -> None:
+    """Write the evidence map: how many included studies have each pair of a row term and a
+    column term (terms from the extracted values in force of fields bound to the vocabulary,
+    and from screening tags), as a CSV crosstab and an SVG heat map.
+
+    \b
+    Example:
+      screener export evidence-map projects/my-review
+      screener export evidence-map projects/my-review --rows model --columns outcome -o map.csv
+    """
+    from screener.exports.evidence_map import write_evidence_map
+
+    with _project(project) as opened:
+        target = export_target(output, opened, "evidence-map.csv")
+        try:
+            paths = write_evidence_map(opened, target, rows, columns)
+        except ScreenerError as exc:
+            _fail(str(exc))
+        for path in paths:
+            out.print(f"Wrote {escape(str(path))}")

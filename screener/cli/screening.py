@@ -1,0 +1,312 @@
+"""Screening commands: decide, conflicts, resolve, agreement, retrieval and the TUI's screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Group
+from rich.markup import escape
+from rich.table import Table
+
+from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out, reviewer_name
+from screener.errors import ScreenerError
+from screener.models import RetrievalStatus, Stage, Verdict
+from screener.protocol import QUEUE_ORDERS
+from screener.screening.decisions import (
+    PairAgreement,
+    agreement_report,
+    conflicts,
+    decide,
+    parse_stage,
+    resolve,
+    set_retrieval,
+)
+from screener.screening.state import StageState
+
+REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
+
+
+def _stage(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
+    if value is None:
+        return None
+    try:
+        return parse_stage(value)
+    except ScreenerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _tags(values: tuple[str, ...]) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for value in values:
+        vocabulary, sep, term = value.partition("=")
+        if not sep or not vocabulary.strip() or not term.strip():
+            raise click.BadParameter(f"{value!r}: write VOCABULARY=TERM, e.g. tissue=bone")
+        tags.setdefault(vocabulary.strip(), []).append(term.strip())
+    return tags
+
+
+stage_option = click.option(
+    "--stage",
+    callback=_stage,
+    default="title_abstract",
+    show_default=True,
+    help="title_abstract (ta) or full_text (ft).",
+)
+
+
+@main.command(name="decide")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
+@click.option("--reviewer", help=REVIEWER_HELP)
+@click.option("--record", "record_id", type=int, required=True, help="Study (or record) id.")
+@stage_option
+@click.option("--reason", "reasons", multiple=True, metavar="CODE", help="Exclusion reason code.")
+@click.option("--tag", "tags", multiple=True, metavar="VOCAB=TERM", help="A tag, e.g. tissue=bone.")
+@click.option("--note", default="", help="A note kept with the decision.")
+def decide_command(
+    project: Path,
+    verdict: str,
+    reviewer: str | None,
+    record_id: int,
+    stage: Stage,
+    reasons: tuple[str, ...],
+    tags: tuple[str, ...],
+    note: str,
+) -> None:
+    """Record a screening decision on a study (what the TUI's i/e/m keys do).
+
+    The id is the study id that `screener export dedup-map` writes and the TUI shows; a
+    duplicate record's id stands for its study. The decision is committed before the
+    command returns.
+
+    \b
+    Example:
+      screener decide projects/my-review exclude --reviewer alice --record 12 \\
+          --reason design --tag tissue=bone --note "narrative review"
+    """
+    name = reviewer_name(reviewer)
+    parsed = _tags(tags)
+    with _project(project) as opened:
+        try:
+            made = decide(opened, record_id, stage, name, Verdict(verdict), reasons, parsed, note)
+        except ScreenerError as exc:
+            _fail(str(exc))
+    out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}")
+
+
+def _state_dict(state: StageState) -> dict[str, Any]:
+    return {
+        "study_id": state.study_id,
+        "stage": str(state.stage),
+        "decisions": [
+            {"reviewer": d.reviewer, "verdict": str(d.verdict), "reasons": list(d.reasons),
+             "tags": {k: list(v) for k, v in d.tags.items()}, "note": d.note,
+             "decided_at": d.created_at.isoformat()}
+            for d in state.decisions
+        ],
+    }  # fmt: skip
+
+
+@main.command(name="conflicts")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--stage", callback=_stage, help="Only this stage (default: both).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None:
+    """List the studies whose reviewers disagree (include or maybe against exclude; at full
+    text also different exclusion reasons), with both decisions unblinded.
+
+    \b
+    Example:
+      screener conflicts projects/my-review --stage ta --json
+    """
+    with _project(project) as opened:
+        found = conflicts(opened, stage)
+    if as_json:
+        _print_json([_state_dict(s) for s in found])
+        return
+    if not found:
+        out.print("No conflicts waiting.")
+        return
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("study", "stage", "reviewer", "decision", "reasons", "note"):
+        table.add_column(column, overflow="fold")
+    for state in found:
+        for d in state.decisions:
+            table.add_row(str(state.study_id), str(state.stage), escape(d.reviewer),
+                          str(d.verdict), escape(", ".join(d.reasons)), escape(d.note))  # fmt: skip
+    out.print(table)
+    out.print(f"{len(found)} conflict(s) waiting: `screener resolve` or the TUI's conflicts screen")
+
+
+@main.command(name="resolve")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("verdict", type=click.Choice(["include", "exclude"]))
+@click.option("--record", "record_id", type=int, required=True, help="Study id.")
+@click.option("--resolver", required=True, help="Who resolves (a third reviewer or the pair).")
+@stage_option
+@click.option("--reason", "reasons", multiple=True, metavar="CODE", help="Exclusion reason code.")
+@click.option("--note", default="", help="Why (kept in the audit trail).")
+def resolve_command(
+    project: Path,
+    verdict: str,
+    record_id: int,
+    resolver: str,
+    stage: Stage,
+    reasons: tuple[str, ...],
+    note: str,
+) -> None:
+    """Record the final decision on a study in conflict.
+
+    \b
+    Example:
+      screener resolve projects/my-review include --record 12 --resolver carol \\
+          --note "abstract mentions exosomes from adipose MSC"
+    """
+    with _project(project) as opened:
+        try:
+            made = resolve(opened, record_id, stage, resolver, Verdict(verdict), reasons, note)
+        except ScreenerError as exc:
+            _fail(str(exc))
+    who = escape(made.resolver)
+    out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({who})")
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+@main.command(name="agreement")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def agreement_command(project: Path, as_json: bool) -> None:
+    """Agreement per stage and reviewer pair on the studies both decided: percent agreement,
+    Cohen's kappa with its 95% confidence interval, PABAK and Gwet's AC1 (maybe counts as
+    include).
+
+    \b
+    Example:
+      screener agreement projects/my-review --json
+    """
+    with _project(project) as opened:
+        report = agreement_report(opened)
+    if as_json:
+        _print_json([pair.as_dict() for pair in report])
+        return
+    if not report:
+        out.print("No study has been decided by two reviewers yet.")
+        return
+    out.print(agreement_table(report))
+
+
+def agreement_table(report: list[PairAgreement]) -> Group:
+    """A table per stage: with a stage column the numbers no longer fit 80 columns and Rich
+    cut the confidence interval short. Numbers never wrap; long reviewer names do."""
+    tables = []
+    for stage in Stage:
+        pairs = [pair for pair in report if pair.stage is stage]
+        if not pairs:
+            continue
+        table = Table(title=STAGE_NAMES[str(stage)], title_justify="left", title_style="bold",
+                      show_edge=False, header_style="bold")  # fmt: skip
+        table.add_column("reviewers", overflow="fold")
+        for column in ("n", "agree %", "kappa", "95% CI", "PABAK", "AC1"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for pair in pairs:
+            a = pair.agreement
+            ci = "-" if a.kappa is None else f"{_number(a.kappa_ci_low)}–{_number(a.kappa_ci_high)}"
+            table.add_row(escape(f"{pair.reviewer_a} / {pair.reviewer_b}"), str(a.n),
+                          _number(a.percent_agreement, 1), _number(a.kappa), ci,
+                          _number(a.pabak), _number(a.gwet_ac1))  # fmt: skip
+        tables.append(table)
+    return Group(*tables)
+
+
+@main.command(name="retrieval")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("status", type=click.Choice([s.value for s in RetrievalStatus]))
+@click.option("--record", "record_id", type=int, required=True, help="Study id.")
+@click.option("--reviewer", help=REVIEWER_HELP)
+@click.option("--reason", default="", help="Why the report was not retrieved.")
+@click.option("--pdf", "pdf_path", default="", help="The PDF's path (relative to the project).")
+def retrieval_command(
+    project: Path,
+    status: str,
+    record_id: int,
+    reviewer: str | None,
+    reason: str,
+    pdf_path: str,
+) -> None:
+    """Mark a study's full-text report sought, not_retrieved (with --reason) or retrieved
+    (with --pdf when there is a file). Only studies included at title/abstract have reports
+    to retrieve.
+
+    \b
+    Example:
+      screener retrieval projects/my-review retrieved --record 12 --reviewer alice \\
+          --pdf fulltext/smith2021.pdf
+    """
+    name = reviewer_name(reviewer)
+    with _project(project) as opened:
+        try:
+            made = set_retrieval(opened, record_id, RetrievalStatus(status), name,
+                                 reason=reason, pdf_path=pdf_path)  # fmt: skip
+        except ScreenerError as exc:
+            _fail(str(exc))
+    out.print(f"Study {made.record_id}: {made.status}")
+
+
+START_SCREENS = ("screening", "dashboard", "full_text", "conflicts", "duplicates", "extraction",
+                 "history", "search")  # fmt: skip
+
+
+def run_tui(
+    project: Path,
+    reviewer: str,
+    *,
+    stage: Stage = Stage.TITLE_ABSTRACT,
+    order: str | None = None,
+    seed: int | None = None,
+    start: str = "screening",
+) -> None:
+    """Open the TUI (Textual is imported only here: the other commands start faster)."""
+    from screener.tui.app import ScreenerApp
+
+    try:
+        app = ScreenerApp(project, reviewer, stage=stage, order=order, seed=seed, start=start)
+    except ScreenerError as exc:
+        _fail(str(exc))
+    app.run()
+
+
+@main.command(name="screen")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--reviewer", help=REVIEWER_HELP)
+@stage_option
+@click.option(
+    "--order",
+    type=click.Choice(QUEUE_ORDERS),
+    help="Queue order (default: protocol.toml's [screening] order).",
+)
+@click.option("--seed", type=int, help="Seed of the random order (default: the protocol's).")
+@click.option("--start", type=click.Choice(START_SCREENS), default="screening",
+              show_default=True, help="The first screen.")  # fmt: skip
+def screen_command(
+    project: Path,
+    reviewer: str | None,
+    stage: Stage,
+    order: str | None,
+    seed: int | None,
+    start: str,
+) -> None:
+    """Screen in the terminal UI as one reviewer, blind to the others: one key per decision
+    (i include, e exclude, m maybe; → ←), r reason, t tag, n note, u undo, j/k move,
+    / search, ? every key. Each decision is saved before the next study is shown.
+
+    \b
+    Example:
+      SCREENER_REVIEWER=alice screener screen projects/my-review
+      screener screen projects/my-review --reviewer bob --stage full_text
+    """
+    run_tui(project, reviewer_name(reviewer), stage=stage, order=order, seed=seed, start=start)

@@ -1,0 +1,106 @@
+"""Sync commands: export a reviewer's events from one copy of a project, import them in another."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from screener.cli import _fail, _print_json, _project, err, main, out, reviewer_name
+from screener.errors import ScreenerError
+from screener.sync.service import TABLES, export_events, import_events, write_jsonl
+
+KIND_NAMES = {
+    "decision": ("decision", "decisions"),
+    "resolution": ("resolution", "resolutions"),
+    "retrieval": ("retrieval", "retrievals"),
+    "vocabulary_term": ("vocabulary term", "vocabulary terms"),
+    "extraction": ("extracted value", "extracted values"),
+}
+
+
+def _count(kind: str, n: int) -> str:
+    one, many = KIND_NAMES[kind]
+    return f"{n} {one if n == 1 else many}"
+
+
+@main.group(name="sync")
+def sync() -> None:
+    """Move one reviewer's screening events between copies of a project (one copy per
+    reviewer's machine). Each reviewer exports their own events and the others import
+    them; importing a file twice changes nothing. Both copies must have imported the same
+    source files: records are matched by the file's sha256 and their position in it.
+
+    \b
+    Example:
+      screener sync export projects/my-review --reviewer alice -o alice.jsonl
+      screener sync import projects/my-review alice.jsonl
+    """
+
+
+@sync.command(name="export")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("--reviewer", help="Whose events to export (default: $SCREENER_REVIEWER).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    metavar="FILE.jsonl",
+    help="Where to write (replaced whole, never left half-written).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool) -> None:
+    """Write every screening event of one reviewer (decisions, undos, retrievals, conflict
+    resolutions, vocabulary terms added) to a JSONL file for another copy of the project.
+
+    \b
+    Example:
+      screener sync export projects/my-review --reviewer alice -o alice.jsonl
+    """
+    name = reviewer_name(reviewer)
+    with _project(project) as opened:
+        try:
+            events = export_events(opened, name)
+            write_jsonl(output, events)
+        except ScreenerError as exc:
+            _fail(str(exc))
+    kinds = Counter(e["kind"] for e in events[1:])
+    counts = {kind: kinds[kind] for kind in TABLES}
+    if as_json:
+        _print_json({"file": str(output), "reviewer": name, "events": counts})
+        return
+    detail = ", ".join(_count(kind, n) for kind, n in counts.items())
+    out.print(f"Wrote {sum(counts.values())} event(s) of {escape(name)} to "
+              f"{escape(str(output))}: {detail}")  # fmt: skip
+
+
+@sync.command(name="import")
+@click.argument("project", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.jsonl")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def sync_import(project: Path, file: Path, as_json: bool) -> None:
+    """Merge a file written by `screener sync export` into this copy of the project, all of
+    it or (on any problem, reported with its line number) nothing. Events already here are
+    skipped, so a file may be imported again after the other reviewer has done more.
+
+    \b
+    Example:
+      screener sync import projects/my-review alice.jsonl
+    """
+    with _project(project) as opened:
+        try:
+            report = import_events(opened, file)
+        except ScreenerError as exc:
+            _fail(str(exc))
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    for warning in report.warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(warning)}")
+    out.print(f"Imported {escape(report.reviewer)}'s events from {escape(str(file))}:")
+    for kind in TABLES:
+        added, present = report.added[kind], report.present[kind]
+        out.print(f"  {_count(kind, added)} added, {present} already present")

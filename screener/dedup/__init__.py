@@ -1,0 +1,1 @@
+"""Finding duplicate records: matching, links and clusters, the dedup service."""

@@ -1,0 +1,1 @@
+"""Evidence extraction of the included studies: forms, values, consensus."""

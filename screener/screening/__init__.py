@@ -1,0 +1,1 @@
+"""Screening: study state from events, decisions, queue, ranking, agreement, stopping."""

@@ -1,0 +1,1 @@
+"""Moving one reviewer's events between copies of a project."""

@@ -1,0 +1,101 @@
+"""Ranked screening in the TUI: predicted relevance shown, learnt in a worker from the
+reviewer's own decisions, the rest of the queue re-ordered; the dashboard's stopping aid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screener.models import Stage, Verdict
+from screener.project import open_project
+from screener.screening import decisions as review
+from screener.tui.screens.dashboard import DashboardScreen
+from screener.tui.screens.screening import ScreeningScreen
+from tests.tui.helpers import demo_copy, make_app, shown
+
+SIZE = (100, 32)
+TA = Stage.TITLE_ABSTRACT
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return demo_copy(tmp_path)
+
+
+def mine(path: Path, reviewer: str = "alice") -> dict:
+    with open_project(path) as project:
+        return review.my_decisions(project, reviewer, TA)
+
+
+async def test_ranked_screening_shows_relevance_and_saves_before_the_next_record(
+    demo: Path,
+) -> None:
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "relevance top" in shown(app, "#meta") and "by highlight terms" in shown(
+            app, "#meta"
+        )
+        first = screen.current
+        await pilot.press("i")
+        assert mine(demo)[first].verdict is Verdict.INCLUDE  # saved before the next record
+        second = screen.current
+        assert second != first
+        await pilot.press("e")
+        assert mine(demo)[second].verdict is Verdict.EXCLUDE
+        showing = screen.current
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        ranking = screen.ranking
+        assert ranking is not None and ranking.learnt
+        assert (ranking.relevant, ranking.irrelevant) == (1, 1)
+        assert screen.current == showing  # the record on screen stays
+        rest = [s for s in screen.ids[screen.position + 1 :] if s not in screen.mine]
+        assert rest == sorted(rest, key=lambda s: -ranking.scores[s])
+        assert "learnt from your 1 incl., 1 excl." in shown(app, "#meta")
+
+
+async def test_the_ranking_ignores_the_other_reviewers_decisions(demo: Path) -> None:
+    with open_project(demo) as project:
+        ids = project.store.study_ids()
+        for study in ids[:6]:
+            review.decide(
+                project, study, TA, "bob", Verdict.INCLUDE if study % 2 else Verdict.EXCLUDE
+            )
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.ranking is not None and not screen.ranking.learnt  # bob's don't count
+        assert "by highlight terms" in shown(app, "#meta")
+
+
+async def test_other_orders_show_no_relevance(demo: Path) -> None:
+    app = make_app(demo, order="import")
+    async with app.run_test(size=SIZE):
+        await app.workers.wait_for_complete()
+        assert "relevance" not in shown(app, "#meta")
+
+
+async def test_the_dashboard_shows_the_stopping_aid(demo: Path) -> None:
+    with open_project(demo) as project:
+        for i, study in enumerate(project.store.study_ids()[:5]):
+            review.decide(
+                project, study, TA, "alice", Verdict.INCLUDE if i == 0 else Verdict.EXCLUDE
+            )
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = shown(app, "#stopping")
+        assert "Stopping aid" in text
+        assert "5 of 21 screened · 1 included or maybe · 4 screened since the last include" in text
