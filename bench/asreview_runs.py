@@ -48,16 +48,31 @@ def run_asreview(
     with tempfile.TemporaryDirectory(prefix="asr-") as tmp:
         work = Path(tmp)
         output = work / "simulation.asreview"
-        command = [str(asreview), "simulate", str(dataset), "--prior-idx",
-                   *(str(p) for p in priors), "--seed", str(seed), "-o", str(output)]  # fmt: skip
+        command = [
+            str(asreview),
+            "simulate",
+            str(dataset),
+            "--prior-idx",
+            *(str(p) for p in priors),
+            "--seed",
+            str(seed),
+            "-o",
+            str(output),
+        ]
         started = time.perf_counter()
         subprocess.run(command, check=True, capture_output=True, cwd=work)
         seconds = time.perf_counter() - started
         prior_rows, order, records = _ordering(output, work / "unpacked")
     if sorted(prior_rows) != sorted(priors):
         raise RuntimeError(f"{set_name}: ASReview used priors {prior_rows}, not {list(priors)}")
-    result = {"set": set_name, "seed": seed, "priors": list(priors), "records": records,
-              "order": order, "seconds": round(seconds, 3)}  # fmt: skip
+    result = {
+        "set": set_name,
+        "seed": seed,
+        "priors": list(priors),
+        "records": records,
+        "order": order,
+        "seconds": round(seconds, 3),
+    }
     cache.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result), encoding="utf-8")
     return result

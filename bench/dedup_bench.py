@@ -41,14 +41,26 @@ DEDUP = ROOT.parent / "shared" / "data" / "dedup"
 # (name, records file, gold file or None when the records carry a dup_group column,
 #  BibDedupe's published sensitivity on the set)
 LABELLED = (
-    ("cytology", "bib-dedupe/cytology_screening/records_pre_merged.csv",
-     "bib-dedupe/cytology_screening/merged_record_ids.csv", 0.9922),
-    ("haematology", "bib-dedupe/haematology/records_pre_merged.csv",
-     "bib-dedupe/haematology/merged_record_ids.csv", 0.8889),
-    ("respiratory", "bib-dedupe/respiratory/records_pre_merged.csv",
-     "bib-dedupe/respiratory/merged_record_ids.csv", 0.9358),
+    (
+        "cytology",
+        "bib-dedupe/cytology_screening/records_pre_merged.csv",
+        "bib-dedupe/cytology_screening/merged_record_ids.csv",
+        0.9922,
+    ),
+    (
+        "haematology",
+        "bib-dedupe/haematology/records_pre_merged.csv",
+        "bib-dedupe/haematology/merged_record_ids.csv",
+        0.8889,
+    ),
+    (
+        "respiratory",
+        "bib-dedupe/respiratory/records_pre_merged.csv",
+        "bib-dedupe/respiratory/merged_record_ids.csv",
+        0.9358,
+    ),
     ("diabetes", "asysd_diabetes/diabetes_labelled_with_group_id.csv", None, 1.0),
-)  # fmt: skip
+)
 
 
 def gold_groups(records: Path, gold: Path | None) -> tuple[list[str], list[list[str]]]:
@@ -85,10 +97,13 @@ def score(
         else:
             tn, fn, tp = tn + 1, fn + left - 1, tp + len(group) - left
     return {
-        "TP": tp, "FP": fp, "FN": fn, "TN": tn,
+        "TP": tp,
+        "FP": fp,
+        "FN": fn,
+        "TN": tn,
         "sensitivity": tp / (tp + fn) if tp + fn else 1.0,
         "precision": tp / (tp + fp) if tp + fp else 1.0,
-    }  # fmt: skip
+    }
 
 
 def _components(pairs: Iterable[tuple[str, str]], ids: Iterable[str]) -> dict[str, str]:
@@ -136,13 +151,21 @@ def accuracy(work: Path) -> list[dict[str, object]]:
         in_review = {i for pair in review for i in pair}
         auto_score = score(ids, groups, auto)
         review_score = score(ids, groups, with_review)
-        results.append({
-            "set": name, "records": len(ids), "imported": len(rows),
-            "seconds": round(seconds, 3), "bibdedupe_sensitivity": bibdedupe,
-            "auto": auto_score, "with_review": review_score,
-            "review_pairs": len(review), "records_in_review": len(in_review),
-            "review_share": len(in_review) / len(ids), "report": report.as_dict(),
-        })  # fmt: skip
+        results.append(
+            {
+                "set": name,
+                "records": len(ids),
+                "imported": len(rows),
+                "seconds": round(seconds, 3),
+                "bibdedupe_sensitivity": bibdedupe,
+                "auto": auto_score,
+                "with_review": review_score,
+                "review_pairs": len(review),
+                "records_in_review": len(in_review),
+                "review_share": len(in_review) / len(ids),
+                "report": report.as_dict(),
+            }
+        )
     return results
 
 
@@ -169,8 +192,10 @@ def speed(work: Path, sizes: Sequence[int]) -> list[dict[str, object]]:
             import_files(project, [ris])
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(path)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         figures = json.loads(done.stdout)
         with open_project(path) as project:
             rows = dedup_map_rows(project)
@@ -201,8 +226,10 @@ def main() -> None:
         if args.accuracy or both:
             if not DEDUP.is_dir():
                 sys.exit(f"{DEDUP} not found: the labelled sets live in ../shared")
-            print("set          records  auto sens  auto prec  BibDedupe  +review sens  "
-                  "in review  seconds")  # fmt: skip
+            print(
+                "set          records  auto sens  auto prec  BibDedupe  +review sens  "
+                "in review  seconds"
+            )
             for r in accuracy(work):
                 auto, rev = r["auto"], r["with_review"]
                 print(

@@ -28,8 +28,6 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from screener.importers.bulk import paused_gc
-
 T = TypeVar("T")
 # id, title, authors (list), year (int), journal, volume, issue, pages, doi, pmid, abstract, type
 RecordDict = dict[str, Any]
@@ -418,8 +416,10 @@ LARGE_JOURNALS = (
     ("Journal of Clinical Medicine", "J Clin Med"),
     ("Nutrients", "Nutrients"),
     ("Cancers", "Cancers (Basel)"),
-    ("Proceedings of the National Academy of Sciences of the United States of America",
-     "Proc Natl Acad Sci U S A"),
+    (
+        "Proceedings of the National Academy of Sciences of the United States of America",
+        "Proc Natl Acad Sci U S A",
+    ),
     ("Stem Cell Research & Therapy", "Stem Cell Res Ther"),
     ("The Lancet", "Lancet"),
     ("The New England Journal of Medicine", "N Engl J Med"),
@@ -438,7 +438,7 @@ LARGE_JOURNALS = (
     ("The Lancet Oncology", "Lancet Oncol"),
     ("Journal of the American College of Cardiology", "J Am Coll Cardiol"),
     ("Journal of Affective Disorders", "J Affect Disord"),
-)  # fmt: skip
+)
 JOURNAL_COUNT = 3000
 MEGA_JOURNAL_DOIS = {"PLoS One": "plos", "Scientific Reports": "nature", "Cureus": "generic"}
 PREPRINT_SERVERS = (("bioRxiv", 2013), ("medRxiv", 2019))
@@ -558,9 +558,10 @@ class Zipf(Generic[T]):
         weights = [1 / (rank + shift) for rank in range(1, len(items) + 1)]
         smallest = weights[-1]
         self.pool: list[T] = [
-            item for item, weight in zip(items, weights, strict=True)
+            item
+            for item, weight in zip(items, weights, strict=True)
             for _ in range(round(weight / smallest))
-        ]  # fmt: skip
+        ]
 
     def draw(self, rng: random.Random) -> T:
         return self.pool[int(rng.random() * len(self.pool))]
@@ -588,8 +589,11 @@ def world() -> World:
     content = title_words.pool
     glue_total = sum(weight for _, weight in FUNCTION_WORDS)
     glue_size = round(len(content) * 0.4 / 0.6)
-    glue = [word for word, weight in FUNCTION_WORDS
-            for _ in range(round(glue_size * weight / glue_total))]  # fmt: skip
+    glue = [
+        word
+        for word, weight in FUNCTION_WORDS
+        for _ in range(round(glue_size * weight / glue_total))
+    ]
     families = {
         region: Zipf(family.split("|"), shift=1.0 if region == "china" else 3.0)
         for region, (_, family, _) in NAMES.items()
@@ -1307,8 +1311,7 @@ def build(n: int, seed: int = 1, duplicate_share: float = 0.3) -> SyntheticExpor
             f"duplicate_share must be between 0 and {MAX_DUPLICATE_SHARE}, not {duplicate_share}"
         )
     w = world()
-    with paused_gc():
-        return _build(w, n, random.Random(seed), duplicate_share)
+    return _build(w, n, random.Random(seed), duplicate_share)
 
 
 def _build(w: World, n: int, rng: random.Random, duplicate_share: float) -> SyntheticExport:

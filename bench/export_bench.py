@@ -96,7 +96,7 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
     clock = Clock()
     with open_project(path) as project:
         store, protocol = project.store, project.protocol
-        ids = store.record_ids()
+        ids = store.records.ids()
         # Duplicates: a record joins an earlier record that is its own study.
         chosen = sorted(rng.sample(ids[1:], round(duplicates * len(ids))))
         taken = set(chosen)
@@ -106,12 +106,14 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
             while study in taken:
                 study = rng.randrange(1, record)
             study_map[record] = study
-        events = [NewDedupEvent(s, r, LinkVerdict.SAME, LinkMethod.REVIEWER, reviewer="alice")
-                  for r, s in study_map.items()]  # fmt: skip
+        events = [
+            NewDedupEvent(s, r, LinkVerdict.SAME, LinkMethod.REVIEWER, reviewer="alice")
+            for r, s in study_map.items()
+        ]
         with store.transaction():
-            store.add_dedup_events(events)
-            store.replace_study_map(study_map)
-        studies = store.study_ids()
+            store.links.add_events(events)
+            store.links.replace_study_map(study_map)
+        studies = store.links.study_ids()
 
         ta_reasons = [r.code for r in protocol.stages[Stage.TITLE_ABSTRACT].reasons]
         ft_reasons = [r.code for r in protocol.stages[Stage.FULL_TEXT].reasons]
@@ -120,18 +122,41 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
         resolutions: list[dict[str, Any]] = []
         retrievals: list[dict[str, Any]] = []
 
-        def decide(study: int, stage: Stage, who: str, verdict: str, reasons: list[str],
-                   tags: dict[str, list[str]] | None = None) -> None:  # fmt: skip
-            decisions.append({"uid": new_uid(), "record_id": study, "stage": str(stage),
-                              "reviewer": who, "verdict": verdict,
-                              "reasons": json.dumps(reasons), "tags": json.dumps(tags or {}),
-                              "note": "", "created_at": clock()})  # fmt: skip
+        def decide(
+            study: int,
+            stage: Stage,
+            who: str,
+            verdict: str,
+            reasons: list[str],
+            tags: dict[str, list[str]] | None = None,
+        ) -> None:
+            decisions.append(
+                {
+                    "uid": new_uid(),
+                    "record_id": study,
+                    "stage": str(stage),
+                    "reviewer": who,
+                    "verdict": verdict,
+                    "reasons": json.dumps(reasons),
+                    "tags": json.dumps(tags or {}),
+                    "note": "",
+                    "created_at": clock(),
+                }
+            )
 
         def resolve(study: int, stage: Stage, verdict: str, reasons: list[str]) -> None:
-            resolutions.append({"uid": new_uid(), "record_id": study, "stage": str(stage),
-                                "resolver": RESOLVER, "verdict": verdict,
-                                "reasons": json.dumps(reasons), "note": "bench consensus",
-                                "created_at": clock()})  # fmt: skip
+            resolutions.append(
+                {
+                    "uid": new_uid(),
+                    "record_id": study,
+                    "stage": str(stage),
+                    "resolver": RESOLVER,
+                    "verdict": verdict,
+                    "reasons": json.dumps(reasons),
+                    "note": "bench consensus",
+                    "created_at": clock(),
+                }
+            )
 
         ta_included: list[int] = []
         for study in studies:
@@ -140,36 +165,63 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
             reason = [rng.choice(ta_reasons)]
             for n, who in enumerate(REVIEWERS):
                 says_include = include != (disagree and n == 1)
-                decide(study, Stage.TITLE_ABSTRACT, who, "include" if says_include else "exclude",
-                       [] if says_include else reason)  # fmt: skip
+                decide(
+                    study,
+                    Stage.TITLE_ABSTRACT,
+                    who,
+                    "include" if says_include else "exclude",
+                    [] if says_include else reason,
+                )
             if disagree:
-                resolve(study, Stage.TITLE_ABSTRACT, "include" if include else "exclude",
-                        [] if include else reason)  # fmt: skip
+                resolve(
+                    study,
+                    Stage.TITLE_ABSTRACT,
+                    "include" if include else "exclude",
+                    [] if include else reason,
+                )
             if include:
                 ta_included.append(study)
 
         ft_included: list[int] = []
         for study in ta_included:
             found = rng.random() >= 0.05
-            retrievals.append({"uid": new_uid(), "record_id": study,
-                               "status": "retrieved" if found else "not_retrieved",
-                               "reason": "" if found else "no reply from the authors",
-                               "pdf_path": "", "reviewer": "alice",
-                               "created_at": clock()})  # fmt: skip
+            retrievals.append(
+                {
+                    "uid": new_uid(),
+                    "record_id": study,
+                    "status": "retrieved" if found else "not_retrieved",
+                    "reason": "" if found else "no reply from the authors",
+                    "pdf_path": "",
+                    "reviewer": "alice",
+                    "created_at": clock(),
+                }
+            )
             if not found:
                 continue
             include = rng.random() < 0.5
             disagree = rng.random() < 0.05
             reason = [rng.choice(ft_reasons)]
-            tags = {name: rng.sample(terms, min(2, len(terms)))
-                    for name, terms in list(vocabularies.items())[:3]}  # fmt: skip
+            tags = {
+                name: rng.sample(terms, min(2, len(terms)))
+                for name, terms in list(vocabularies.items())[:3]
+            }
             for n, who in enumerate(REVIEWERS):
                 says_include = include != (disagree and n == 1)
-                decide(study, Stage.FULL_TEXT, who, "include" if says_include else "exclude",
-                       [] if says_include else reason, tags if says_include else None)  # fmt: skip
+                decide(
+                    study,
+                    Stage.FULL_TEXT,
+                    who,
+                    "include" if says_include else "exclude",
+                    [] if says_include else reason,
+                    tags if says_include else None,
+                )
             if disagree:
-                resolve(study, Stage.FULL_TEXT, "include" if include else "exclude",
-                        [] if include else reason)  # fmt: skip
+                resolve(
+                    study,
+                    Stage.FULL_TEXT,
+                    "include" if include else "exclude",
+                    [] if include else reason,
+                )
             if include:
                 ft_included.append(study)
 
@@ -181,7 +233,7 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
         extractions = _extraction_rows(project, ft_included, rng, clock)
         if extractions:
             tables["extractions"] = extractions
-        added = store.merge_event_rows(tables)
+        added = store.events.merge_rows(tables)
     return {
         "records": len(ids),
         "duplicates": len(study_map),
@@ -192,8 +244,9 @@ def add_screening(path: Path, seed: int, duplicates: float) -> dict[str, int]:
     }
 
 
-def _extraction_rows(project: Any, studies: list[int], rng: random.Random,
-                     clock: Clock) -> list[dict[str, Any]]:  # fmt: skip
+def _extraction_rows(
+    project: Any, studies: list[int], rng: random.Random, clock: Clock
+) -> list[dict[str, Any]]:
     """Both reviewers' values for every field of the form (they agree), as store rows."""
     try:
         from screener.extraction.service import form_fields
@@ -220,9 +273,17 @@ def _extraction_rows(project: Any, studies: list[int], rng: random.Random,
                 values[field.name] = "bench note"
         for who in REVIEWERS:
             for name, value in values.items():
-                rows.append({"uid": new_uid(), "record_id": study, "field": name,
-                             "value": json.dumps(value, ensure_ascii=False), "kind": "value",
-                             "reviewer": who, "created_at": clock()})  # fmt: skip
+                rows.append(
+                    {
+                        "uid": new_uid(),
+                        "record_id": study,
+                        "field": name,
+                        "value": json.dumps(value, ensure_ascii=False),
+                        "kind": "value",
+                        "reviewer": who,
+                        "created_at": clock(),
+                    }
+                )
     return rows
 
 
@@ -249,8 +310,12 @@ def time_kind(name: str, project: Path, runs: int) -> dict[str, Any]:
     error = ""
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="export-bench-") as out:
-            done = subprocess.run([sys.executable, "-c", _CHILD, name, str(project), out],
-                                  capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+            done = subprocess.run(
+                [sys.executable, "-c", _CHILD, name, str(project), out],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
             if done.returncode != 0:
                 error = (done.stderr.strip().splitlines() or ["failed"])[-1]
                 break
@@ -260,10 +325,15 @@ def time_kind(name: str, project: Path, runs: int) -> dict[str, Any]:
             imports.append(result["imports"])
             paths = [Path(p) for p in result["files"]]
             files, size = len(paths), sum(p.stat().st_size for p in paths if p.is_file())
-    return {"name": name, "seconds": statistics.median(seconds) if seconds else None,
-            "cpu": statistics.median(cpu) if cpu else None,
-            "imports": statistics.median(imports) if imports else None, "files": files,
-            "size": size, "error": error}  # fmt: skip
+    return {
+        "name": name,
+        "seconds": statistics.median(seconds) if seconds else None,
+        "cpu": statistics.median(cpu) if cpu else None,
+        "imports": statistics.median(imports) if imports else None,
+        "files": files,
+        "size": size,
+        "error": error,
+    }
 
 
 def profile_kind(name: str, project: Path, top: int = 25) -> None:
@@ -316,24 +386,33 @@ def main() -> None:
     if args.kinds:
         names = [n for n in names if n in args.kinds.split(",")]
     load = os.getloadavg()[0]
-    print(f"\nload average {load:.1f} on {os.cpu_count()} cores at the start; "
-          f"host speed: {reference_loop():.2f} s")  # fmt: skip
-    print(f"{'kind':<14}{'seconds':>9}{'cpu s':>8}{'imports':>9}{'files':>7}{'size':>11}"
-          f"  target {TARGET_S} s")  # fmt: skip
+    print(
+        f"\nload average {load:.1f} on {os.cpu_count()} cores at the start; "
+        f"host speed: {reference_loop():.2f} s"
+    )
+    print(
+        f"{'kind':<14}{'seconds':>9}{'cpu s':>8}{'imports':>9}{'files':>7}{'size':>11}"
+        f"  target {TARGET_S} s"
+    )
     for name in names:
         r = time_kind(name, project, args.runs)
         if r["error"]:
             print(f"{name:<14}  failed: {r['error']}")
             continue
         verdict = "ok" if r["seconds"] <= TARGET_S else "SLOW"
-        print(f"{name:<14}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['imports']:>9.2f}"
-              f"{r['files']:>7}{_size(r['size']):>11}  {verdict}", flush=True)  # fmt: skip
+        print(
+            f"{name:<14}{r['seconds']:>9.2f}{r['cpu']:>8.2f}{r['imports']:>9.2f}"
+            f"{r['files']:>7}{_size(r['size']):>11}  {verdict}",
+            flush=True,
+        )
     print(f"host speed at the end: {reference_loop():.2f} s")
-    print(f"\nseconds: wall time, median of {args.runs} fresh processes, open_project + "
-          "kind.write; cpu s: that process's CPU time (which a busy machine inflates less); "
-          "imports: the registry and writer modules, apart; host speed: the time of a fixed "
-          "pure-Python loop (20 million additions), which has taken from 0.5 s to 3.4 s "
-          "on the 2-core machines this bench has run on")  # fmt: skip
+    print(
+        f"\nseconds: wall time, median of {args.runs} fresh processes, open_project + "
+        "kind.write; cpu s: that process's CPU time (which a busy machine inflates less); "
+        "imports: the registry and writer modules, apart; host speed: the time of a fixed "
+        "pure-Python loop (20 million additions), which has taken from 0.5 s to 3.4 s "
+        "on the 2-core machines this bench has run on"
+    )
 
 
 def reference_loop() -> float:

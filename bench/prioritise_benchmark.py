@@ -29,8 +29,12 @@ from screener.screening.labelled import LabelledSet, load_labelled, prior_rows  
 from screener.screening.simulate import Scores, found_labels, simulate  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening"
-PATTERNS = ("Cohen_2006/online/*.csv", "Kitchenham_2010/*.csv", "Nagtegaal_2019/*.csv",
-            "SYNERGY_subset/*.csv")  # fmt: skip
+PATTERNS = (
+    "Cohen_2006/online/*.csv",
+    "Kitchenham_2010/*.csv",
+    "Nagtegaal_2019/*.csv",
+    "SYNERGY_subset/*.csv",
+)
 METRICS = ("wss95", "recall10", "atd")
 
 
@@ -45,8 +49,9 @@ def asreview_scores(
     per_seed = []
     seconds = 0.0
     for seed in seeds:
-        result = run_asreview(asreview, path, labelled.name, prior_rows(labelled.labels, seed),
-                              seed, cache)  # fmt: skip
+        result = run_asreview(
+            asreview, path, labelled.name, prior_rows(labelled.labels, seed), seed, cache
+        )
         if result["records"] != len(labelled.labels):
             raise RuntimeError(f"{labelled.name}: ASReview read {result['records']} records")
         order = [int(row) for row in result["order"]]  # type: ignore[attr-defined]
@@ -86,16 +91,21 @@ def main() -> None:
         else:
             started = time.perf_counter()
             report = simulate(labelled, seeds)
-            row = {"set": labelled.name, "records": len(labelled.labels),
-                   "relevant": labelled.relevant, "seconds": time.perf_counter() - started,
-                   "retrain_ms": report.retrain_ms_per_step,
-                   **{m: report.mean(m) for m in METRICS}}  # fmt: skip
+            row = {
+                "set": labelled.name,
+                "records": len(labelled.labels),
+                "relevant": labelled.relevant,
+                "seconds": time.perf_counter() - started,
+                "retrain_ms": report.retrain_ms_per_step,
+                **{m: report.mean(m) for m in METRICS},
+            }
         line = f"{labelled.name:<26}{len(labelled.labels):>8}{labelled.relevant:>9}  "
         line += "".join(f"{float(row[m]):>7.3f}" for m in METRICS)  # type: ignore[arg-type]
         line += f"{float(row['seconds']):>7.1f}"  # type: ignore[arg-type]
         if args.asreview:
-            theirs, their_seconds = asreview_scores(args.asreview, path, labelled, seeds,
-                                                    args.cache)  # fmt: skip
+            theirs, their_seconds = asreview_scores(
+                args.asreview, path, labelled, seeds, args.cache
+            )
             row["asreview"] = {**theirs, "seconds": their_seconds}
             line += "  |         " + "".join(f"{theirs[m]:>7.3f}" for m in METRICS)
             line += f"{their_seconds:>7.1f}"

@@ -59,8 +59,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--sets", default="", help="comma-separated set names (default all)")
     parser.add_argument("--divisor", type=int, default=40)
-    parser.add_argument("--setting", type=parse_setting, action="append", default=[],
-                        help="a ModelSettings field, e.g. c=0.3 (repeatable)")  # fmt: skip
+    parser.add_argument(
+        "--setting",
+        type=parse_setting,
+        action="append",
+        default=[],
+        help="a ModelSettings field, e.g. c=0.3 (repeatable)",
+    )
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".asreview_cache")
     parser.add_argument("--json", type=Path, help="write the rows to this JSON file")
     args = parser.parse_args()
@@ -90,17 +95,24 @@ def main() -> None:
         ours = {m: float(np.mean([getattr(s, m) for s in scores])) for m in METRICS}
         theirs = asreview_means(args.cache, labelled, seeds)
         rows.append({"set": labelled.name, **ours, "asreview": theirs})
-        print(f"{labelled.name:<26}" + "".join(f"{ours[m]:>7.3f}" for m in METRICS)
-              + "  |         " + "".join(f"{theirs[m]:>7.3f}" for m in METRICS)
-              + f"{time.perf_counter() - started:>7.1f}", flush=True)  # fmt: skip
+        print(
+            f"{labelled.name:<26}"
+            + "".join(f"{ours[m]:>7.3f}" for m in METRICS)
+            + "  |         "
+            + "".join(f"{theirs[m]:>7.3f}" for m in METRICS)
+            + f"{time.perf_counter() - started:>7.1f}",
+            flush=True,
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     for metric, sign in (("wss95", 1), ("recall10", 1), ("atd", -1)):
         diffs = [sign * (r[metric] - r["asreview"][metric]) for r in rows]  # type: ignore[index, operator]
         means = np.mean([r[metric] for r in rows]), np.mean([r["asreview"][metric] for r in rows])  # type: ignore[index]
-        print(f"{metric}: mean {means[0]:.4f} vs {means[1]:.4f}; better on "
-              f"{sum(d > 1e-12 for d in diffs)}, equal on {sum(abs(d) <= 1e-12 for d in diffs)} "
-              f"of {len(rows)}")  # fmt: skip
+        print(
+            f"{metric}: mean {means[0]:.4f} vs {means[1]:.4f}; better on "
+            f"{sum(d > 1e-12 for d in diffs)}, equal on {sum(abs(d) <= 1e-12 for d in diffs)} "
+            f"of {len(rows)}"
+        )
 
 
 if __name__ == "__main__":

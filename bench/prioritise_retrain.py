@@ -21,9 +21,9 @@ from pathlib import Path
 
 from screener.importers.service import import_files
 from screener.models import Stage, Verdict
-from screener.screening.ranking import project_features, rank
 from screener.project import init_project, open_project
 from screener.screening.decisions import decide
+from screener.screening.ranking import project_features, rank
 from screener.screening.state import ordered
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "screening" / "Cohen_2006"
@@ -62,9 +62,9 @@ def main() -> None:
         path = init_project(Path(tmp) / "review", "Retrain benchmark")
         with open_project(path) as project:
             import_files(project, [sample])
-            studies = project.store.study_ids()
+            studies = project.store.links.study_ids()
 
-            labels = {r.id: r.record.label for r in project.store.records()}
+            labels = {r.id: r.record.label for r in project.store.records.all()}
             # Every 7th study is decided until enough are, with a few includes for certain.
             chosen = [s for s in studies if labels[s]][:5] + studies[::7]
             for study in list(dict.fromkeys(chosen))[: args.decisions]:
@@ -80,9 +80,11 @@ def main() -> None:
                 ordered(studies, "ranked", scores=ranking.scores)
                 times.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
-    print(f"{len(studies):,} studies, {ranking.relevant + ranking.irrelevant} decisions "
-          f"({ranking.relevant} include, {ranking.irrelevant} exclude), "
-          f"{features.matrix.shape[1]:,} features")  # fmt: skip
+    print(
+        f"{len(studies):,} studies, {ranking.relevant + ranking.irrelevant} decisions "
+        f"({ranking.relevant} include, {ranking.irrelevant} exclude), "
+        f"{features.matrix.shape[1]:,} features"
+    )
     print(f"features (once per screening session): {feature_seconds * 1000:.0f} ms")
     median, worst = statistics.median(times) * 1000, max(times) * 1000
     print(f"retrain + rerank over {args.runs} runs: median {median:.0f} ms, max {worst:.0f} ms")

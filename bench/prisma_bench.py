@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from tui_bench import cached_project  # noqa: E402
 
-from screener.prisma.replay import replay_file  # noqa: E402
-from screener.exports import audit_export, prisma_csv, prisma_md, prisma_svg  # noqa: E402
+from screener.exports import audit, prisma_csv, prisma_md, prisma_svg  # noqa: E402
 from screener.prisma.inputs import project_prisma  # noqa: E402
+from screener.prisma.replay import replay_file  # noqa: E402
 from screener.project import open_project  # noqa: E402
 from screener.store.events import new_uid, now_iso  # noqa: E402
 
@@ -48,7 +48,7 @@ def screen(project: Path, share: float, seed: int) -> tuple[int, int]:
     """Give the working copy its history; returns (decisions, retrievals) written."""
     rng = random.Random(seed)
     with open_project(project) as opened:
-        studies = opened.store.study_ids()
+        studies = opened.store.links.study_ids()
         chosen = studies[: int(len(studies) * share)]
         rows, marks, included = [], [], []
         for study in chosen:
@@ -58,21 +58,37 @@ def screen(project: Path, share: float, seed: int) -> tuple[int, int]:
             if "exclude" not in verdicts:
                 included.append(study)
         for study in included[::5]:
-            marks.append({"uid": new_uid(), "record_id": study, "status": "retrieved",
-                          "reason": "", "pdf_path": "", "reviewer": "alice",
-                          "created_at": now_iso()})  # fmt: skip
+            marks.append(
+                {
+                    "uid": new_uid(),
+                    "record_id": study,
+                    "status": "retrieved",
+                    "reason": "",
+                    "pdf_path": "",
+                    "reviewer": "alice",
+                    "created_at": now_iso(),
+                }
+            )
             verdict = rng.choice(("include", "exclude"))
             reasons = '["design"]' if verdict == "exclude" else "[]"
             for who in ("alice", "bob"):
                 rows.append(_decision(study, "full_text", who, verdict, reasons))
-        added = opened.store.merge_event_rows({"decisions": rows, "retrievals": marks})
+        added = opened.store.events.merge_rows({"decisions": rows, "retrievals": marks})
     return added["decisions"], added["retrievals"]
 
 
 def _decision(study: int, stage: str, who: str, verdict: str, reasons: str = "[]") -> dict:
-    return {"uid": new_uid(), "record_id": study, "stage": stage, "reviewer": who,
-            "verdict": verdict, "reasons": reasons, "tags": "{}", "note": "",
-            "created_at": now_iso()}  # fmt: skip
+    return {
+        "uid": new_uid(),
+        "record_id": study,
+        "stage": stage,
+        "reviewer": who,
+        "verdict": verdict,
+        "reasons": reasons,
+        "tags": "{}",
+        "note": "",
+        "created_at": now_iso(),
+    }
 
 
 def timed(runs: int, work: Callable[[], object]) -> tuple[float, float]:
@@ -111,7 +127,7 @@ def main() -> None:
                 "prisma-csv": timed(args.runs, export(prisma_csv.KINDS[0], "prisma.csv")),
                 "prisma-svg": timed(args.runs, export(prisma_svg.KINDS[0], "prisma.svg")),
                 "prisma-md": timed(args.runs, export(prisma_md.KINDS[0], "prisma.md")),
-                "audit export": timed(1, export(audit_export.KINDS[0], "audit.csv")),
+                "audit export": timed(1, export(audit.KINDS[0], "audit.csv")),
             }
             expected = project_prisma(opened)
         replayed = replay_file(out / "audit.jsonl")
@@ -119,8 +135,10 @@ def main() -> None:
         size = (out / "audit.jsonl").stat().st_size / 1e6
         print(f"audit.jsonl: {size:.1f} MB; replay equals the counts: {replayed == expected}")
         main_column = expected.main
-        print(f"screened {main_column.records_screened}, sought {main_column.reports_sought}, "
-              f"included {main_column.reports_included}")  # fmt: skip
+        print(
+            f"screened {main_column.records_screened}, sought {main_column.reports_sought}, "
+            f"included {main_column.reports_included}"
+        )
     print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     for name, (wall, cpu) in figures.items():
         target = f"  (target <= {TARGET_CSV_S:.1f} s)" if name == "prisma-csv" else ""

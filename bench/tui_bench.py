@@ -125,9 +125,9 @@ def add_prior_decisions(project: Path, count: int, seed: int) -> int:
                 "note": "",
                 "created_at": now_iso(),
             }
-            for study in opened.store.study_ids()[:count]
+            for study in opened.store.links.study_ids()[:count]
         ]
-        return opened.store.merge_event_rows({"decisions": rows})["decisions"]
+        return opened.store.events.merge_rows({"decisions": rows})["decisions"]
 
 
 # -- in the child process -------------------------------------------------------------------
@@ -300,24 +300,40 @@ def main() -> None:
     )
     print(_row("figure", "measured", "target", None))
     print(
-        _row(f"cold start, median of {args.runs}", f"{cold:.2f} s", f"<= {TARGET_COLD_S} s",
-             cold <= TARGET_COLD_S)
-    )  # fmt: skip
+        _row(
+            f"cold start, median of {args.runs}",
+            f"{cold:.2f} s",
+            f"<= {TARGET_COLD_S} s",
+            cold <= TARGET_COLD_S,
+        )
+    )
     n = len(title)
     print(_row(f"keypress -> title, median ({n})", f"{title_med:.1f} ms", "", None))
     print(
-        _row("keypress -> title, p95", f"{title_p95:.1f} ms", f"<= {TARGET_P95_MS:g} ms",
-             title_p95 <= TARGET_P95_MS)
-    )  # fmt: skip
+        _row(
+            "keypress -> title, p95",
+            f"{title_p95:.1f} ms",
+            f"<= {TARGET_P95_MS:g} ms",
+            title_p95 <= TARGET_P95_MS,
+        )
+    )
     print(_row("keypress -> painted, median", f"{painted_med:.1f} ms", "", None))
     print(
-        _row("keypress -> painted, p95", f"{painted_p95:.1f} ms", f"<= {TARGET_P95_MS:g} ms",
-             painted_p95 <= TARGET_P95_MS)
-    )  # fmt: skip
+        _row(
+            "keypress -> painted, p95",
+            f"{painted_p95:.1f} ms",
+            f"<= {TARGET_P95_MS:g} ms",
+            painted_p95 <= TARGET_P95_MS,
+        )
+    )
     print(
-        _row(f"peak RSS after {n} decisions", f"{rss:.0f} MB", f"<= {TARGET_RSS_MB:g} MB",
-             rss <= TARGET_RSS_MB)
-    )  # fmt: skip
+        _row(
+            f"peak RSS after {n} decisions",
+            f"{rss:.0f} MB",
+            f"<= {TARGET_RSS_MB:g} MB",
+            rss <= TARGET_RSS_MB,
+        )
+    )
     print("\ncold start by phase (s, each run):")
     for phase in phases[0]:
         print(f"  {phase:<20}" + "".join(f"{p[phase]:>8.3f}" for p in phases))

@@ -15,8 +15,8 @@ from screener.screening.state import current_decisions
 def project_status(project: Project) -> dict[str, Any]:
     """The figures `screener status` prints; the keys are documented in the README."""
     store = project.store
-    sources = [source_summary(s) for s in store.sources()]
-    current = current_decisions(store.decisions())
+    sources = [source_summary(s) for s in store.records.sources()]
+    current = current_decisions(store.events.decisions())
     stages: dict[str, Any] = {}
     for stage in Stage:
         mine = [d for (_, s, _), d in current.items() if s is stage]
@@ -32,7 +32,7 @@ def project_status(project: Project) -> dict[str, Any]:
         "project": str(project.path),
         "title": project.protocol.title,
         "schema_version": store.schema_version,
-        "records": store.record_count(),
+        "records": store.records.count(),
         "skipped_records": sum(s["skipped"] for s in sources),
         "sources": sources,
         "studies": dedup["studies"],

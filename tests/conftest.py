@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +22,6 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return data
-
-
-@pytest.fixture
-def child_job(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
-    """``child_job(field=value)``: the exports' second processes start with those fields of
-    their job changed (a missing project, a file they cannot write), to see them fail."""
-    from screener.exports import second_process
-
-    start = second_process.start
-
-    def change(**fields: object) -> None:
-        monkeypatch.setattr(
-            second_process, "start", lambda module, job: start(module, {**job, **fields})
-        )
-
-    return change
 
 
 @pytest.fixture

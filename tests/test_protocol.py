@@ -132,25 +132,34 @@ def test_screening_and_keys_sections() -> None:
 @pytest.mark.parametrize(
     ("section", "value", "problem"),
     [
-        ("screening", {"second_review_percent": 101},
-         "screening.second_review_percent: must be a whole number from 0 to 100"),
+        (
+            "screening",
+            {"second_review_percent": 101},
+            "screening.second_review_percent: must be a whole number from 0 to 100",
+        ),
         ("screening", {"second_review_percent": -1}, "screening.second_review_percent:"),
         ("screening", {"second_review_percent": True}, "screening.second_review_percent:"),
         ("screening", {"second_review_percent": 12.5}, "screening.second_review_percent:"),
         ("screening", {"second_review_percent": "20"}, "screening.second_review_percent:"),
-        ("screening", {"order": "newest"},
-         "screening.order: must be one of import, random, ranked"),
+        (
+            "screening",
+            {"order": "newest"},
+            "screening.order: must be one of import, random, ranked",
+        ),
         ("screening", {"seed": "x"}, "screening.seed: must be a whole number"),
         ("screening", {"seed": False}, "screening.seed: must be a whole number"),
-        ("screening", {"speed": 3},
-         "screening.speed: unknown setting (known: order, second_review_percent, seed)"),
+        (
+            "screening",
+            {"speed": 3},
+            "screening.speed: unknown setting (known: order, second_review_percent, seed)",
+        ),
         ("screening", 3, "screening: must be a section (table)"),
         ("keys", {"include": 5}, 'keys.include: must be a key name such as "y", "ctrl+y"'),
         ("keys", {"include": "y,,z"}, "keys.include: must be a key name"),
         ("keys", {"include": ""}, "keys.include: must be a key name"),
         ("keys", "y", "keys: must be a section (table)"),
     ],
-)  # fmt: skip
+)
 def test_screening_and_keys_problems(section: str, value: object, problem: str) -> None:
     data = _template_data()
     data[section] = value

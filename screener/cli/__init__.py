@@ -25,8 +25,8 @@ from screener.exports.csv_safe import write_csv
 from screener.importers.reading import FORMATS
 from screener.importers.service import FileImport, Search, check_files, store_files
 from screener.models import SourceMethod
-from screener.project import Project, init_project, open_project
 from screener.overview import project_status, source_summary
+from screener.project import Project, init_project, open_project
 
 PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
 
@@ -259,7 +259,7 @@ def dedup_command(project: Path, dry_run: bool, as_json: bool) -> None:
       screener dedup projects/my-review --dry-run
     """
     with _project(project) as opened:
-        bar, update = _work_bar("Finding duplicates", opened.store.record_count())
+        bar, update = _work_bar("Finding duplicates", opened.store.records.count())
         try:
             report = run_dedup(opened, dry_run=dry_run, progress=update)
         except ScreenerError as exc:
@@ -396,8 +396,15 @@ def _sources_table(sources: list[dict[str, Any]]) -> Table:
         numeric = column in {"#", "records", "skipped"}
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for s in sources:
-        cells = [str(s["id"]), escape(s["file"]), escape(s["database"]), s["format"],
-                 str(s["records"]), str(s["skipped"]), escape(s["searched_on"])]  # fmt: skip
+        cells = [
+            str(s["id"]),
+            escape(s["file"]),
+            escape(s["database"]),
+            s["format"],
+            str(s["records"]),
+            str(s["skipped"]),
+            escape(s["searched_on"]),
+        ]
         table.add_row(*cells[: len(columns)])
     return table
 
@@ -413,7 +420,7 @@ def sources(project: Path, as_json: bool) -> None:
       screener sources projects/my-review
     """
     with _project(project) as opened:
-        rows = [source_summary(s) for s in opened.store.sources()]
+        rows = [source_summary(s) for s in opened.store.records.sources()]
     if as_json:
         _print_json(rows)
     elif rows:
@@ -458,9 +465,9 @@ def demo(path: Path | None, reviewer: str | None, no_tui: bool) -> None:
 
 
 # Commands defined in their own modules register themselves on `main` when imported.
-import screener.cli.references  # noqa: E402, F401
 import screener.cli.extraction  # noqa: E402, F401
-import screener.cli.simulate  # noqa: E402, F401
 import screener.cli.prisma  # noqa: E402, F401
+import screener.cli.references  # noqa: E402, F401
 import screener.cli.screening  # noqa: E402, F401
+import screener.cli.simulate  # noqa: E402, F401
 import screener.cli.sync  # noqa: E402, F401

@@ -48,7 +48,7 @@ class ExportGroup(click.Group):
 def kind_command(kind: object) -> click.Command:
     """``screener export NAME PROJECT [-o PATH]`` for a kind without options of its own."""
     from screener.cli.output import export_target, output_option
-    from screener.exports.registry import ExportKind
+    from screener.exports.kinds import ExportKind
 
     assert isinstance(kind, ExportKind)
 

@@ -43,9 +43,14 @@ def extract() -> None:
 
 
 def _record(
-    project_path: Path, study: int, field: str, value: str, unit: str | None, reviewer: str,
+    project_path: Path,
+    study: int,
+    field: str,
+    value: str,
+    unit: str | None,
+    reviewer: str,
     consensus: bool,
-) -> None:  # fmt: skip
+) -> None:
     with _project(project_path) as project:
         try:
             form_field = field_named(project, field)
@@ -142,7 +147,7 @@ def extract_show(project: Path, study: int | None, as_json: bool) -> None:
                         "fields": [_state_dict(f) for f in e.fields],
                     }
                     for s, e in found.items()
-                ]  # fmt: skip
+                ]
             )
             return
         if study is not None:
@@ -162,7 +167,7 @@ def extract_show(project: Path, study: int | None, as_json: bool) -> None:
                     FieldStatus.MISSING,
                 )
             ]
-            table.add_row(str(study_id), escape(filled), *counts)  # fmt: skip
+            table.add_row(str(study_id), escape(filled), *counts)
         out.print(f"{len(found)} included stud{'y' if len(found) == 1 else 'ies'}")
         if found:
             out.print(table)
@@ -183,9 +188,12 @@ def _print_study(project: Project, fields: tuple[FieldState, ...]) -> None:
         cells = [escape(format_value(f.values.get(r))) for r in reviewers]
         agreed = "" if f.consensus is None else format_value(f.consensus.value)
         table.add_row(
-            escape(f.field.label), *cells, escape(agreed), str(f.status),
+            escape(f.field.label),
+            *cells,
+            escape(agreed),
+            str(f.status),
             escape(format_value(f.value)),
-        )  # fmt: skip
+        )
     out.print(table)
 
 
@@ -223,8 +231,13 @@ def extract_conflicts(project: Path, as_json: bool) -> None:
 @export.command(name="evidence")
 @click.argument("project", type=click.Path(path_type=Path))
 @output_option("evidence.csv, .xlsx and .md")
-@click.option("--format", "formats", type=click.Choice(["csv", "xlsx", "md"]), multiple=True,
-              help="Only this format (repeatable; default: all three).")  # fmt: skip
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["csv", "xlsx", "md"]),
+    multiple=True,
+    help="Only this format (repeatable; default: all three).",
+)
 def export_evidence(project: Path, output: str | None, formats: tuple[str, ...]) -> None:
     """Write the evidence table: one row per study included at full text, with its citation,
     DOI, PMID, screening tags, the extracted values in force and who extracted them.

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from screener.exports.registry import default_target
+from screener.exports.kinds import default_target
 from screener.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -12,8 +12,8 @@ from rich.markup import escape
 from screener.cli import _fail, _print_json, _project, export, main, out
 from screener.cli.output import export_target, output_option
 from screener.errors import ScreenerError
-from screener.exports import audit_export, prisma_csv, prisma_md, prisma_svg
-from screener.exports.registry import ExportKind
+from screener.exports import audit, prisma_csv, prisma_md, prisma_svg
+from screener.exports.kinds import ExportKind
 
 _EXAMPLE_DIR = "projects/my-review"
 
@@ -71,7 +71,7 @@ _export_command(
 """,
 )
 _export_command(
-    audit_export.KINDS[0],
+    audit.KINDS[0],
     """
     The full event log, oldest first: imports, dedup runs and links, decisions, resolutions,
     retrievals, vocabulary terms and extractions. The CSV has one row per event; the JSONL

@@ -30,7 +30,7 @@ def _run(project: Path, output: str | None, default_name: str, what: str, write:
     (for projects of PROGRESS_THRESHOLD records or more)."""
     with _project(project) as opened:
         target = export_target(output, opened, default_name)
-        bar, update = _work_bar(f"Writing the {what}", opened.store.record_count())
+        bar, update = _work_bar(f"Writing the {what}", opened.store.records.count())
         spinner = err.status(f"Choosing the studies for the {what}…")
 
         def progress(done: int, total: int) -> None:
@@ -80,8 +80,13 @@ def export_ris(project: Path, studies: str, output: str | None) -> None:
     from screener.exports.ris import write_ris
 
     chosen = StudySet(studies)
-    _run(project, output, f"{chosen}.ris", "RIS file",
-         lambda opened, target, bar: write_ris(opened, target, chosen, bar))  # fmt: skip
+    _run(
+        project,
+        output,
+        f"{chosen}.ris",
+        "RIS file",
+        lambda opened, target, bar: write_ris(opened, target, chosen, bar),
+    )
 
 
 @export.command(name="bibtex")
@@ -103,8 +108,13 @@ def export_bibtex(project: Path, studies: str, output: str | None) -> None:
     from screener.exports.bibtex import write_bibtex
 
     chosen = StudySet(studies)
-    _run(project, output, f"{chosen}.bib", "BibTeX file",
-         lambda opened, target, bar: write_bibtex(opened, target, chosen, bar))  # fmt: skip
+    _run(
+        project,
+        output,
+        f"{chosen}.bib",
+        "BibTeX file",
+        lambda opened, target, bar: write_bibtex(opened, target, chosen, bar),
+    )
 
 
 @export.command(name="asreview")

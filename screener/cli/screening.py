@@ -101,12 +101,17 @@ def _state_dict(state: StageState) -> dict[str, Any]:
         "study_id": state.study_id,
         "stage": str(state.stage),
         "decisions": [
-            {"reviewer": d.reviewer, "verdict": str(d.verdict), "reasons": list(d.reasons),
-             "tags": {k: list(v) for k, v in d.tags.items()}, "note": d.note,
-             "decided_at": d.created_at.isoformat()}
+            {
+                "reviewer": d.reviewer,
+                "verdict": str(d.verdict),
+                "reasons": list(d.reasons),
+                "tags": {k: list(v) for k, v in d.tags.items()},
+                "note": d.note,
+                "decided_at": d.created_at.isoformat(),
+            }
             for d in state.decisions
         ],
-    }  # fmt: skip
+    }
 
 
 @main.command(name="conflicts")
@@ -134,8 +139,14 @@ def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None
         table.add_column(column, overflow="fold")
     for state in found:
         for d in state.decisions:
-            table.add_row(str(state.study_id), str(state.stage), escape(d.reviewer),
-                          str(d.verdict), escape(", ".join(d.reasons)), escape(d.note))  # fmt: skip
+            table.add_row(
+                str(state.study_id),
+                str(state.stage),
+                escape(d.reviewer),
+                str(d.verdict),
+                escape(", ".join(d.reasons)),
+                escape(d.note),
+            )
     out.print(table)
     out.print(f"{len(found)} conflict(s) waiting: `screener resolve` or the TUI's conflicts screen")
 
@@ -208,17 +219,28 @@ def agreement_table(report: list[PairAgreement]) -> Group:
         pairs = [pair for pair in report if pair.stage is stage]
         if not pairs:
             continue
-        table = Table(title=STAGE_NAMES[str(stage)], title_justify="left", title_style="bold",
-                      show_edge=False, header_style="bold")  # fmt: skip
+        table = Table(
+            title=STAGE_NAMES[str(stage)],
+            title_justify="left",
+            title_style="bold",
+            show_edge=False,
+            header_style="bold",
+        )
         table.add_column("reviewers", overflow="fold")
         for column in ("n", "agree %", "kappa", "95% CI", "PABAK", "AC1"):
             table.add_column(column, justify="right", no_wrap=True)
         for pair in pairs:
             a = pair.agreement
             ci = "-" if a.kappa is None else f"{_number(a.kappa_ci_low)}–{_number(a.kappa_ci_high)}"
-            table.add_row(escape(f"{pair.reviewer_a} / {pair.reviewer_b}"), str(a.n),
-                          _number(a.percent_agreement, 1), _number(a.kappa), ci,
-                          _number(a.pabak), _number(a.gwet_ac1))  # fmt: skip
+            table.add_row(
+                escape(f"{pair.reviewer_a} / {pair.reviewer_b}"),
+                str(a.n),
+                _number(a.percent_agreement, 1),
+                _number(a.kappa),
+                ci,
+                _number(a.pabak),
+                _number(a.gwet_ac1),
+            )
         tables.append(table)
     return Group(*tables)
 
@@ -250,15 +272,24 @@ def retrieval_command(
     name = reviewer_name(reviewer)
     with _project(project) as opened:
         try:
-            made = set_retrieval(opened, record_id, RetrievalStatus(status), name,
-                                 reason=reason, pdf_path=pdf_path)  # fmt: skip
+            made = set_retrieval(
+                opened, record_id, RetrievalStatus(status), name, reason=reason, pdf_path=pdf_path
+            )
         except ScreenerError as exc:
             _fail(str(exc))
     out.print(f"Study {made.record_id}: {made.status}")
 
 
-START_SCREENS = ("screening", "dashboard", "full_text", "conflicts", "duplicates", "extraction",
-                 "history", "search")  # fmt: skip
+START_SCREENS = (
+    "screening",
+    "dashboard",
+    "full_text",
+    "conflicts",
+    "duplicates",
+    "extraction",
+    "history",
+    "search",
+)
 
 
 def run_tui(
@@ -290,8 +321,13 @@ def run_tui(
     help="Queue order (default: protocol.toml's [screening] order).",
 )
 @click.option("--seed", type=int, help="Seed of the random order (default: the protocol's).")
-@click.option("--start", type=click.Choice(START_SCREENS), default="screening",
-              show_default=True, help="The first screen.")  # fmt: skip
+@click.option(
+    "--start",
+    type=click.Choice(START_SCREENS),
+    default="screening",
+    show_default=True,
+    help="The first screen.",
+)
 def screen_command(
     project: Path,
     reviewer: str | None,

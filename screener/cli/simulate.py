@@ -25,8 +25,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="The field holding each record's label (1/0, yes/no, include/exclude).",
 )
-@click.option("--seeds", default=3, show_default=True, type=click.IntRange(1, 100),
-              help="Simulate with seeds 1..N (each seed draws its own prior records).")  # fmt: skip
+@click.option(
+    "--seeds",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 100),
+    help="Simulate with seeds 1..N (each seed draws its own prior records).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
 def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json: bool) -> None:
     """Simulate prioritised screening of a labelled dataset, as ASReview's `simulate` does.
@@ -87,13 +92,24 @@ def _print_report(report: SimulationReport) -> None:
     for result in report.seeds:
         run, scores = result.run, result.scores
         table.add_row(
-            str(run.seed), f"rows {run.priors[0]}, {run.priors[1]}", str(len(run.order)),
-            f"{scores.wss95:.3f}", f"{scores.recall10:.3f}", f"{scores.atd:.3f}",
-            f"{scores.loss:.3f}", f"{result.seconds:.1f}",
-        )  # fmt: skip
+            str(run.seed),
+            f"rows {run.priors[0]}, {run.priors[1]}",
+            str(len(run.order)),
+            f"{scores.wss95:.3f}",
+            f"{scores.recall10:.3f}",
+            f"{scores.atd:.3f}",
+            f"{scores.loss:.3f}",
+            f"{result.seconds:.1f}",
+        )
     table.add_row(
-        "mean", "", "", f"{report.mean('wss95'):.3f}", f"{report.mean('recall10'):.3f}",
-        f"{report.mean('atd'):.3f}", f"{report.mean('loss'):.3f}", f"{report.seconds:.1f}",
-    )  # fmt: skip
+        "mean",
+        "",
+        "",
+        f"{report.mean('wss95'):.3f}",
+        f"{report.mean('recall10'):.3f}",
+        f"{report.mean('atd'):.3f}",
+        f"{report.mean('loss'):.3f}",
+        f"{report.seconds:.1f}",
+    )
     out.print(table)
     out.print(f"Mean retrain + rerank per step: {report.retrain_ms_per_step:.1f} ms")

@@ -73,8 +73,10 @@ def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool
         _print_json({"file": str(output), "reviewer": name, "events": counts})
         return
     detail = ", ".join(_count(kind, n) for kind, n in counts.items())
-    out.print(f"Wrote {sum(counts.values())} event(s) of {escape(name)} to "
-              f"{escape(str(output))}: {detail}")  # fmt: skip
+    out.print(
+        f"Wrote {sum(counts.values())} event(s) of {escape(name)} to "
+        f"{escape(str(output))}: {detail}"
+    )
 
 
 @sync.command(name="import")

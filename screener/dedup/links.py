@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from screener.models import DedupEvent, LinkMethod, LinkVerdict, Record, StoredRecord
 from screener.importers.fields import fold
+from screener.models import DedupEvent, LinkMethod, LinkVerdict, Record, StoredRecord
 
 # What a reviewer event does to the pair's stack; UNDO pops instead.
 _REVIEWER_PUSHES = frozenset({LinkVerdict.SAME, LinkVerdict.DIFFERENT, LinkVerdict.SKIP})
@@ -197,11 +197,35 @@ def links_in_force(clustering: Clustering, links: Iterable[PairState]) -> list[P
 
 # -- merged view of a study -------------------------------------------------------------
 
-_MERGED_FIELDS = ("title", "abstract", "authors", "journal", "year", "volume", "issue",
-                  "pages", "doi", "pmid")  # fmt: skip
+_MERGED_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "journal",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+)
 _LONGEST = ("title", "abstract", "journal", "authors")  # longest text / most authors wins
-_COMPLETENESS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages",
-                 "doi", "pmid", "issn", "keywords", "type", "language")  # fmt: skip
+_COMPLETENESS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "issn",
+    "keywords",
+    "type",
+    "language",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from screener.importers.bulk import paused_gc
-from screener.models import LinkMethod, LinkVerdict, MatchInput
 from screener.importers.fields import clean_text, fold
+from screener.models import LinkMethod, LinkVerdict, MatchInput
 
 # -- normalisation for matching ------------------------------------------------------------
 
@@ -23,9 +22,19 @@ _GREEK_NAMES = (
 _GREEK = dict(zip("αβγδεζηθικλμνξοπρστυφχψωϵϑϕ", _GREEK_NAMES.split(" "), strict=True))
 # Letters that NFKD does not decompose into ASCII.
 _TRANSLITERATE = {
-    "ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-    "ı": "i", "ĸ": "k", "µ": "mu", "ς": "sigma",
-}  # fmt: skip
+    "ß": "ss",
+    "æ": "ae",
+    "ø": "o",
+    "œ": "oe",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "ı": "i",
+    "ĸ": "k",
+    "µ": "mu",
+    "ς": "sigma",
+}
 _TRANSLATION = str.maketrans({**_GREEK, **_TRANSLITERATE})
 _LANGUAGES = (
     "chinese|english|german|french|spanish|japanese|russian|italian|portuguese|polish|dutch"
@@ -82,8 +91,20 @@ def match_title(title: str) -> str:
 
 
 _PART = re.compile(r"\b(?:part|phase|type|stage|grade|class|study|trial|series)\s+([ivx]+|\d+)\b")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
-          "x": 10, "xi": 11, "xii": 12}  # fmt: skip
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+}
 _DIGITS = re.compile(r"\d+")
 
 
@@ -99,28 +120,57 @@ def title_numbers(folded_title: str) -> tuple[str, ...]:
 
 
 _KINDS = (
-    ("erratum", re.compile(r"\b(?:errat(?:um|a)|corrigend\w*|correction\s+(?:to|of)\b|"
-                           r"correction\s*:|correction\s+notice|notice\s+of\s+correction)",
-                           re.IGNORECASE)),
-    ("retraction", re.compile(r"\b(?:retract\w*|withdrawn|expression\s+of\s+concern)\b",
-                              re.IGNORECASE)),
-    ("comment", re.compile(r"\b(?:comment(?:ary)?\s+on|comments?\s*:|re\s*:|letter\s+to\s+the"
-                           r"\s+editor|in\s+response\s+to|commentary)\b", re.IGNORECASE)),
-    ("reply", re.compile(r"\b(?:reply|in\s+reply|authors?'?\s+(?:reply|response)|response\s+"
-                         r"to\s+(?:the\s+)?(?:letter|comment))\b", re.IGNORECASE)),
-)  # fmt: skip
+    (
+        "erratum",
+        re.compile(
+            r"\b(?:errat(?:um|a)|corrigend\w*|correction\s+(?:to|of)\b|"
+            r"correction\s*:|correction\s+notice|notice\s+of\s+correction)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "retraction",
+        re.compile(r"\b(?:retract\w*|withdrawn|expression\s+of\s+concern)\b", re.IGNORECASE),
+    ),
+    (
+        "comment",
+        re.compile(
+            r"\b(?:comment(?:ary)?\s+on|comments?\s*:|re\s*:|letter\s+to\s+the"
+            r"\s+editor|in\s+response\s+to|commentary)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "reply",
+        re.compile(
+            r"\b(?:reply|in\s+reply|authors?'?\s+(?:reply|response)|response\s+"
+            r"to\s+(?:the\s+)?(?:letter|comment))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
 _ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _KINDS), re.IGNORECASE)
 _CONFERENCE_JOURNAL = re.compile(
     r"\b(?:abstracts?|congress|conference|meeting|symposium|proceedings|annual\s+scientific"
     r"|poster)\b",
     re.IGNORECASE,
 )
-_CONFERENCE_TYPE = re.compile(r"conference|abstract|proceeding|meeting|cpaper|abst\b|congress",
-                              re.IGNORECASE)  # fmt: skip
+_CONFERENCE_TYPE = re.compile(
+    r"conference|abstract|proceeding|meeting|cpaper|abst\b|congress", re.IGNORECASE
+)
 _SUPPLEMENT = re.compile(r"supp|\bs\d", re.IGNORECASE)
-_PREPRINT_DOI = ("10.1101/", "10.21203/rs.", "10.20944/preprints", "10.2139/ssrn",
-                 "10.48550/arxiv", "10.31219/osf.io", "10.31234/osf.io", "10.22541/au.",
-                 "10.26434/chemrxiv", "10.1002/essoar")  # fmt: skip
+_PREPRINT_DOI = (
+    "10.1101/",
+    "10.21203/rs.",
+    "10.20944/preprints",
+    "10.2139/ssrn",
+    "10.48550/arxiv",
+    "10.31219/osf.io",
+    "10.31234/osf.io",
+    "10.22541/au.",
+    "10.26434/chemrxiv",
+    "10.1002/essoar",
+)
 _PREPRINT_JOURNAL = re.compile(
     r"\b(?:biorxiv|medrxiv|arxiv|chemrxiv|ssrn|research\s*square|preprints?|psyarxiv|osf)\b",
     re.IGNORECASE,
@@ -171,8 +221,9 @@ _STOP_WORDS = (
 _STOP = frozenset(_STOP_WORDS.split(" "))
 
 
-_JOURNAL_NOTES = re.compile(r"\b(?:conference|congress|meeting)\b.*$|\[electronic resource\]",
-                            re.IGNORECASE)  # fmt: skip
+_JOURNAL_NOTES = re.compile(
+    r"\b(?:conference|congress|meeting)\b.*$|\[electronic resource\]", re.IGNORECASE
+)
 
 
 def journal_words(journal: str) -> tuple[str, ...]:
@@ -662,9 +713,8 @@ def find_candidates(
     """Judge candidate pairs. Pairs whose two ids are both <= ``compared_up_to`` are not
     compared (incremental runs compare only new records against everything). Pairs not
     returned are different papers. ``progress(done, total)`` is called now and then."""
-    with paused_gc():
-        prepared = [prepare(r) for r in records]
-        pairs = candidate_pairs(prepared, compared_up_to)
+    prepared = [prepare(r) for r in records]
+    pairs = candidate_pairs(prepared, compared_up_to)
     total = len(pairs)
     found = []
     step = max(1, total // 100)

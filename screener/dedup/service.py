@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from screener.errors import ScreenerError
 from screener.dedup.links import (
     Clustering,
     FieldComparison,
@@ -20,6 +19,7 @@ from screener.dedup.links import (
     merging_links,
     pair_states,
 )
+from screener.errors import ScreenerError
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, StoredRecord
 from screener.project import Project
 from screener.store import NewDedupEvent
@@ -116,13 +116,13 @@ def _links(project: Project, events: Sequence[DedupEvent], record_ids: Iterable[
 
 def _current_links(project: Project) -> _Links:
     store = project.store
-    return _links(project, store.dedup_events(), store.record_ids())
+    return _links(project, store.links.events(), store.records.ids())
 
 
 def _rederive(project: Project) -> _Links:
     """Re-derive the studies cache from the events; call inside the writing transaction."""
     links = _current_links(project)
-    project.store.replace_study_map(links.clustering.study_of)
+    project.store.links.replace_study_map(links.clustering.study_of)
     return links
 
 
@@ -186,10 +186,12 @@ def run_dedup(
     records imported during it have higher ids and are compared by the next run.
     """
     store = project.store
-    last = store.last_dedup_run()
+    last = store.links.last_run()
     compared_before = last.compared_up_to if last else 0
-    inputs = store.match_inputs()
-    from screener.dedup import matching as dedup  # numpy and rapidfuzz: only runs that match need them
+    inputs = store.records.match_inputs()
+    from screener.dedup import (
+        matching as dedup,
+    )  # numpy and rapidfuzz: only runs that match need them
 
     candidates = dedup.find_candidates(inputs, compared_up_to=compared_before, progress=progress)
     compared_up_to = max([compared_before, *(r.id for r in inputs)])
@@ -198,13 +200,13 @@ def run_dedup(
         return _dry_run_report(project, candidates, compared_up_to, new_records)
     with store.transaction():
         # Read inside the write lock: the pairs judged by now, whoever judged them.
-        new = _new_events(candidates, store.dedup_events())
-        saved = store.add_dedup_run(
+        new = _new_events(candidates, store.links.events())
+        saved = store.links.add_run(
             compared_up_to=compared_up_to, records=len(inputs), candidates=len(candidates)
         )
-        store.add_dedup_events(new, run_id=saved.id)
+        store.links.add_events(new, run_id=saved.id)
         links = _rederive(project)
-        not_compared = _not_compared(store.record_ids(), compared_up_to)
+        not_compared = _not_compared(store.records.ids(), compared_up_to)
     return _report(
         links,
         records_not_compared=not_compared,
@@ -221,15 +223,25 @@ def _dry_run_report(
 ) -> DedupReport:
     """The figures a run would give: the events it would write are added in memory only."""
     store = project.store
-    events = store.dedup_events()
+    events = store.links.events()
     next_id = max((e.id for e in events), default=0) + 1
     now = datetime.now(UTC)
     simulated = [
-        DedupEvent(next_id + i, e.record_a, e.record_b, e.verdict, e.method, e.score, e.reason,
-                   e.reviewer, None, now)
+        DedupEvent(
+            next_id + i,
+            e.record_a,
+            e.record_b,
+            e.verdict,
+            e.method,
+            e.score,
+            e.reason,
+            e.reviewer,
+            None,
+            now,
+        )
         for i, e in enumerate(_new_events(candidates, events))
-    ]  # fmt: skip
-    record_ids = store.record_ids()
+    ]
+    record_ids = store.records.ids()
     stored_now = _links(project, events, record_ids).clustering.study_of
     return _report(
         _links(project, [*events, *simulated], record_ids),
@@ -237,7 +249,7 @@ def _dry_run_report(
         new_records_compared=new_records,
         candidates_found=len(candidates),
         dry_run=True,
-        studies_outdated=stored_now != store.study_map(),
+        studies_outdated=stored_now != store.links.study_map(),
     )
 
 
@@ -248,13 +260,13 @@ def _not_compared(record_ids: Iterable[int], compared_up_to: int) -> int:
 def dedup_summary(project: Project) -> DedupReport:
     """The project's deduplication figures as they stand (no run)."""
     store = project.store
-    record_ids = store.record_ids()
-    last = store.last_dedup_run()
-    links = _links(project, store.dedup_events(), record_ids)
+    record_ids = store.records.ids()
+    last = store.links.last_run()
+    links = _links(project, store.links.events(), record_ids)
     return _report(
         links,
         records_not_compared=_not_compared(record_ids, last.compared_up_to if last else 0),
-        studies_outdated=links.clustering.study_of != store.study_map(),
+        studies_outdated=links.clustering.study_of != store.links.study_map(),
     )
 
 
@@ -276,7 +288,7 @@ class ReviewPair:
 def pending_pairs(project: Project) -> list[ReviewPair]:
     """Pairs a reviewer must decide, the most alike first and skipped pairs last."""
     pending = _current_links(project).pending()
-    records = project.store.records_by_id(r for s in pending for r in (s.a, s.b))
+    records = project.store.records.by_id(r for s in pending for r in (s.a, s.b))
     return [
         ReviewPair(
             a=records[s.a],
@@ -303,7 +315,7 @@ def _reviewer(name: str) -> str:
 
 
 def _check_records(project: Project, *record_ids: int) -> None:
-    found = project.store.records_by_id(record_ids)
+    found = project.store.records.by_id(record_ids)
     missing = sorted(set(record_ids) - found.keys())
     if missing:
         raise ScreenerError(f"no record {', '.join(map(str, missing))} in this project")
@@ -321,7 +333,7 @@ def decide_pair(
     store = project.store
     with store.transaction():
         _check_records(project, *pair)
-        state = pair_states(store.dedup_events()).get(pair)
+        state = pair_states(store.links.events()).get(pair)
         awaiting = state is not None and state.verdict is LinkVerdict.REVIEW
         if verdict is LinkVerdict.SKIP and not awaiting:
             raise ScreenerError(
@@ -329,7 +341,7 @@ def decide_pair(
                 "can be skipped"
             )
         event = NewDedupEvent(*pair, verdict, LinkMethod.REVIEWER, reviewer=name)
-        store.add_dedup_events([event])
+        store.links.add_events([event])
         links = _rederive(project)
     return links.states.get(pair)
 
@@ -340,11 +352,11 @@ def undo_pair_decision(project: Project, reviewer: str) -> tuple[int, int] | Non
     name = _reviewer(reviewer)
     store = project.store
     with store.transaction():
-        latest = latest_reviewer_decision(store.dedup_events(), name)
+        latest = latest_reviewer_decision(store.links.events(), name)
         if latest is None:
             return None
         pair = (latest.record_a, latest.record_b)
-        store.add_dedup_events(
+        store.links.add_events(
             [NewDedupEvent(*pair, LinkVerdict.UNDO, LinkMethod.REVIEWER, reviewer=name)]
         )
         _rederive(project)
@@ -362,7 +374,7 @@ def split_record(project: Project, record_id: int, reviewer: str) -> tuple[tuple
         touching = [(s.a, s.b) for s in links.joining() if record_id in (s.a, s.b)]
         if not touching:
             return ()
-        store.add_dedup_events(
+        store.links.add_events(
             NewDedupEvent(a, b, LinkVerdict.DIFFERENT, LinkMethod.REVIEWER, reviewer=name)
             for a, b in touching
         )
@@ -373,15 +385,15 @@ def split_record(project: Project, record_id: int, reviewer: str) -> tuple[tuple
 def study_of(project: Project, record_id: int) -> int:
     """The study a record belongs to: the smallest record id among its duplicates."""
     _check_records(project, record_id)
-    return project.store.study_of(record_id)
+    return project.store.links.study_of(record_id)
 
 
 def study_records(project: Project, study_id: int) -> list[StoredRecord]:
     """The records of a study, in import order; any member's id names its study."""
     _check_records(project, study_id)
     store = project.store
-    ids = store.study_member_ids(store.study_of(study_id))
-    records = store.records_by_id(ids)
+    ids = store.links.members(store.links.study_of(study_id))
+    records = store.records.by_id(ids)
     return [records[i] for i in ids]
 
 
@@ -411,8 +423,14 @@ class DedupMapRow:
     link_method: str = ""
 
     def values(self) -> tuple[str | int, ...]:
-        return (self.source_file, self.source_id, self.source_record_id, self.record_id,
-                self.study_id, self.link_method)  # fmt: skip
+        return (
+            self.source_file,
+            self.source_id,
+            self.source_record_id,
+            self.record_id,
+            self.study_id,
+            self.link_method,
+        )
 
 
 def dedup_map_rows(project: Project) -> list[DedupMapRow]:
@@ -432,5 +450,5 @@ def dedup_map_rows(project: Project) -> list[DedupMapRow]:
             study_id=links.clustering.study(origin.record_id),
             link_method=";".join(m for m in _METHOD_ORDER if m in methods[origin.record_id]),
         )
-        for origin in store.record_origins()
+        for origin in store.records.origins()
     ]

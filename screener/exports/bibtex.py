@@ -12,6 +12,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
+from screener.exports.kinds import ExportKind
 from screener.exports.references import (
     Progress,
     Reference,
@@ -22,7 +23,6 @@ from screener.exports.references import (
     references,
     write_lines,
 )
-from screener.exports.registry import ExportKind
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
 
@@ -49,8 +49,25 @@ _VENUE_FIELD = {
 
 # Printable ASCII with nothing LaTeX treats specially needs no encoding (most values).
 _PLAIN = re.compile(r"[ !\"'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
-_STOP_WORDS = frozenset(("a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from",
-                         "by", "at", "is", "are"))  # fmt: skip
+_STOP_WORDS = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "and",
+        "to",
+        "with",
+        "from",
+        "by",
+        "at",
+        "is",
+        "are",
+    )
+)
 
 
 @cache
@@ -214,6 +231,10 @@ def _write(project: Project, target: Path) -> list[Path]:
 
 
 KINDS = (
-    ExportKind("bibtex", "Included studies as BibTeX, for LaTeX and reference managers",
-               "included.bib", _write),
-)  # fmt: skip
+    ExportKind(
+        "bibtex",
+        "Included studies as BibTeX, for LaTeX and reference managers",
+        "included.bib",
+        _write,
+    ),
+)

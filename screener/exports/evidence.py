@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from screener.dedup.links import MergedStudy, merged_study
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, safe_cell, write_csv
+from screener.exports.kinds import ExportKind, Writer
 from screener.extraction.evidence import included_evidence
-from screener.exports.registry import ExportKind, Writer
 from screener.extraction.service import format_value
-from screener.dedup.links import MergedStudy, merged_study
 from screener.models import Citation
 from screener.project import Project
 from screener.screening.decisions import StudyOfMap
@@ -37,15 +37,15 @@ def evidence_table(project: Project) -> EvidenceTable:
     evidence = included_evidence(project)
     studies, extracted, tags = evidence.studies, evidence.values, evidence.tags
     store = project.store
-    lookup = StudyOfMap(store.study_map())
+    lookup = StudyOfMap(store.links.study_map())
     members: dict[int, list[int]] = {s: [s] for s in studies}
     for record, study in lookup.duplicates.items():
         if study in members:
             members[study].append(record)
     # Studies of one record (most) are read lightly; only those of several are merged.
-    single = store.citation_fields(s for s in studies if len(members[s]) == 1)
+    single = store.records.citation_fields(s for s in studies if len(members[s]) == 1)
     merged_ids = [r for s in studies if len(members[s]) > 1 for r in members[s]]
-    records = store.records_by_id(merged_ids)
+    records = store.records.by_id(merged_ids)
     header = (*CITATION_COLUMNS, *(f.label for f in fields), "extracted by")
     rows: list[tuple[Cell, ...]] = []
     for study in studies:
@@ -55,9 +55,15 @@ def evidence_table(project: Project) -> EvidenceTable:
             merged = merged_study([records[r] for r in sorted(members[study])])
         tag_text = "; ".join(f"{v}: {', '.join(t)}" for v, t in tags[study].items() if t)
         citation: tuple[Cell, ...] = (
-            study, "; ".join(merged.authors), merged.year, merged.title, merged.journal,
-            merged.doi, merged.pmid, tag_text,
-        )  # fmt: skip
+            study,
+            "; ".join(merged.authors),
+            merged.year,
+            merged.title,
+            merged.journal,
+            merged.doi,
+            merged.pmid,
+            tag_text,
+        )
         values, reviewers = extracted[study]
         shown = tuple(format_value(values[f.name]) for f in fields)
         rows.append((*citation, *shown, ", ".join(reviewers)))
@@ -174,10 +180,13 @@ def write_evidence_xlsx(table: EvidenceTable, path: Path) -> Path:
         widths.append(min(60, max(8, longest + 2)))
     names = [_column_name(c) for c in range(len(table.header))]
     last = f"{names[-1]}{len(table.rows) + 1}" if names else "A1"
-    cols = "".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
-                   for c, w in enumerate(widths))  # fmt: skip
-    head = "".join(_xlsx_text(f"{n}1", str(safe_cell(h)), 1)
-                   for n, h in zip(names, table.header, strict=True))  # fmt: skip
+    cols = "".join(
+        f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'
+        for c, w in enumerate(widths)
+    )
+    head = "".join(
+        _xlsx_text(f"{n}1", str(safe_cell(h)), 1) for n, h in zip(names, table.header, strict=True)
+    )
     parts = [
         f'{_XML}<worksheet xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_RELS}">'
         f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
@@ -278,10 +287,22 @@ def _one_format(fmt: str) -> Writer:
 # One kind per format: the export menu offers each, and each is written (and timed) alone;
 # `screener export evidence` writes all three from one reading of the project.
 KINDS: tuple[ExportKind, ...] = (
-    ExportKind("evidence", "Evidence table of included studies (CSV; the command also "
-               "writes XLSX and Markdown)", "evidence.csv", _one_format("csv")),
-    ExportKind("evidence-xlsx", "Evidence table of included studies (Excel workbook)",
-               "evidence.xlsx", _one_format("xlsx")),
-    ExportKind("evidence-md", "Evidence table of included studies (Markdown)", "evidence.md",
-               _one_format("md")),
-)  # fmt: skip
+    ExportKind(
+        "evidence",
+        "Evidence table of included studies (CSV; the command also writes XLSX and Markdown)",
+        "evidence.csv",
+        _one_format("csv"),
+    ),
+    ExportKind(
+        "evidence-xlsx",
+        "Evidence table of included studies (Excel workbook)",
+        "evidence.xlsx",
+        _one_format("xlsx"),
+    ),
+    ExportKind(
+        "evidence-md",
+        "Evidence table of included studies (Markdown)",
+        "evidence.md",
+        _one_format("md"),
+    ),
+)

@@ -11,8 +11,8 @@ from xml.sax.saxutils import escape
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, write_csv
 from screener.exports.evidence import write_whole
+from screener.exports.kinds import ExportKind
 from screener.extraction.evidence import included_evidence
-from screener.exports.registry import ExportKind
 from screener.extraction.values import value_terms
 from screener.project import Project
 from screener.screening.decisions import vocabulary_terms
@@ -47,8 +47,10 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
             )
     evidence = included_evidence(project)
     studies, extracted, tags = evidence.studies, evidence.values, evidence.tags
-    bound = {name: [f.name for f in project.protocol.extraction.fields if f.vocabulary == name]
-             for name in (rows, columns)}  # fmt: skip
+    bound = {
+        name: [f.name for f in project.protocol.extraction.fields if f.vocabulary == name]
+        for name in (rows, columns)
+    }
     counts: Counter[tuple[str, str]] = Counter()
     seen: dict[str, list[str]] = {rows: list(known[rows]), columns: list(known[columns])}
     for study in studies:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import safe_cell
+from screener.exports.kinds import ExportKind
 from screener.exports.prisma_template import HEADER, ROWS
-from screener.exports.registry import ExportKind
 from screener.models import SourceMethod
 from screener.prisma.counts import ColumnCounts, PrismaCounts
 from screener.project import Project
@@ -76,9 +76,11 @@ def template_values(counts: PrismaCounts) -> dict[str, str]:
     }
     # A method no file was found by is NA: the app leaves its line out (and the whole
     # other-methods column when all three are NA).
-    found_by = (("website_results", SourceMethod.WEBSITE, counts.websites),
-                ("organisation_results", SourceMethod.ORGANISATION, counts.organisations),
-                ("citations_results", SourceMethod.CITATION, counts.citations))  # fmt: skip
+    found_by = (
+        ("website_results", SourceMethod.WEBSITE, counts.websites),
+        ("organisation_results", SourceMethod.ORGANISATION, counts.organisations),
+        ("citations_results", SourceMethod.CITATION, counts.citations),
+    )
     for name, method, n in found_by:
         values[name] = str(n) if method in counts.methods else NA
     return values

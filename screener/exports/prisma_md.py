@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from screener.exports.kinds import ExportKind
 from screener.exports.prisma_csv import counts_writer
 from screener.exports.prisma_svg import box_texts
-from screener.exports.registry import ExportKind
 from screener.prisma.counts import ColumnCounts, PrismaCounts
 
-_EDGES = (("identified", "removed"), ("identified", "screened"),
-          ("screened", "records_excluded"), ("screened", "sought"),
-          ("sought", "not_retrieved"), ("sought", "assessed"), ("assessed", "excluded"),
-          ("assessed", "included"), ("other_identified", "other_sought"),
-          ("other_sought", "other_not_retrieved"), ("other_sought", "other_assessed"),
-          ("other_assessed", "other_excluded"), ("other_assessed", "included"))  # fmt: skip
+_EDGES = (
+    ("identified", "removed"),
+    ("identified", "screened"),
+    ("screened", "records_excluded"),
+    ("screened", "sought"),
+    ("sought", "not_retrieved"),
+    ("sought", "assessed"),
+    ("assessed", "excluded"),
+    ("assessed", "included"),
+    ("other_identified", "other_sought"),
+    ("other_sought", "other_not_retrieved"),
+    ("other_sought", "other_assessed"),
+    ("other_assessed", "other_excluded"),
+    ("other_assessed", "included"),
+)
 
 
 def mermaid_label(text: str) -> str:
     """Text for a quoted Mermaid label: quotes, brackets, braces, pipes, angle brackets and # as
     entity codes (Mermaid reads ``#quot;`` and numeric ``#NN;`` codes), so that no label can
     end its node or start markup."""
-    codes = {'"': "#quot;", "#": "#35;", "[": "#91;", "]": "#93;", "{": "#123;",
-             "}": "#125;", "|": "#124;", "<": "#lt;", ">": "#gt;", "`": "#96;",
-             "&": "#amp;"}  # fmt: skip
+    codes = {
+        '"': "#quot;",
+        "#": "#35;",
+        "[": "#91;",
+        "]": "#93;",
+        "{": "#123;",
+        "}": "#125;",
+        "|": "#124;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "`": "#96;",
+        "&": "#amp;",
+    }
     return "".join(codes.get(ch, ch) for ch in text)
 
 

@@ -11,8 +11,8 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from screener.exports.kinds import ExportKind
 from screener.exports.prisma_csv import counts_writer
-from screener.exports.registry import ExportKind
 from screener.prisma.counts import ColumnCounts, PrismaCounts
 
 # One unit is 0.21 mm: A4 portrait is 1000 units wide, A4 landscape 1414.
@@ -129,13 +129,26 @@ def box_texts(counts: PrismaCounts) -> dict[str, list[str]]:
 
 
 # Grid: (box key, column, row); columns are x and width, rows are laid out top down.
-_MAIN_GRID = (("title_main", "AB", 0), ("identified", "A", 1), ("removed", "B", 1),
-              ("screened", "A", 2), ("records_excluded", "B", 2), ("sought", "A", 3),
-              ("not_retrieved", "B", 3), ("assessed", "A", 4), ("excluded", "B", 4),
-              ("included", "A", 5))  # fmt: skip
-_OTHER_GRID = (("title_other", "CD", 0), ("other_identified", "C", 1),
-               ("other_sought", "C", 3), ("other_not_retrieved", "D", 3),
-               ("other_assessed", "C", 4), ("other_excluded", "D", 4))  # fmt: skip
+_MAIN_GRID = (
+    ("title_main", "AB", 0),
+    ("identified", "A", 1),
+    ("removed", "B", 1),
+    ("screened", "A", 2),
+    ("records_excluded", "B", 2),
+    ("sought", "A", 3),
+    ("not_retrieved", "B", 3),
+    ("assessed", "A", 4),
+    ("excluded", "B", 4),
+    ("included", "A", 5),
+)
+_OTHER_GRID = (
+    ("title_other", "CD", 0),
+    ("other_identified", "C", 1),
+    ("other_sought", "C", 3),
+    ("other_not_retrieved", "D", 3),
+    ("other_assessed", "C", 4),
+    ("other_excluded", "D", 4),
+)
 _PORTRAIT = {"A": (62.0, 430.0), "B": (552.0, 430.0)}
 _LANDSCAPE = {"A": (62.0, 380.0), "B": (474.0, 380.0), "C": (902.0, 240.0), "D": (1164.0, 240.0)}
 
@@ -207,16 +220,25 @@ def _arrows(by_key: dict[str, Box]) -> list[str]:
         return _arrow([(x, box.y + box.height), (x, to.y - 2)])
 
     found = []
-    across = (("identified", "removed"), ("screened", "records_excluded"),
-              ("sought", "not_retrieved"), ("assessed", "excluded"),
-              ("other_sought", "other_not_retrieved"),
-              ("other_assessed", "other_excluded"))  # fmt: skip
+    across = (
+        ("identified", "removed"),
+        ("screened", "records_excluded"),
+        ("sought", "not_retrieved"),
+        ("assessed", "excluded"),
+        ("other_sought", "other_not_retrieved"),
+        ("other_assessed", "other_excluded"),
+    )
     for a, b in across:
         if a in by_key:
             found.append(right(a, b))
-    for a, b in (("identified", "screened"), ("screened", "sought"), ("sought", "assessed"),
-                 ("assessed", "included"), ("other_identified", "other_sought"),
-                 ("other_sought", "other_assessed")):  # fmt: skip
+    for a, b in (
+        ("identified", "screened"),
+        ("screened", "sought"),
+        ("sought", "assessed"),
+        ("assessed", "included"),
+        ("other_identified", "other_sought"),
+        ("other_sought", "other_assessed"),
+    ):
         if a in by_key:
             found.append(down(a, b))
     if "other_assessed" in by_key:
@@ -229,9 +251,11 @@ def _arrows(by_key: dict[str, Box]) -> list[str]:
 
 
 def _side_bars(by_key: dict[str, Box]) -> list[str]:
-    phases = (("Identification", "identified", "identified"),
-              ("Screening", "screened", "assessed"),
-              ("Included", "included", "included"))  # fmt: skip
+    phases = (
+        ("Identification", "identified", "identified"),
+        ("Screening", "screened", "assessed"),
+        ("Included", "included", "included"),
+    )
     bars = []
     for label, first, last in phases:
         top = by_key[first].y

@@ -42,21 +42,40 @@ class ReferenceType(StrEnum):
 # Record.type holds what the source file said: an RIS TY code, a BibTeX entry type, a
 # MEDLINE publication type or a Web of Science document type. Exact names first ...
 _TYPE_NAMES = {
-    ReferenceType.JOURNAL: ("jour", "ejour", "mgzn", "news", "article", "journal article",
-                            "review", "letter", "editorial", "comment", "abst", "inpr"),
-    ReferenceType.CONFERENCE: ("conf", "cpaper", "inproceedings", "conference",
-                               "proceedings", "proceedings paper", "conference paper",
-                               "meeting abstract", "conference proceeding"),
+    ReferenceType.JOURNAL: (
+        "jour",
+        "ejour",
+        "mgzn",
+        "news",
+        "article",
+        "journal article",
+        "review",
+        "letter",
+        "editorial",
+        "comment",
+        "abst",
+        "inpr",
+    ),
+    ReferenceType.CONFERENCE: (
+        "conf",
+        "cpaper",
+        "inproceedings",
+        "conference",
+        "proceedings",
+        "proceedings paper",
+        "conference paper",
+        "meeting abstract",
+        "conference proceeding",
+    ),
     ReferenceType.BOOK: ("book", "ebook", "edbook"),
-    ReferenceType.CHAPTER: ("chap", "echap", "incollection", "inbook", "book chapter",
-                            "chapter"),
+    ReferenceType.CHAPTER: ("chap", "echap", "incollection", "inbook", "book chapter", "chapter"),
     ReferenceType.THESIS: ("thes", "thesis", "phdthesis", "mastersthesis", "dissertation"),
     ReferenceType.REPORT: ("rprt", "report", "techreport", "govdoc", "standard"),
     ReferenceType.PREPRINT: ("preprint", "unpb", "unpublished", "manuscript", "manscpt"),
     ReferenceType.DATASET: ("data", "dataset", "dbase"),
     ReferenceType.WEB: ("elec", "web page", "webpage", "online", "blog"),
     ReferenceType.GENERIC: ("gen", "misc"),
-}  # fmt: skip
+}
 _BY_NAME = {name: kind for kind, names in _TYPE_NAMES.items() for name in names}
 # ... then words inside longer names ("Journal Article; Review", "Book Chapter; Article").
 _BY_WORD = (

@@ -8,6 +8,7 @@ from typing import Any
 
 from rispy.writer import RisWriter
 
+from screener.exports.kinds import ExportKind
 from screener.exports.references import (
     Progress,
     Reference,
@@ -18,7 +19,6 @@ from screener.exports.references import (
     references,
     write_lines,
 )
-from screener.exports.registry import ExportKind
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
 

@@ -88,24 +88,25 @@ class StudyOutcome:
 def study_outcomes(project: Project, studies: StudySet = StudySet.ALL) -> dict[int, StudyOutcome]:
     """The outcomes of the studies that may be in ``studies`` (every study, or for
     INCLUDED only those with a full-text decision or resolution), by study id in import
-    order. The same outcomes as :func:`screener.screening.decisions.review_state` (tests compare them),
-    from light reads: at 100,000 records that takes seconds, too slow for an export."""
+    order. The same outcomes as :func:`screener.screening.decisions.review_state` (tests
+    compare them), from light reads: at 100,000 records that takes seconds, too slow for
+    an export."""
     store = project.store
-    study_map = store.study_map()
+    study_map = store.links.study_map()
     lookup = StudyOfMap(study_map)
-    resolutions = resolutions_in_force(store.resolutions(), lookup)
-    full_text_events = store.screening_events(Stage.FULL_TEXT)
+    resolutions = resolutions_in_force(store.events.resolutions(), lookup)
+    full_text_events = store.events.screening_events(Stage.FULL_TEXT)
     if studies is StudySet.INCLUDED:
         # Only a study with a full-text decision or resolution can be included there: read
         # the title/abstract events of those studies' records only.
         decided = {lookup(event[0]) for event in full_text_events}
         decided |= {study for study, stage in resolutions if stage is Stage.FULL_TEXT}
-        study_ids = [s for s in store.study_ids() if s in decided]
+        study_ids = [s for s in store.links.study_ids() if s in decided]
         members = [*study_ids, *(r for r, s in study_map.items() if s in decided)]
-        screening_events = store.screening_events(Stage.TITLE_ABSTRACT, members)
+        screening_events = store.events.screening_events(Stage.TITLE_ABSTRACT, members)
     else:
-        study_ids = store.study_ids()
-        screening_events = store.screening_events(Stage.TITLE_ABSTRACT)
+        study_ids = store.links.study_ids()
+        screening_events = store.events.screening_events(Stage.TITLE_ABSTRACT)
     needed = needed_reviews(project, study_ids)
     screened = _stage_outcomes(
         Stage.TITLE_ABSTRACT, study_ids, screening_events, study_map, resolutions, needed
@@ -118,9 +119,10 @@ def study_outcomes(project: Project, studies: StudySet = StudySet.ALL) -> dict[i
     }
     # As screening.full_text_eligible: included at title/abstract, less reports not retrieved.
     eligible = [
-        s for s, (status, _) in screened.items()
+        s
+        for s, (status, _) in screened.items()
         if status is StudyStatus.INCLUDED and s not in not_retrieved
-    ]  # fmt: skip
+    ]
     full_text = _stage_outcomes(
         Stage.FULL_TEXT, eligible, full_text_events, study_map, resolutions, needed
     )
@@ -142,15 +144,17 @@ def title_abstract_statuses(project: Project) -> dict[int, StudyStatus]:
     from screener.prisma.stages import title_abstract_states
 
     store = project.store
-    study_map = store.study_map()
+    study_map = store.links.study_map()
     resolutions = resolutions_in_force(
-        store.resolutions(stage=Stage.TITLE_ABSTRACT), StudyOfMap(study_map)
+        store.events.resolutions(stage=Stage.TITLE_ABSTRACT), StudyOfMap(study_map)
     )
-    study_ids = store.study_ids()
+    study_ids = store.links.study_ids()
     states = title_abstract_states(
-        store.decision_verdicts(Stage.TITLE_ABSTRACT), resolutions, study_map,
+        store.events.verdicts(Stage.TITLE_ABSTRACT),
+        resolutions,
+        study_map,
         needed_reviews(project, study_ids),
-    )  # fmt: skip
+    )
     unscreened = StudyStatus.UNSCREENED
     return {study: states[study].status if study in states else unscreened for study in study_ids}
 
@@ -222,11 +226,12 @@ def _decide(
     """screening.stage_state on stand-ins for the decisions in force ((reviewer, verdict,
     reasons JSON) in event order; an undo leaves its reviewer undecided)."""
     stand_ins = [
-        Decision(position, 0, stage, reviewer, Verdict(verdict), _codes(reasons), {}, "",
-                 _STAND_IN_TIME)
+        Decision(
+            position, 0, stage, reviewer, Verdict(verdict), _codes(reasons), {}, "", _STAND_IN_TIME
+        )
         for position, (reviewer, verdict, reasons) in enumerate(made)
         if verdict != Verdict.UNDO
-    ]  # fmt: skip
+    ]
     state = stage_state(0, stage, stand_ins, resolution, needed)
     return state.status, state.reasons
 
@@ -237,9 +242,25 @@ def _codes(reasons: str) -> tuple[str, ...]:
 
 
 # Fields of the representative record that its duplicates may fill when it lacks them.
-_FILLABLE = ("abstract", "authors", "year", "journal", "journal_abbrev", "volume", "issue",
-             "pages", "start_page", "end_page", "doi", "pmid", "issn", "keywords", "type",
-             "language", "url")  # fmt: skip
+_FILLABLE = (
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "journal_abbrev",
+    "volume",
+    "issue",
+    "pages",
+    "start_page",
+    "end_page",
+    "doi",
+    "pmid",
+    "issn",
+    "keywords",
+    "type",
+    "language",
+    "url",
+)
 
 
 def study_citations(project: Project, study_ids: Iterable[int]) -> dict[int, Record]:
@@ -248,12 +269,12 @@ def study_citations(project: Project, study_ids: Iterable[int]) -> dict[int, Rec
     wanted = set(study_ids)
     store = project.store
     members: dict[int, list[int]] = {}
-    for member, study in store.study_map().items():
+    for member, study in store.links.study_map().items():
         if study in wanted:
             members.setdefault(study, []).append(member)
-    everything = len(wanted) > store.record_count() // 2  # one scan beats many lookups
+    everything = len(wanted) > store.records.count() // 2  # one scan beats many lookups
     needed = None if everything else wanted | {r for ids in members.values() for r in ids}
-    records = dict(store.citations(needed))
+    records = dict(store.records.citations(needed))
     citations: dict[int, Record] = {}
     for study in sorted(wanted):
         if study not in records:

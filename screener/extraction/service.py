@@ -28,9 +28,13 @@ from screener.screening.state import (
 )
 
 __all__ = [
-    "check_value", "format_value", "included_check", "included_studies", "parse_text",
+    "check_value",
+    "format_value",
+    "included_check",
+    "included_studies",
+    "parse_text",
     "same_value",
-]  # fmt: skip
+]
 
 
 class FieldStatus(StrEnum):
@@ -94,16 +98,17 @@ def record_values(
         is_open = form_field.vocabulary in vocabularies and vocabularies[form_field.vocabulary].open
         checked, added = check_value(form_field, value, known, is_open)
         clean[field_name] = checked
-        new_terms += [(form_field.vocabulary, t) for t in added if (form_field.vocabulary, t)
-                      not in new_terms]  # fmt: skip
+        new_terms += [
+            (form_field.vocabulary, t) for t in added if (form_field.vocabulary, t) not in new_terms
+        ]
     kind = ExtractionKind.CONSENSUS if consensus else ExtractionKind.VALUE
     with store.transaction():
         study_id = included_check(project, study)
         if consensus and not project.protocol.extraction.dual:
             raise ScreenerError("consensus values are for dual extraction ([extraction] dual)")
         for vocabulary, term in new_terms:
-            store.add_vocabulary_term(vocabulary, term, name)
-        return store.add_extractions(study_id, clean, name, kind)
+            store.events.add_vocabulary_term(vocabulary, term, name)
+        return store.extraction.add_extractions(study_id, clean, name, kind)
 
 
 # -- what is in force ----------------------------------------------------------------------
@@ -200,8 +205,9 @@ def _field_state(
     )
     shown = list(given.values())
     latest = max(events.values(), key=event_order).value if events else None  # type: ignore[arg-type]
-    status, value = decide_field(form_field, shown, None if agreed is None else agreed.value,
-                                 latest, dual)  # fmt: skip
+    status, value = decide_field(
+        form_field, shown, None if agreed is None else agreed.value, latest, dual
+    )
     return FieldState(form_field, given, agreed, status, value)
 
 
@@ -241,14 +247,14 @@ def values_in_force(
     signature (the same terms, units, agreement). Equal values of several studies are thus
     one object: read them, do not change them."""
     form = project.protocol.extraction
-    duplicates = project.store.study_map()
+    duplicates = project.store.links.study_map()
     members = _members(project, studies, StudyOfMap(duplicates))
     # Per study and field: each reviewer's latest value JSON, the dict kept in the order the
     # values were given (a re-given one moves last), and the latest consensus
     given: dict[int, dict[str, dict[str, str]]] = {}
     agreed: dict[int, dict[str, str]] = {}
     consensus_kind = str(ExtractionKind.CONSENSUS)
-    rows = project.store.extraction_rows(members)
+    rows = project.store.extraction.rows(members)
     for record, name, kind, who, text in rows:
         study = duplicates.get(record, record)
         if kind == consensus_kind:
@@ -311,8 +317,8 @@ def project_extractions(
     their events."""
     store = project.store
     wanted = included_studies(project) if studies is None else list(studies)
-    lookup = StudyOfMap(store.study_map())
-    events = store.extractions(record_ids=_members(project, wanted, lookup))
+    lookup = StudyOfMap(store.links.study_map())
+    events = store.extraction.extractions(record_ids=_members(project, wanted, lookup))
     found = study_extractions(
         project.protocol.extraction.fields,
         events,

@@ -29,27 +29,30 @@ def included_studies(project: Project) -> list[int]:
     :func:`_included`), because an export of a 100,000-record review must not build every
     study's state."""
     store = project.store
-    duplicates = store.study_map()
+    duplicates = store.links.study_map()
     lookup = StudyOfMap(duplicates)
     ta, ft = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
     # Only a study with a full-text decision or resolution can be included there: its
     # title/abstract events are the only ones read.
-    decided = _verdicts_in_force(store.decision_verdicts(ft), duplicates)
-    resolved_ft = resolutions_in_force(store.resolutions(stage=ft), lookup)
+    decided = _verdicts_in_force(store.events.verdicts(ft), duplicates)
+    resolved_ft = resolutions_in_force(store.events.resolutions(stage=ft), lookup)
     candidates = sorted(set(decided) | {key[0] for key in resolved_ft})
     if not candidates:
         return []
     wanted = set(candidates)
     members = sorted(wanted | {r for r, s in duplicates.items() if s in wanted})
-    screened = _verdicts_in_force(store.verdicts_of(ta, members), duplicates)
-    resolved_ta = resolutions_in_force(store.resolutions(stage=ta, record_ids=members), lookup)
+    screened = _verdicts_in_force(store.events.verdicts(ta, members), duplicates)
+    resolved_ta = resolutions_in_force(
+        store.events.resolutions(stage=ta, record_ids=members), lookup
+    )
     needed = needed_reviews(project, candidates)
     passed = _included(candidates, ta, screened, resolved_ta, needed)
-    retrievals = retrievals_in_force(store.retrievals(record_ids=members), lookup)
+    retrievals = retrievals_in_force(store.events.retrievals(record_ids=members), lookup)
     eligible = [
-        s for s in passed
+        s
+        for s in passed
         if not (s in retrievals and retrievals[s].status is RetrievalStatus.NOT_RETRIEVED)
-    ]  # fmt: skip
+    ]
     return _included(eligible, ft, decided, resolved_ft, needed)
 
 
@@ -94,8 +97,10 @@ def _included(
         key = (made, None if resolution is None else resolution.verdict, needed[study])
         status = memo.get(key)
         if status is None:
-            stand_ins = [Decision(0, study, stage, reviewer, _VERDICTS[verdict], (), {}, "",
-                                  _STAND_IN_TIME) for reviewer, verdict in made]  # fmt: skip
+            stand_ins = [
+                Decision(0, study, stage, reviewer, _VERDICTS[verdict], (), {}, "", _STAND_IN_TIME)
+                for reviewer, verdict in made
+            ]
             status = stage_state(study, stage, stand_ins, resolution, needed[study]).status
             memo[key] = status
         if status is StudyStatus.INCLUDED:
@@ -105,9 +110,9 @@ def _included(
 
 def included_check(project: Project, study: int) -> int:
     """``study`` as the study id of its record, or an error when it is not included."""
-    if project.store.record(study) is None:
+    if project.store.records.get(study) is None:
         raise ScreenerError(f"no record {study} in this project")
-    study_id = project.store.study_of(study)
+    study_id = project.store.links.study_of(study)
     if study_id not in included_studies(project):
         raise ScreenerError(
             f"study {study_id} is not included at full text; only included studies are "

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from screener.errors import ImportFormatError
-from screener.models import Record
 from screener.importers.fields import (
     clean_text,
     normalise_author,
@@ -29,6 +28,7 @@ from screener.importers.fields import (
     parse_year,
     split_pages,
 )
+from screener.models import Record
 
 __all__ = ["ImportFormatError", "make_record"]
 

@@ -32,8 +32,8 @@ from pylatexenc.latex2text import (
 )
 
 from screener.importers.base import ImportFormatError, make_record
-from screener.models import Record
 from screener.importers.fields import clean_text, normalise_author, split_list
+from screener.models import Record
 
 # bibtexparser logs every broken block as a warning, which would land on the user's
 # terminal; parse() reports those blocks itself as ImportFormatError.

@@ -11,8 +11,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from screener.importers.base import ImportFormatError, make_record
-from screener.models import Record
 from screener.importers.fields import clean_text, normalise_author
+from screener.models import Record
 
 FORMAT = "endnote_xml"
 LABEL = "EndNote XML"

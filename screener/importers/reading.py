@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from screener.importers.bulk import paused_gc
 from screener.errors import ImportFormatError
 from screener.importers import bibtex, endnote_xml, medline, ris, tabular, wos
 from screener.models import Record
@@ -144,32 +143,6 @@ def open_file(path: Path, data: bytes, fmt: str | None = None) -> OpenedFile:
     return OpenedFile(path, fmt, decoded.encoding, decoded.text, decoded.warnings)
 
 
-# Where a record ends, in the formats whose big files are parsed in parallel pieces: a piece
-# cut right after such a match parses on its own. Other formats are parsed in one piece.
-_RECORD_ENDS = {
-    "ris": re.compile(r"^ER[ \t]*-.*$", re.MULTILINE),
-    "wos": re.compile(r"^ER[ \t]*$", re.MULTILINE),
-    "medline": re.compile(r"\n[ \t]*\n"),
-}
-
-
-def split_pieces(fmt: str, text: str, size: int) -> list[tuple[int, int, int]]:
-    """``text`` cut at record ends into pieces of about ``size`` characters, as ``(lines
-    before the piece, start, stop)`` (the lines turn a piece's line numbers into the file's)."""
-    end = _RECORD_ENDS.get(fmt)
-    if end is None or len(text) <= size:
-        return [(0, 0, len(text))]
-    pieces: list[tuple[int, int, int]] = []
-    start, lines_before = 0, 0
-    while start < len(text):
-        match = end.search(text, start + size) if start + size < len(text) else None
-        stop = len(text) if match is None else match.end()
-        pieces.append((lines_before, start, stop))
-        lines_before += text.count("\n", start, stop)
-        start = stop
-    return pieces
-
-
 def skipped_warning(name: str, skipped: Sequence[tuple[int, int]]) -> str:
     """The warning for records skipped for having no content, given (position, line)."""
     where = ", ".join(f"record {position} (line {line})" for position, line in skipped[:20])
@@ -196,8 +169,7 @@ def parse_file(path: Path, data: bytes, fmt: str | None = None) -> ParsedFile:
     """Decode, detect and parse one whole file into memory (for small files and tests;
     imports stream records from :func:`open_file` instead)."""
     opened = open_file(path, data, fmt)
-    with paused_gc():
-        records = list(opened.records())
+    records = list(opened.records())
     if not records:
         raise ImportFormatError(f"no records found (read as {opened.label})", file=path.name)
     kept = tuple(r for r in records if r.has_content)

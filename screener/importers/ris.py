@@ -9,8 +9,8 @@ from rispy.config import TAG_KEY_MAPPING
 
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
-from screener.models import Record
 from screener.importers.fields import parse_year
+from screener.models import Record
 
 FORMAT = "ris"
 LABEL = "RIS"

@@ -9,12 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from screener.errors import DuplicateSourceError, ImportFormatError, ScreenerError
-from screener.importers.reading import OpenedFile, open_file, paused_gc, skipped_warning
-from screener.models import Source, SourceMethod
-from screener.importers.pieces import raise_in_one_pass, record_pieces
+from screener.importers.reading import OpenedFile, open_file, skipped_warning
+from screener.models import Record, Source, SourceMethod
 from screener.project import Project
 from screener.store import NewSource
 
@@ -24,15 +22,30 @@ Progress = Callable[[str, int, int], None]
 # Database names recognised in a file's own database fields (RIS DB, CSV "Source") or its
 # name; the first match wins. Keys are lower-case words.
 KNOWN_DATABASES: tuple[tuple[str, str], ...] = (
-    ("pubmed", "PubMed"), ("medline", "MEDLINE"), ("pmc", "PubMed Central"),
-    ("embase", "Embase"), ("scopus", "Scopus"), ("web of science", "Web of Science"),
-    ("wos", "Web of Science"), ("sciencedirect", "ScienceDirect"),
-    ("cochrane", "Cochrane Library"), ("psycinfo", "APA PsycInfo"), ("cinahl", "CINAHL"),
-    ("proquest", "ProQuest"), ("ebsco", "EBSCOhost"), ("ovid", "Ovid"), ("lens", "The Lens"),
-    ("openalex", "OpenAlex"), ("google scholar", "Google Scholar"), ("biorxiv", "bioRxiv"),
+    ("pubmed", "PubMed"),
+    ("medline", "MEDLINE"),
+    ("pmc", "PubMed Central"),
+    ("embase", "Embase"),
+    ("scopus", "Scopus"),
+    ("web of science", "Web of Science"),
+    ("wos", "Web of Science"),
+    ("sciencedirect", "ScienceDirect"),
+    ("cochrane", "Cochrane Library"),
+    ("psycinfo", "APA PsycInfo"),
+    ("cinahl", "CINAHL"),
+    ("proquest", "ProQuest"),
+    ("ebsco", "EBSCOhost"),
+    ("ovid", "Ovid"),
+    ("lens", "The Lens"),
+    ("openalex", "OpenAlex"),
+    ("google scholar", "Google Scholar"),
+    ("biorxiv", "bioRxiv"),
     ("medrxiv", "medRxiv"),
-)  # fmt: skip
+)
 _FORMAT_DATABASES = {"medline": "PubMed", "wos": "Web of Science"}
+# Fields in which exports name the database a record came from (RIS DB, CSV "Source").
+_DATABASE_KEYS = ("DB", "Source", "Name of Database", "source", "database")
+_HINT_RECORDS = 50  # records whose database fields are read to guess the database
 
 
 class ImportBatchError(ScreenerError):
@@ -108,7 +121,7 @@ def _check_file(project: Project, path: Path, fmt: str | None) -> CheckedFile:
             opened = open_file(path, data, fmt)
         finally:
             sha256 = digest.result()
-    earlier = project.store.source_by_sha256(sha256)
+    earlier = project.store.records.source_by_sha256(sha256)
     if earlier is not None:
         raise DuplicateSourceError(
             f"{path.name}: already imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC as "
@@ -157,12 +170,23 @@ def store_files(
     stored and :class:`ImportBatchError` says why."""
     results: list[FileImport] = []
     try:
-        with project.store.transaction(), paused_gc():
+        with project.store.transaction():
             for item in checked:
                 results.append(_store_one(project, item, search, strict, progress))
     except ScreenerError as exc:
         raise ImportBatchError([exc]) from None
     return results
+
+
+def _database_hints(record: Record) -> list[str]:
+    hints: list[str] = []
+    for key in _DATABASE_KEYS:
+        value = record.raw.get(key)
+        if isinstance(value, list):
+            hints.extend(str(v) for v in value)
+        elif value:
+            hints.append(str(value))
+    return hints
 
 
 def _store_one(
@@ -177,24 +201,28 @@ def _store_one(
     expected = opened.estimated_records() if progress else 0
     stored = 0
     total = 0
-    skipped: list[tuple[int, int]] = []
+    skipped: list[tuple[int, int]] = []  # (position, line) of records with no content
     hints: list[str] = []
 
-    def batches() -> Iterator[tuple[int, int, list[tuple[Any, ...]]]]:
+    def with_content() -> Iterator[Record]:
+        """The file's records to store; records with nothing to screen are set aside
+        (or, with ``strict``, refuse the file)."""
         nonlocal total
-        for piece in record_pieces(opened, strict):
-            if piece.error is not None:
-                raise_in_one_pass(opened, strict)
-                raise piece.error  # only if one pass finds nothing wrong
-            # A piece parsed alone counts records from its own start: add those before it.
-            position_offset = total - (piece.first_position - 1)
-            yield position_offset, piece.lines_before, piece.rows
-            skipped.extend(
-                (position + position_offset, line + piece.lines_before if line else 0)
-                for position, line in piece.skipped
-            )
-            hints.extend(piece.hints)
-            total += piece.total
+        for record in opened.records():
+            total += 1
+            if record.position <= _HINT_RECORDS:
+                hints.extend(_database_hints(record))
+            if record.has_content:
+                yield record
+            elif strict:
+                raise ImportFormatError(
+                    "this record has no title, abstract, DOI or PMID; --strict refuses the file",
+                    line=record.line or None,
+                    record=record.position,
+                    file=name,
+                )
+            else:
+                skipped.append((record.position, record.line))
 
     def advance(count: int) -> None:
         nonlocal stored
@@ -202,7 +230,7 @@ def _store_one(
         if progress:
             progress(name, stored, max(expected, stored))
 
-    source = project.store.add_source_rows(
+    source = project.store.records.add_source(
         NewSource(
             database=search.database or "",
             platform=search.platform,
@@ -214,12 +242,12 @@ def _store_one(
             encoding=opened.encoding,
             method=search.method,
         ),
-        batches(),
+        with_content(),
         progress=advance,
     )
     if total == 0:
         raise ImportFormatError(f"no records found (read as {opened.label})", file=name)
-    source = project.store.finish_source(
+    source = project.store.records.finish_source(
         source.id,
         database=search.database or guess_database(opened.path, opened.format, hints),
         skipped=len(skipped),

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from screener.errors import ImportFormatError
 from screener.importers.base import make_record
-from screener.models import Record
 from screener.importers.fields import fold
+from screener.models import Record
 
 FORMAT = "csv"
 LABEL = "CSV/TSV"
@@ -26,16 +26,53 @@ _MAX_HEADER_CELL = 200
 
 # Known header names, normalised by _key(); within a field, earlier names win.
 _COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "articletitle", "documenttitle", "primarytitle", "displayname", "ti",
-              "originaltitle"),
+    "title": (
+        "title",
+        "articletitle",
+        "documenttitle",
+        "primarytitle",
+        "displayname",
+        "ti",
+        "originaltitle",
+    ),
     "abstract": ("abstract", "abstractnote", "ab", "originalabstract"),
-    "authors": ("authors", "author", "authornames", "firstauthors", "authorshipsauthordisplayname",
-                "au", "a1", "af", "authorfullnames", "firstauthor"),
-    "year": ("year", "publicationyear", "pubyear", "py", "yr", "datepublished", "publicationdate",
-             "date", "da"),
-    "journal": ("journal", "sourcetitle", "publicationtitle", "secondarytitle", "journalbook",
-                "publicationname", "journaltitle", "primarylocationsourcedisplayname", "jo",
-                "jf", "t2", "so"),
+    "authors": (
+        "authors",
+        "author",
+        "authornames",
+        "firstauthors",
+        "authorshipsauthordisplayname",
+        "au",
+        "a1",
+        "af",
+        "authorfullnames",
+        "firstauthor",
+    ),
+    "year": (
+        "year",
+        "publicationyear",
+        "pubyear",
+        "py",
+        "yr",
+        "datepublished",
+        "publicationdate",
+        "date",
+        "da",
+    ),
+    "journal": (
+        "journal",
+        "sourcetitle",
+        "publicationtitle",
+        "secondarytitle",
+        "journalbook",
+        "publicationname",
+        "journaltitle",
+        "primarylocationsourcedisplayname",
+        "jo",
+        "jf",
+        "t2",
+        "so",
+    ),
     "journal_abbrev": ("abbreviatedsourcetitle", "journalabbreviation", "j2", "ja", "ji", "j9"),
     "volume": ("volume", "vol", "vl"),
     "issue": ("issue", "issuenumber", "number", "is"),
@@ -45,23 +82,63 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "doi": ("doi", "do", "di"),
     "pmid": ("pmid", "pubmedid", "idspmid", "pm"),
     "issn": ("issn", "issns", "isbnissn", "eissn", "primarylocationsourceissnl", "sn", "ei"),
-    "keywords": ("keywords", "authorkeywords", "indexkeywords", "manualtags", "automatictags",
-                 "meshterms", "emtreemedicalindexterms", "emtreedrugindexterms", "kw", "de"),
-    "type": ("documenttype", "itemtype", "publicationtype", "referencetype", "typeofreference",
-             "type", "ty", "dt", "pt"),
+    "keywords": (
+        "keywords",
+        "authorkeywords",
+        "indexkeywords",
+        "manualtags",
+        "automatictags",
+        "meshterms",
+        "emtreemedicalindexterms",
+        "emtreedrugindexterms",
+        "kw",
+        "de",
+    ),
+    "type": (
+        "documenttype",
+        "itemtype",
+        "publicationtype",
+        "referencetype",
+        "typeofreference",
+        "type",
+        "ty",
+        "dt",
+        "pt",
+    ),
     "language": ("languageoforiginaldocument", "language", "la"),
     "url": ("url", "link", "externalurl", "ur"),
     # WoS "ID" is Keywords Plus, so WoS "UT" must come before "id".
-    "id": ("recordid", "eid", "ut", "lensid", "accessionnumber", "id", "key", "customid", "an",
-           "pmid"),
-    "label": ("labelincluded", "included", "finalincluded", "asreviewlabel",
-              "labelabstractscreening", "abstractincluded", "label"),
+    "id": (
+        "recordid",
+        "eid",
+        "ut",
+        "lensid",
+        "accessionnumber",
+        "id",
+        "key",
+        "customid",
+        "an",
+        "pmid",
+    ),
+    "label": (
+        "labelincluded",
+        "included",
+        "finalincluded",
+        "asreviewlabel",
+        "labelabstractscreening",
+        "abstractincluded",
+        "label",
+    ),
 }
 _FIELD_OF = {name: field for field, names in _COLUMNS.items() for name in names}
 # A header needs one of these full names, or three known names of any kind (WoS and RIS
 # tags as columns: "PT", "AU", "TI"); "type" or "date" alone prove nothing.
-_STRONG = {n for f in ("title", "abstract", "authors", "doi", "journal", "pmid", "year",
-                       "keywords", "issn") for n in _COLUMNS[f] if len(n) > 2} - {"date"}
+_STRONG = {
+    n
+    for f in ("title", "abstract", "authors", "doi", "journal", "pmid", "year", "keywords", "issn")
+    for n in _COLUMNS[f]
+    if len(n) > 2
+} - {"date"}
 _LIST_FIELDS = ("authors", "keywords", "issn")  # issn: print and electronic columns (WoS SN, EI)
 _YES = {"1", "1.0", "yes", "y", "true", "t", "include", "included", "relevant"}
 _NO = {"0", "0.0", "no", "n", "false", "f", "exclude", "excluded", "irrelevant"}
@@ -102,8 +179,9 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportFormatError(f"cannot read this row as CSV: {exc}", line=previous + 1) \
-                from None
+            raise ImportFormatError(
+                f"cannot read this row as CSV: {exc}", line=previous + 1
+            ) from None
         yield previous + 1, row
         previous = reader.line_num
 
@@ -163,8 +241,9 @@ def _choose_delimiter(text: str) -> tuple[str, int, list[str]]:
     if not known:
         lines = sample.split("\n")
         number = next((n for n, line in enumerate(lines, 1) if line.strip()), 1)
-        found = max((next(csv.reader([lines[number - 1]], delimiter=d), []) for d in _DELIMITERS),
-                    key=len)
+        found = max(
+            (next(csv.reader([lines[number - 1]], delimiter=d), []) for d in _DELIMITERS), key=len
+        )
         raise ImportFormatError(f"no title column: found columns {_names(found)}", line=number)
     return delimiter, index, header
 
@@ -188,7 +267,7 @@ def _literal_list(value: str) -> list[str] | None:
 
 
 def _family_initials(name: str) -> str:
-    """"Adler D.G." -> "Adler, D.G." (normalise_author would read "D.G." as a given name)."""
+    """ "Adler D.G." -> "Adler, D.G." (normalise_author would read "D.G." as a given name)."""
     match = _FAMILY_INITIALS.match(name)
     return f"{match[1]}, {match[2]}" if match else name
 
@@ -203,8 +282,7 @@ def _split_authors(value: str) -> list[str]:
     if " and " in value and "," in value:  # BibTeX style "Doe, Jane and Roe, Richard"
         return value.split(" and ")
     parts = [p.strip() for p in value.split(",") if p.strip() not in ("", "et al", "et al.")]
-    if len(parts) > 1 and all(len(p.split()) > 1 and _INITIALS.match(p.split()[-1])
-                              for p in parts):
+    if len(parts) > 1 and all(len(p.split()) > 1 and _INITIALS.match(p.split()[-1]) for p in parts):
         # Scopus 2016 / Embase "Smith J., Doe A.B."; PubMed "Smith J, Doe A." (final dot)
         if parts[-1].endswith(".") and not any("." in p for p in parts[:-1]):
             parts[-1] = parts[-1][:-1]
@@ -278,13 +356,17 @@ def _parse(text: str) -> list[Record]:
     width = len(header)
     keys = [_key(h) for h in header]
     # (field, column indexes in order of preference), only for fields the file has.
-    plan = [(field, idx) for field, names in _COLUMNS.items()
-            if (idx := [i for name in names for i, k in enumerate(keys) if k == name])]
+    plan = [
+        (field, idx)
+        for field, names in _COLUMNS.items()
+        if (idx := [i for name in names for i, k in enumerate(keys) if k == name])
+    ]
     columns = dict(plan)
     lists = [(f, columns.pop(f)) for f in _LIST_FIELDS if f in columns]
     singles = list(columns.items())
-    extras = {k: i for i, k in enumerate(keys) if k in ("source", "citation", "openurllink",
-                                                        "extra")}
+    extras = {
+        k: i for i, k in enumerate(keys) if k in ("source", "citation", "openurllink", "extra")
+    }
     names = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
     unique_names = len(set(names)) == len(names)
     rows = _rows(text, delimiter)
@@ -292,8 +374,9 @@ def _parse(text: str) -> list[Record]:
     # Screening starts from titles: a table without one is refused (the issue's rule), even
     # when it has abstracts, so that a wrong column mapping never goes unnoticed.
     if "title" not in columns:
-        raise ImportFormatError(f"no title column: found columns {_names(header)}",
-                                line=header_line)
+        raise ImportFormatError(
+            f"no title column: found columns {_names(header)}", line=header_line
+        )
     records: list[Record] = []
     last_line = 0
     for line, row in rows:
@@ -320,11 +403,16 @@ def _parse(text: str) -> list[Record]:
                 fields[field] = cells
         if extras:
             _fallbacks(fields, {k: row[i] for k, i in extras.items()})
-        records.append(make_record(
-            position=position, line=line, source_record_id=fields.pop("id", ""),
-            raw=dict(zip(names, row, strict=True)) if unique_names else _raw(names, row),
-            label=_label(str(fields.pop("label", ""))), **fields,  # type: ignore[arg-type]
-        ))
+        records.append(
+            make_record(
+                position=position,
+                line=line,
+                source_record_id=fields.pop("id", ""),
+                raw=dict(zip(names, row, strict=True)) if unique_names else _raw(names, row),
+                label=_label(str(fields.pop("label", ""))),
+                **fields,  # type: ignore[arg-type]
+            )
+        )
     if last_line:
         _check_closed(text, last_line, len(records), delimiter)
     return records
@@ -339,7 +427,8 @@ def _fit(row: list[str], width: int, line: int, position: int, header_line: int)
         raise ImportFormatError(
             f"{len(row)} cells but the header on line {header_line} has {width} columns "
             "(an unquoted delimiter or a stray quote?)",
-            line=line, record=position,
+            line=line,
+            record=position,
         )
     return row[:width]
 
@@ -361,5 +450,6 @@ def _check_closed(text: str, line: int, position: int, delimiter: str) -> None:
     if not any(row == [sentinel] for row in rows):
         raise ImportFormatError(
             "a quoted cell that starts in this row is never closed (the file seems cut off)",
-            line=line, record=position,
+            line=line,
+            record=position,
         )

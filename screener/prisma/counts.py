@@ -106,11 +106,20 @@ class _Tally:
     def frozen(self, reason_order: Sequence[str]) -> ColumnCounts:
         rank = {label: i for i, label in enumerate(reason_order)}
         reasons = sorted(self.reasons.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
-        return ColumnCounts(self.screened, self.excluded, self.awaiting_screening, self.sought,
-                            self.not_retrieved, self.awaiting_retrieval, self.assessed,
-                            self.awaiting_assessment, tuple(reasons), self.included,
-                            _by_status(self.screening_pending),
-                            _by_status(self.assessment_pending))  # fmt: skip
+        return ColumnCounts(
+            self.screened,
+            self.excluded,
+            self.awaiting_screening,
+            self.sought,
+            self.not_retrieved,
+            self.awaiting_retrieval,
+            self.assessed,
+            self.awaiting_assessment,
+            tuple(reasons),
+            self.included,
+            _by_status(self.screening_pending),
+            _by_status(self.assessment_pending),
+        )
 
 
 def _by_status(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
@@ -133,8 +142,9 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
     screened = title_abstract_states(inputs.title_abstract, resolutions, study_of, needed)
     eligible = full_text_eligible(screened, retrievals)
     decisions = study_decisions(inputs.full_text, study)
-    assessed = stage_states(eligible, Stage.FULL_TEXT, decisions, resolutions,
-                            lambda s: needed.get(s, 1))  # fmt: skip
+    assessed = stage_states(
+        eligible, Stage.FULL_TEXT, decisions, resolutions, lambda s: needed.get(s, 1)
+    )
 
     methods = {s.id: s.method for s in inputs.sources}
     # report key -> (its study, whether a database/register record is in it)

@@ -18,22 +18,22 @@ def project_prisma(project: Project) -> PrismaCounts:
 def prisma_inputs(project: Project) -> PrismaInputs:
     """Read what :func:`screener.prisma.counts.prisma_counts` needs from the project."""
     store = project.store
-    sources = store.sources()
-    record_sources = store.record_source_ids()
-    study_of = store.study_map()
+    sources = store.records.sources()
+    record_sources = store.records.source_ids()
+    study_of = store.links.study_map()
     report_of = study_of
     if project.protocol.merge_preprints:
         # Studies join preprints to their journal versions; reports are joined by `same`
         # links only, so that each version is a report of its own.
         report_of = cluster(
-            record_sources, pair_states(store.dedup_events()), merge_related=False
+            record_sources, pair_states(store.links.events()), merge_related=False
         ).study_of
     # The light read at title/abstract: reading every decision whole costs seconds at
     # 100,000 records, and the counts need no reasons, tags or notes there.
-    title_abstract = store.decision_verdicts(Stage.TITLE_ABSTRACT)
+    title_abstract = store.events.verdicts(Stage.TITLE_ABSTRACT)
     # Full text: the exclusion reasons count, the tags and notes do not.
-    full_text = store.decision_outcomes(Stage.FULL_TEXT)
-    resolutions = store.resolutions()
+    full_text = store.events.outcomes(Stage.FULL_TEXT)
+    resolutions = store.events.resolutions()
     decided = {event[0] for event in title_abstract} | {d.record_id for d in full_text}
     decided |= {r.record_id for r in resolutions}
     touched = sorted({study_of.get(record_id, record_id) for record_id in decided})
@@ -48,7 +48,7 @@ def prisma_inputs(project: Project) -> PrismaInputs:
         title_abstract=title_abstract,
         full_text=full_text,
         resolutions=resolutions,
-        retrievals=store.retrievals(),
+        retrievals=store.events.retrievals(),
         reviews_needed=needed_reviews(project, touched),
         full_text_reasons={
             r.code: r.label for r in project.protocol.stages[Stage.FULL_TEXT].reasons

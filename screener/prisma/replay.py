@@ -14,9 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from screener.exports.audit_log import AUDIT_FORMAT, AUDIT_VERSION
-from screener.errors import ScreenerError
 from screener.dedup.links import cluster, pair_states
+from screener.errors import ScreenerError
 from screener.models import (
     Decision,
     DedupEvent,
@@ -32,6 +31,7 @@ from screener.models import (
 from screener.prisma.counts import PrismaCounts, PrismaInputs, SourceFigures, prisma_counts
 from screener.prisma.stages import light_verdicts
 from screener.screening.state import reviews_needed
+from screener.store.audit import AUDIT_FORMAT, AUDIT_VERSION
 
 
 def replay_file(path: Path) -> PrismaCounts:
@@ -70,9 +70,15 @@ def replay_inputs(lines: Iterable[str], name: str = "audit log") -> PrismaInputs
                 header = _header(event)
                 continue
             if kind == "source":
-                sources.append(SourceFigures(event["id"], event["database"],
-                                             SourceMethod(event["method"]), event["records"],
-                                             event["skipped"]))  # fmt: skip
+                sources.append(
+                    SourceFigures(
+                        event["id"],
+                        event["database"],
+                        SourceMethod(event["method"]),
+                        event["records"],
+                        event["skipped"],
+                    )
+                )
                 for record_id, position in event["record_positions"]:
                     record_sources[record_id] = event["id"]
                     keys[record_id] = (event["sha256"], position)
@@ -132,8 +138,12 @@ def _header(event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
-def _needed(protocol: dict[str, Any], keys: dict[int, tuple[str, int]],
-            study_of: dict[int, int], decided: set[int]) -> dict[int, int]:  # fmt: skip
+def _needed(
+    protocol: dict[str, Any],
+    keys: dict[int, tuple[str, int]],
+    study_of: dict[int, int],
+    decided: set[int],
+) -> dict[int, int]:
     """Reviewers needed per decided study, from its key: the smallest (sha256, position)
     of its records, as review.study_keys."""
     touched = {study_of.get(r, r) for r in decided}
@@ -154,24 +164,58 @@ def _time(event: dict[str, Any]) -> datetime:
 
 
 def _link(e: dict[str, Any]) -> DedupEvent:
-    return DedupEvent(e["id"], e["record"], e["other_record"],
-                      LinkVerdict(e["verdict"]), LinkMethod(e["method"]), e["score"],
-                      e["reason"], e["reviewer"], e["run_id"], _time(e))  # fmt: skip
+    return DedupEvent(
+        e["id"],
+        e["record"],
+        e["other_record"],
+        LinkVerdict(e["verdict"]),
+        LinkMethod(e["method"]),
+        e["score"],
+        e["reason"],
+        e["reviewer"],
+        e["run_id"],
+        _time(e),
+    )
 
 
 def _decision(e: dict[str, Any]) -> Decision:
     tags = {k: tuple(v) for k, v in e["tags"].items()}
-    return Decision(e["id"], e["record"], Stage(e["stage"]), e["reviewer"],
-                    Verdict(e["verdict"]), tuple(e["reasons"]), tags, e["note"], _time(e),
-                    e["uid"])  # fmt: skip
+    return Decision(
+        e["id"],
+        e["record"],
+        Stage(e["stage"]),
+        e["reviewer"],
+        Verdict(e["verdict"]),
+        tuple(e["reasons"]),
+        tags,
+        e["note"],
+        _time(e),
+        e["uid"],
+    )
 
 
 def _resolution(e: dict[str, Any]) -> Resolution:
-    return Resolution(e["id"], e["record"], Stage(e["stage"]), e["resolver"],
-                      Verdict(e["verdict"]), tuple(e["reasons"]), e["note"], _time(e),
-                      e["uid"])  # fmt: skip
+    return Resolution(
+        e["id"],
+        e["record"],
+        Stage(e["stage"]),
+        e["resolver"],
+        Verdict(e["verdict"]),
+        tuple(e["reasons"]),
+        e["note"],
+        _time(e),
+        e["uid"],
+    )
 
 
 def _retrieval(e: dict[str, Any]) -> Retrieval:
-    return Retrieval(e["id"], e["record"], RetrievalStatus(e["status"]), e["reason"],
-                     e["pdf_path"], e["reviewer"], _time(e), e["uid"])  # fmt: skip
+    return Retrieval(
+        e["id"],
+        e["record"],
+        RetrievalStatus(e["status"]),
+        e["reason"],
+        e["pdf_path"],
+        e["reviewer"],
+        _time(e),
+        e["uid"],
+    )

@@ -46,8 +46,9 @@ def title_abstract_states(
             latest[study] = {reviewer: verdict}
         else:
             mine[reviewer] = verdict
-    resolved = {study: r for (study, stage), r in resolutions.items()
-                if stage is Stage.TITLE_ABSTRACT}  # fmt: skip
+    resolved = {
+        study: r for (study, stage), r in resolutions.items() if stage is Stage.TITLE_ABSTRACT
+    }
     # The verdicts in force as a set: at title/abstract the outcome does not depend on
     # their order (a conflict is include against exclude; agreement is the verdict's side).
     memo: dict[tuple[object, ...], StageState] = {}
@@ -61,10 +62,20 @@ def title_abstract_states(
         state = memo.get(key)
         if state is None:
             stand_ins = [  # an undo leaves the study undecided for that reviewer
-                Decision(0, study_id, Stage.TITLE_ABSTRACT, reviewer, Verdict(verdict), (), {},
-                         "", _SIGNATURE_TIME)
-                for reviewer, verdict in sorted(made.items()) if verdict != Verdict.UNDO
-            ]  # fmt: skip
+                Decision(
+                    0,
+                    study_id,
+                    Stage.TITLE_ABSTRACT,
+                    reviewer,
+                    Verdict(verdict),
+                    (),
+                    {},
+                    "",
+                    _SIGNATURE_TIME,
+                )
+                for reviewer, verdict in sorted(made.items())
+                if verdict != Verdict.UNDO
+            ]
             state = memo[key] = stage_state(
                 study_id, Stage.TITLE_ABSTRACT, stand_ins, resolution, count
             )

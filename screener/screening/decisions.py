@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from screener.screening.agreement import Agreement, agreement
 from screener.errors import ScreenerError
-from screener.screening.highlight import HighlightKind, find_highlights
 from screener.models import Decision, Resolution, Retrieval, RetrievalStatus, Stage, Verdict
 from screener.project import Project
+from screener.screening.agreement import Agreement, agreement
+from screener.screening.highlight import HighlightKind, find_highlights
 from screener.screening.state import (
     StageState,
     StudyStatus,
@@ -65,15 +65,15 @@ def check_reviewer(project: Project, name: str) -> str:
 
 def study_of(project: Project, record_id: int) -> int:
     """The study a record belongs to; an error naming the id when there is no such record."""
-    if project.store.record(record_id) is None:
+    if project.store.records.get(record_id) is None:
         raise ScreenerError(f"no record {record_id} in this project")
-    return project.store.study_of(record_id)
+    return project.store.links.study_of(record_id)
 
 
 def vocabulary_terms(project: Project) -> dict[str, tuple[str, ...]]:
     """Each vocabulary's terms: the protocol's, then those reviewers added, in order."""
     terms = {name: list(v.terms) for name, v in project.protocol.vocabularies.items()}
-    for added in project.store.vocabulary_terms():
+    for added in project.store.events.vocabulary_terms():
         if added.vocabulary in terms and added.term not in terms[added.vocabulary]:
             terms[added.vocabulary].append(added.term)
     return {name: tuple(items) for name, items in terms.items()}
@@ -152,8 +152,8 @@ def decide(
                 "title/abstract and its report not marked as not retrieved)"
             )
         for vocabulary, term in _check_tags(project, clean_tags):
-            store.add_vocabulary_term(vocabulary, term, name)
-        return store.add_decision(study, stage, name, verdict, reasons, clean_tags, note)
+            store.events.add_vocabulary_term(vocabulary, term, name)
+        return store.events.add_decision(study, stage, name, verdict, reasons, clean_tags, note)
 
 
 def undo_last(project: Project, reviewer: str, stage: Stage) -> Decision | None:
@@ -166,7 +166,7 @@ def undo_last(project: Project, reviewer: str, stage: Stage) -> Decision | None:
         if not mine:
             return None
         latest = max(mine.values(), key=event_order)
-        store.add_decision(latest.record_id, stage, name, Verdict.UNDO)
+        store.events.add_decision(latest.record_id, stage, name, Verdict.UNDO)
     return latest
 
 
@@ -174,12 +174,12 @@ def my_decisions(project: Project, reviewer: str, stage: Stage) -> dict[int, Dec
     """The reviewer's decisions in force at a stage, by study. Reads only this reviewer's
     events: what blind screening may show."""
     study = _study_lookup(project)
-    current = study_decisions(project.store.decisions(stage=stage, reviewer=reviewer), study)
+    current = study_decisions(project.store.events.decisions(stage=stage, reviewer=reviewer), study)
     return {key[0]: d for key, d in current.items()}
 
 
 def _study_lookup(project: Project) -> StudyOfMap:
-    return StudyOfMap(project.store.study_map())
+    return StudyOfMap(project.store.links.study_map())
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,13 +215,16 @@ class ReviewState:
 def review_state(project: Project) -> ReviewState:
     store = project.store
     study = _study_lookup(project)
-    study_ids = store.study_ids()
-    decisions = study_decisions(store.decisions(), study)
-    resolutions = resolutions_in_force(store.resolutions(), study)
-    retrievals = retrievals_in_force(store.retrievals(), study)
+    study_ids = store.links.study_ids()
+    decisions = study_decisions(store.events.decisions(), study)
+    resolutions = resolutions_in_force(store.events.resolutions(), study)
+    retrievals = retrievals_in_force(store.events.retrievals(), study)
     needed = needed_reviews(project, study_ids)
-    states = {Stage.TITLE_ABSTRACT: stage_states(study_ids, Stage.TITLE_ABSTRACT, decisions,
-                                                 resolutions, needed.__getitem__)}  # fmt: skip
+    states = {
+        Stage.TITLE_ABSTRACT: stage_states(
+            study_ids, Stage.TITLE_ABSTRACT, decisions, resolutions, needed.__getitem__
+        )
+    }
     eligible = full_text_eligible(states[Stage.TITLE_ABSTRACT], retrievals)
     states[Stage.FULL_TEXT] = stage_states(
         eligible, Stage.FULL_TEXT, decisions, resolutions, needed.__getitem__
@@ -249,12 +252,12 @@ def study_keys(project: Project, study_ids: Sequence[int]) -> dict[int, str]:
     in): the smallest (file sha256, position) among its records, as text."""
     store = project.store
     if len(study_ids) < 500:
-        members = {study: store.study_member_ids(study) for study in study_ids}
-        keys = store.record_keys(m for ids in members.values() for m in ids)
+        members = {study: store.links.members(study) for study in study_ids}
+        keys = store.records.keys(m for ids in members.values() for m in ids)
     else:
-        keys = store.record_keys()
+        keys = store.records.keys()
         members = {study: [study] for study in study_ids}
-        for record, study in store.study_map().items():
+        for record, study in store.links.study_map().items():
             if study in members:
                 members[study].append(record)
     return {study: "{}:{}".format(*min(keys[m] for m in ids)) for study, ids in members.items()}
@@ -265,33 +268,35 @@ def full_text_studies(project: Project) -> list[int]:
     title/abstract decision or resolution can be there, so only theirs are read."""
     store = project.store
     lookup = _study_lookup(project)
-    decisions = study_decisions(store.decisions(stage=Stage.TITLE_ABSTRACT), lookup)
-    resolutions = resolutions_in_force(store.resolutions(stage=Stage.TITLE_ABSTRACT), lookup)
+    decisions = study_decisions(store.events.decisions(stage=Stage.TITLE_ABSTRACT), lookup)
+    resolutions = resolutions_in_force(store.events.resolutions(stage=Stage.TITLE_ABSTRACT), lookup)
     touched = sorted({key[0] for key in decisions} | {key[0] for key in resolutions})
     needed = needed_reviews(project, touched)
-    screened = stage_states(touched, Stage.TITLE_ABSTRACT, decisions, resolutions,
-                            needed.__getitem__)  # fmt: skip
+    screened = stage_states(
+        touched, Stage.TITLE_ABSTRACT, decisions, resolutions, needed.__getitem__
+    )
     return full_text_eligible(screened, current_retrievals(project))
 
 
 def current_retrievals(project: Project) -> dict[int, Retrieval]:
     """The retrieval mark in force per study."""
-    return retrievals_in_force(project.store.retrievals(), _study_lookup(project))
+    return retrievals_in_force(project.store.events.retrievals(), _study_lookup(project))
 
 
 def study_state(project: Project, study: int, stage: Stage) -> StageState | None:
     """One study's state at a stage, from its own events only (cheap at any project size);
     None when the study has not reached the stage."""
     store = project.store
-    members = store.study_member_ids(study)
+    members = store.links.members(study)
     lookup = StudyOfMap(dict.fromkeys(members, study))
-    decisions = study_decisions(store.decisions(record_ids=members), lookup)
-    resolutions = resolutions_in_force(store.resolutions(record_ids=members), lookup)
+    decisions = study_decisions(store.events.decisions(record_ids=members), lookup)
+    resolutions = resolutions_in_force(store.events.resolutions(record_ids=members), lookup)
     needed = needed_reviews(project, [study])
     if stage is Stage.FULL_TEXT:
-        screened = stage_states([study], Stage.TITLE_ABSTRACT, decisions, resolutions,
-                                needed.__getitem__)  # fmt: skip
-        retrievals = retrievals_in_force(store.retrievals(record_ids=members), lookup)
+        screened = stage_states(
+            [study], Stage.TITLE_ABSTRACT, decisions, resolutions, needed.__getitem__
+        )
+        retrievals = retrievals_in_force(store.events.retrievals(record_ids=members), lookup)
         if not full_text_eligible(screened, retrievals):
             return None
     return stage_states([study], stage, decisions, resolutions, needed.__getitem__)[study]
@@ -318,7 +323,7 @@ def screening_queue(
     lookup = _study_lookup(project)
     # Light reads only: the queue must be quick to build at any project size.
     latest: dict[tuple[int, str], str] = {}
-    for record_id, who, verdict in store.decision_verdicts(stage):
+    for record_id, who, verdict in store.events.verdicts(stage):
         latest[(lookup(record_id), who)] = verdict
     in_force = [key for key, verdict in latest.items() if verdict != Verdict.UNDO]
     mine = {study for study, who in in_force if who == name}
@@ -326,9 +331,13 @@ def screening_queue(
     for study, who in in_force:
         if who != name:
             others[study] = others.get(study, 0) + 1
-    resolved = {study for study, _ in resolutions_in_force(store.resolutions(stage=stage), lookup)}
+    resolved = {
+        study for study, _ in resolutions_in_force(store.events.resolutions(stage=stage), lookup)
+    }
     needed = needed_reviews(project, sorted(others))
-    eligible = store.study_ids() if stage is Stage.TITLE_ABSTRACT else full_text_studies(project)
+    eligible = (
+        store.links.study_ids() if stage is Stage.TITLE_ABSTRACT else full_text_studies(project)
+    )
     open_ = [
         study
         for study in eligible
@@ -341,8 +350,9 @@ def screening_queue(
 
         scores = rank(project, name, stage, seed=seed).scores
     keys = study_keys(project, open_) if order == "random" else None
-    in_order = ordered(open_, order, seed=protocol.seed if seed is None else seed,
-                       scores=scores, keys=keys)  # fmt: skip
+    in_order = ordered(
+        open_, order, seed=protocol.seed if seed is None else seed, scores=scores, keys=keys
+    )
     return queue(in_order, mine)
 
 
@@ -383,7 +393,7 @@ def resolve(
         ):
             status = current.status if current else "not at this stage"
             raise ScreenerError(f"study {study} has no conflict to resolve at {stage} ({status})")
-        return store.add_resolution(study, stage, name, verdict, reasons, note)
+        return store.events.add_resolution(study, stage, name, verdict, reasons, note)
 
 
 # -- full-text retrieval --------------------------------------------------------------------
@@ -418,7 +428,7 @@ def set_retrieval(
         screened = study_state(project, study, Stage.TITLE_ABSTRACT)
         if screened is None or screened.status is not StudyStatus.INCLUDED:
             raise ScreenerError(f"study {study} was not included at title/abstract")
-        return store.add_retrieval(study, status, name, reason.strip(), pdf_path)
+        return store.events.add_retrieval(study, status, name, reason.strip(), pdf_path)
 
 
 def pdf_file(project: Project, retrieval: Retrieval | None) -> Path | None:
@@ -439,8 +449,12 @@ class PairAgreement:
     agreement: Agreement
 
     def as_dict(self) -> dict[str, object]:
-        return {"stage": str(self.stage), "reviewer_a": self.reviewer_a,
-                "reviewer_b": self.reviewer_b, **self.agreement.as_dict()}  # fmt: skip
+        return {
+            "stage": str(self.stage),
+            "reviewer_a": self.reviewer_a,
+            "reviewer_b": self.reviewer_b,
+            **self.agreement.as_dict(),
+        }
 
 
 def agreement_report(project: Project, state: ReviewState | None = None) -> list[PairAgreement]:
@@ -476,9 +490,10 @@ def history(
     found: list[Decision] = []
     for st in [stage] if stage else list(Stage):
         found.extend(
-            d for d in my_decisions(project, reviewer, st).values()
+            d
+            for d in my_decisions(project, reviewer, st).values()
             if not wanted or d.verdict in wanted
-        )  # fmt: skip
+        )
     return sorted(found, key=event_order, reverse=True)
 
 
@@ -511,7 +526,7 @@ def highlight_scores(project: Project) -> dict[int, float]:
     exclude = project.protocol.highlight_exclude
     lookup = _study_lookup(project)
     scores: dict[int, float] = {}
-    for record_id, text in project.store.screening_texts():
+    for record_id, text in project.store.records.screening_texts():
         spans = find_highlights(text, include, exclude)
         score = float(sum(1 if s.kind is HighlightKind.INCLUDE else -1 for s in spans))
         study = lookup(record_id)

@@ -139,9 +139,9 @@ class ProjectFeatures:
 def project_features(
     project: Project, settings: ModelSettings = DEFAULT_SETTINGS
 ) -> ProjectFeatures:
-    lookup = project.store.study_map()
+    lookup = project.store.links.study_map()
     texts: dict[int, str] = {}
-    for record_id, screening_text in project.store.screening_texts():
+    for record_id, screening_text in project.store.records.screening_texts():
         text = weighted_text(screening_text)
         study = lookup.get(record_id, record_id)
         if len(text) > len(texts.get(study, "")):

@@ -153,8 +153,7 @@ class Scores:
         return cls(wss(found), recall_at(found), atd(found), loss(found))
 
     def as_dict(self) -> dict[str, float]:
-        return {"wss95": self.wss95, "recall10": self.recall10, "atd": self.atd,
-                "loss": self.loss}  # fmt: skip
+        return {"wss95": self.wss95, "recall10": self.recall10, "atd": self.atd, "loss": self.loss}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +166,14 @@ class SeedResult:
 
     def as_dict(self) -> dict[str, object]:
         run = self.run
-        return {"seed": run.seed, "prior_rows": list(run.priors), "screened": len(run.order),
-                **self.scores.as_dict(), "seconds": self.seconds,
-                "retrain_ms_per_step": 1000 * run.retrain_seconds / max(run.steps, 1)}  # fmt: skip
+        return {
+            "seed": run.seed,
+            "prior_rows": list(run.priors),
+            "screened": len(run.order),
+            **self.scores.as_dict(),
+            "seconds": self.seconds,
+            "retrain_ms_per_step": 1000 * run.retrain_seconds / max(run.steps, 1),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +199,15 @@ class SimulationReport:
     def as_dict(self) -> dict[str, object]:
         data = self.labelled
         return {
-            "dataset": data.name, "records": len(data.labels), "relevant": data.relevant,
+            "dataset": data.name,
+            "records": len(data.labels),
+            "relevant": data.relevant,
             "records_without_text": data.empty,
             "mean": {name: self.mean(name) for name in ("wss95", "recall10", "atd", "loss")},
-            "retrain_ms_per_step": self.retrain_ms_per_step, "seconds": self.seconds,
+            "retrain_ms_per_step": self.retrain_ms_per_step,
+            "seconds": self.seconds,
             "seeds": [s.as_dict() for s in self.seeds],
-        }  # fmt: skip
+        }
 
 
 # Makes a per-seed progress hook: (seed) -> hook, and is told when the seed is done.

@@ -173,9 +173,14 @@ def full_text_eligible(
     )
 
 
-def ordered(study_ids: Sequence[int], order: str, *, seed: int = 1,
-            scores: Mapping[int, float] | None = None,
-            keys: Mapping[int, str] | None = None) -> list[int]:  # fmt: skip
+def ordered(
+    study_ids: Sequence[int],
+    order: str,
+    *,
+    seed: int = 1,
+    scores: Mapping[int, float] | None = None,
+    keys: Mapping[int, str] | None = None,
+) -> list[int]:
     """Studies in queue order: ``import`` (as given), ``random`` (shuffled by ``seed``; the
     same seed always gives the same order) or ``ranked`` (highest score first, import order
     between equal scores). In every order a study's place among the others depends on the

@@ -63,8 +63,7 @@ def p_value(labels: Sequence[int], total: int, target: float) -> float:
 
     p = np.zeros(screened)
     # A null with more relevant records than the population holds is impossible: p = 0.
-    p[possible] = hypergeom.cdf(k[possible], population[possible], successes[possible],
-                                n[possible])  # fmt: skip
+    p[possible] = hypergeom.cdf(k[possible], population[possible], successes[possible], n[possible])
     return float(p.min())
 
 
@@ -84,9 +83,14 @@ class StoppingEstimate:
         return self.p_at_95 < ALPHA
 
     def as_dict(self) -> dict[str, object]:
-        return {"total": self.total, "screened": self.screened, "relevant": self.relevant,
-                "since_last_relevant": self.since_last_relevant,
-                "recall_bound": self.recall_bound, "p_at_95": self.p_at_95}  # fmt: skip
+        return {
+            "total": self.total,
+            "screened": self.screened,
+            "relevant": self.relevant,
+            "since_last_relevant": self.since_last_relevant,
+            "recall_bound": self.recall_bound,
+            "p_at_95": self.p_at_95,
+        }
 
 
 def _highest_target(labels: Sequence[int], total: int) -> float | None:

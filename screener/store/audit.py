@@ -15,66 +15,80 @@ compared as the ISO text every event is stamped with (``now_iso``: UTC, microsec
 which sorts as the times do.
 
 The CSV's text cells that people type or pick (reviewer, reasons, tags, note) take few
-distinct values; each distinct value's cell is made once, in Python, by the same code as
-every other CSV cell (:func:`screener.exports.csv_safe.csv_cell`), into a temporary table
-that the SELECTs join. A column whose every value is its own cell (reviewer names, empty
-notes: nothing to quote or neutralise) is written as it is, without the join. The
-functions take a plain sqlite3 connection so that the audit CSV can be written by a second
-process while this one writes the JSONL.
+distinct values; each distinct value's cell is made once, in Python, by the caller's
+``make_cell`` (the exports' CSV cell, with its formula guard), into a temporary table that
+the SELECTs join. A column whose every value is its own cell (reviewer names, empty notes:
+nothing to quote or neutralise) is written as it is, without the join.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import sys
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any
 
-from screener.exports.csv_safe import WRITE_BUFFER, csv_cell
+from screener.store.connection import Database
 
-if TYPE_CHECKING:
-    import sqlite_utils
-
+AUDIT_FORMAT = "screener-audit"
+AUDIT_VERSION = 2  # 2: events refer to records by id; the keys are in the source events
+WRITE_BUFFER = 1 << 20  # bytes: a system call per MB written, not per 8 kB
+MakeCell = Callable[[str], str]  # text -> its CSV cell (quoted, formulas neutralised)
 EVENT_KEYS = ("kind", "time", "uid", "id", "record", "other_record")
 JSON_COLUMNS = ("reasons", "tags")
 REFERENCES = {"record_id": "record", "record_a": "record", "record_b": "other_record"}
 # The CSV's columns after kind, time, uid, id and the two record ids; the first table
 # column found of each group fills it. The rest of an event goes into ``details`` (JSON).
-CSV_CELLS = (("reviewer", ("reviewer", "resolver")), ("stage", ("stage",)),
-             ("verdict", ("verdict",)), ("status", ("status",)), ("reasons", ("reasons",)),
-             ("tags", ("tags",)), ("note", ("note",)))  # fmt: skip
+CSV_CELLS = (
+    ("reviewer", ("reviewer", "resolver")),
+    ("stage", ("stage",)),
+    ("verdict", ("verdict",)),
+    ("status", ("status",)),
+    ("reasons", ("reasons",)),
+    ("tags", ("tags",)),
+    ("note", ("note",)),
+)
 # Cells looked up in the temporary table (typed text), by how their text becomes the cell.
-LOOKED_UP = {"reviewer": "text", "resolver": "text", "note": "text", "reasons": "reasons",
-             "tags": "tags"}  # fmt: skip
-AUDIT_CSV_COLUMNS = ("kind", "time", "uid", "id", "record_id", "other_record_id",
-                     *(name for name, _ in CSV_CELLS), "details")  # fmt: skip
-
-
-class _HasDb(Protocol):
-    db: sqlite_utils.Database
+LOOKED_UP = {
+    "reviewer": "text",
+    "resolver": "text",
+    "note": "text",
+    "reasons": "reasons",
+    "tags": "tags",
+}
+AUDIT_CSV_COLUMNS = (
+    "kind",
+    "time",
+    "uid",
+    "id",
+    "record_id",
+    "other_record_id",
+    *(name for name, _ in CSV_CELLS),
+    "details",
+)
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cell(shape: str, raw: str) -> str:
+def _cell(shape: str, raw: str, make_cell: MakeCell) -> str:
     """One looked-up CSV cell: safe text, reason codes joined with '; ', tags as stored."""
     if shape == "reasons":
         codes = json.loads(raw)
-        return csv_cell("; ".join(codes) if isinstance(codes, list) else raw)
+        return make_cell("; ".join(codes) if isinstance(codes, list) else raw)
     if shape == "tags":
-        return "" if raw == "{}" else csv_cell(raw)
-    return csv_cell(raw)
+        return "" if raw == "{}" else make_cell(raw)
+    return make_cell(raw)
 
 
 def columns_of(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def fill_cells(conn: sqlite3.Connection, tables: Sequence[str]) -> set[tuple[str, str]]:
+def fill_cells(
+    conn: sqlite3.Connection, tables: Sequence[str], make_cell: MakeCell
+) -> set[tuple[str, str]]:
     """The temporary table of every looked-up column's distinct values and their cells;
     returns the (table, column) pairs whose every value is its own cell."""
     conn.execute(
@@ -88,7 +102,11 @@ def fill_cells(conn: sqlite3.Connection, tables: Sequence[str]) -> set[tuple[str
             if column in LOOKED_UP:
                 shape = LOOKED_UP[column]
                 values = conn.execute(f"SELECT DISTINCT {column} FROM {table}")
-                cells = [(shape, raw, _cell(shape, raw)) for (raw,) in values if raw is not None]
+                cells = [
+                    (shape, raw, _cell(shape, raw, make_cell))
+                    for (raw,) in values
+                    if raw is not None
+                ]
                 conn.executemany("INSERT OR IGNORE INTO temp.audit_cells VALUES (?, ?, ?)", cells)
                 if all(cell == raw for _, raw, cell in cells):
                     plain.add((table, column))
@@ -125,10 +143,19 @@ def _event_json(kind: str, columns: Sequence[str]) -> str:
 
 
 # A source's event: (key, column) in this order, then its records' [id, position] pairs.
-SOURCE_KEYS = (("file_name", "file_name"), ("sha256", "sha256"), ("database", "database"),
-               ("method", "method"), ("platform", "platform"), ("query", "query"),
-               ("searched_on", "searched_on"), ("format", "format"), ("encoding", "encoding"),
-               ("records", "record_count"), ("skipped", "skipped_count"))  # fmt: skip
+SOURCE_KEYS = (
+    ("file_name", "file_name"),
+    ("sha256", "sha256"),
+    ("database", "database"),
+    ("method", "method"),
+    ("platform", "platform"),
+    ("query", "query"),
+    ("searched_on", "searched_on"),
+    ("format", "format"),
+    ("encoding", "encoding"),
+    ("records", "record_count"),
+    ("skipped", "skipped_count"),
+)
 
 
 def _source_json(records_bound: int) -> str:
@@ -160,8 +187,12 @@ def _csv_line(
     """The CSV line's SQL (printf of its cells; %s of NULL is '') and the joins it needs;
     the ``plain`` columns are their own cells."""
     joins: list[str] = []
-    cells = [_quote(csv_cell(kind)), "t.created_at", "coalesce(t.uid, '')" if "uid" in columns
-             else "''", "t.id"]  # fmt: skip
+    cells = [
+        _quote(kind),
+        "t.created_at",
+        "coalesce(t.uid, '')" if "uid" in columns else "''",
+        "t.id",
+    ]
     cells.append(next((f"t.{c}" for c in ("record_id", "record_a") if c in columns), "NULL"))
     cells.append("t.record_b" if "record_b" in columns else "NULL")
     for _, candidates in CSV_CELLS:
@@ -221,20 +252,15 @@ def audit_sql(
     return f"SELECT line || {end} FROM ({union}) ORDER BY time, rank, id"
 
 
-def audit_bounds(conn: sqlite3.Connection, tables: Mapping[str, str]) -> dict[str, int]:
-    """The newest id of every table (kind -> id, and "records"): what an export covers."""
-    return {
-        kind: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-        for kind, table in {**tables, "records": "records"}.items()
-    }
-
-
-def audit_lines(conn: sqlite3.Connection, job: Mapping[str, Any]) -> Iterator[str]:
+def audit_lines(
+    conn: sqlite3.Connection, job: Mapping[str, Any], make_cell: MakeCell
+) -> Iterator[str]:
     """The lines of one audit file, line ends included: ``job["head"]``, then the events
     of ``job["tables"]`` up to ``job["bounds"]`` as ``job["part"]`` ("json" or "csv")
     writes them."""
     part = job["part"]
-    plain = fill_cells(conn, list(job["tables"].values())) if part == "csv" else set()
+    tables = list(job["tables"].values())
+    plain = fill_cells(conn, tables, make_cell) if part == "csv" else set()
     yield job["head"]
     sql = audit_sql(conn, job["tables"], job["ranks"], job["bounds"], part, plain)
     cursor = conn.execute(sql)
@@ -242,39 +268,24 @@ def audit_lines(conn: sqlite3.Connection, job: Mapping[str, Any]) -> Iterator[st
         yield "".join([row[0] for row in rows])
 
 
-def write_audit_file(conn: sqlite3.Connection, job: Mapping[str, Any]) -> None:
-    """:func:`audit_lines` written to ``job["path"]`` (UTF-8)."""
-    with open(job["path"], "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
-        out.writelines(audit_lines(conn, job))
+class Audit:
+    """Every event table read as the audit log's lines."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-def main() -> None:
-    """A second process's part of an audit export (screener.exports.second_process): the
-    job (JSON, the one argument) names the database, read read-only, and the file to
-    write; errors go to standard error."""
-    job = json.loads(sys.argv[1])
-    try:
-        conn = sqlite3.connect(f"{Path(job['database']).resolve().as_uri()}?mode=ro", uri=True)
-        write_audit_file(conn, job)
-    except (OSError, sqlite3.Error) as exc:
-        sys.exit(f"{getattr(exc, 'filename', None) or job['path']}: {exc.strerror or exc}"
-                 if isinstance(exc, OSError) else f"{job['database']}: {exc}")  # fmt: skip
+    def bounds(self, tables: Mapping[str, str]) -> dict[str, int]:
+        """The newest id of every table (kind -> id, and "records"): what an export covers."""
+        return {
+            kind: self.db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            for kind, table in {**tables, "records": "records"}.items()
+        }
 
-
-class AuditReads:
-    """Mixed into :class:`screener.store.Store`."""
-
-    def audit_lines(self: _HasDb, job: Mapping[str, Any]) -> Iterator[str]:
+    def lines(self, job: Mapping[str, Any], make_cell: MakeCell) -> Iterator[str]:
         """See :func:`audit_lines`."""
-        return audit_lines(self.db.conn, job)
+        return audit_lines(self.db.conn, job, make_cell)
 
-    def audit_bounds(self: _HasDb, tables: Mapping[str, str]) -> dict[str, int]:
-        return audit_bounds(self.db.conn, tables)
-
-    def write_audit_file(self: _HasDb, job: Mapping[str, Any]) -> None:
-        """See :func:`write_audit_file`."""
-        write_audit_file(self.db.conn, job)
-
-
-if __name__ == "__main__":
-    main()
+    def write_file(self, path: str, job: Mapping[str, Any], make_cell: MakeCell) -> None:
+        """:func:`audit_lines` written to ``path`` (UTF-8)."""
+        with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as out:
+            out.writelines(self.lines(job, make_cell))

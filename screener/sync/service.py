@@ -28,8 +28,13 @@ TABLES = {
     "vocabulary_term": "vocabulary_terms",
     "extraction": "extractions",
 }
-ACTOR = {"decision": "reviewer", "resolution": "resolver", "retrieval": "reviewer",
-         "vocabulary_term": "reviewer", "extraction": "reviewer"}  # fmt: skip
+ACTOR = {
+    "decision": "reviewer",
+    "resolution": "resolver",
+    "retrieval": "reviewer",
+    "vocabulary_term": "reviewer",
+    "extraction": "reviewer",
+}
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text, written to the file as JSON values
 # A column whose name a line of the file already uses: extractions.kind (value or consensus)
 # is "value_kind" in the file, where "kind" says what the line is.
@@ -112,22 +117,51 @@ _RESOLUTION_VERDICTS = (Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.UNDO)
 # Every field of each kind (what the tables' CHECK constraints allow, checked here because
 # the store's INSERT OR IGNORE would silently skip a row that breaks one).
 FIELDS: dict[str, dict[str, Check]] = {
-    "decision": {**_COMMON, "record": _record, "stage": _choice(Stage), "reviewer": _name,
-                 "verdict": _choice(_DECISION_VERDICTS), "reasons": _strings, "tags": _tags,
-                 "note": _text},
-    "resolution": {**_COMMON, "record": _record, "stage": _choice(Stage), "resolver": _name,
-                   "verdict": _choice(_RESOLUTION_VERDICTS), "reasons": _strings,
-                   "note": _text},
-    "retrieval": {**_COMMON, "record": _record, "status": _choice(RetrievalStatus),
-                  "reason": _text, "pdf_path": _text, "reviewer": _name},
+    "decision": {
+        **_COMMON,
+        "record": _record,
+        "stage": _choice(Stage),
+        "reviewer": _name,
+        "verdict": _choice(_DECISION_VERDICTS),
+        "reasons": _strings,
+        "tags": _tags,
+        "note": _text,
+    },
+    "resolution": {
+        **_COMMON,
+        "record": _record,
+        "stage": _choice(Stage),
+        "resolver": _name,
+        "verdict": _choice(_RESOLUTION_VERDICTS),
+        "reasons": _strings,
+        "note": _text,
+    },
+    "retrieval": {
+        **_COMMON,
+        "record": _record,
+        "status": _choice(RetrievalStatus),
+        "reason": _text,
+        "pdf_path": _text,
+        "reviewer": _name,
+    },
     "vocabulary_term": {**_COMMON, "vocabulary": _name, "term": _name, "reviewer": _name},
-    "extraction": {**_COMMON, "record": _record, "field": _name, "value": _json_text,
-                   "value_kind": _choice(("value", "consensus")), "reviewer": _name},
-}  # fmt: skip
+    "extraction": {
+        **_COMMON,
+        "record": _record,
+        "field": _name,
+        "value": _json_text,
+        "value_kind": _choice(("value", "consensus")),
+        "reviewer": _name,
+    },
+}
 HEADER_FIELDS: dict[str, Check] = {
-    "kind": _text, "format": _text, "version": _integer, "reviewer": _name,
-    "project_title": _text, "exported_at": _time,
-}  # fmt: skip
+    "kind": _text,
+    "format": _text,
+    "version": _integer,
+    "reviewer": _name,
+    "project_title": _text,
+    "exported_at": _time,
+}
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -146,10 +180,10 @@ def export_events(project: Project, reviewer: str) -> list[dict[str, Any]]:
     if not name:
         raise ScreenerError("a reviewer name is needed: --reviewer NAME or SCREENER_REVIEWER")
     store = project.store
-    keys = store.record_keys()
+    keys = store.records.keys()
     streams: list[Iterator[dict[str, Any]]] = []
     for kind, table in TABLES.items():
-        events = [_event(kind, row, keys) for row in store.event_rows(table, reviewer=name)]
+        events = [_event(kind, row, keys) for row in store.events.rows(table, reviewer=name)]
         streams.append(iter(events))  # in row id order: this copy's order of events
     merged = list(heapq.merge(*streams, key=_time_order))
     listed = project.protocol.reviewers
@@ -285,10 +319,10 @@ def import_events(project: Project, path: Path) -> SyncReport:
     name = str(path)
     header, lines = _read(path)
     reviewer = header["reviewer"]
-    keys = {key: id_ for id_, key in store.record_keys().items()}
-    sources = {s.sha256: s.file_name for s in store.sources()}
+    keys = {key: id_ for id_, key in store.records.keys().items()}
+    sources = {s.sha256: s.file_name for s in store.records.sources()}
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES.values()}
-    existing = {table: {r["uid"]: r for r in store.event_rows(table)} for table in rows}
+    existing = {table: {r["uid"]: r for r in store.events.rows(table)} for table in rows}
     terms = {(r["vocabulary"], r["term"]) for r in existing["vocabulary_terms"].values()}
     new_uids: set[str] = set()
     seen: dict[str, int] = {}
@@ -317,7 +351,7 @@ def import_events(project: Project, path: Path) -> SyncReport:
             terms.add((row["vocabulary"], row["term"]))
         rows[table].append(row)
         new_uids.add(uid)
-    added_rows = store.merge_event_rows({t: r for t, r in rows.items() if r})
+    added_rows = store.events.merge_rows({t: r for t, r in rows.items() if r})
     counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
     added = {kind: added_rows.get(table, 0) for kind, table in TABLES.items()}
     present = {kind: counts[kind] - added[kind] for kind in TABLES}

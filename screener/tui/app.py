@@ -129,7 +129,7 @@ class ScreenerApp(App[None]):
         """Open a study on the screening screen of ``stage`` (from search or history)."""
         from screener.tui.screens.screening import ScreeningScreen
 
-        study = self.project.store.study_of(record_id)
+        study = self.project.store.links.study_of(record_id)
         for screen in reversed(self.screen_stack):
             if isinstance(screen, ScreeningScreen) and screen.stage is stage:
                 while self.screen is not screen:

@@ -78,7 +78,7 @@ def test_import_status_and_sources(proj: Path) -> None:
 def test_records_are_normalised(proj: Path) -> None:
     run("import", proj, CLI_FIXTURES / "two.ris")
     with Store(proj / "screener.db") as store:
-        first = next(store.records()).record
+        first = next(store.records.all()).record
     assert first.doi == "10.1186/s13287-016-0001-x"
     assert (first.year, first.start_page, first.end_page) == (2016, "1535", "1541")
     assert first.authors == ("Smith, John A.", "Doe, B.")
@@ -184,7 +184,7 @@ def test_cp1252_file_imports_with_warning(proj: Path) -> None:
     result = run("import", proj, path)
     assert result.exit_code == 0 and "not valid UTF-8; read as cp1252" in result.output
     with Store(proj / "screener.db") as store:
-        assert next(store.records()).record.title == "Effet du sécrétome"
+        assert next(store.records.all()).record.title == "Effet du sécrétome"
 
 
 def test_demo_makes_a_fresh_copy(tmp_path: Path) -> None:
@@ -210,7 +210,7 @@ def test_unicode_encodings_import_without_warning(proj: Path, encoding: str, pre
     result = run("import", proj, path)
     assert result.exit_code == 0 and "warning" not in result.output
     with Store(proj / "screener.db") as store:
-        assert next(store.records()).record.title == "Секретом and Müller’s α-exosomes"
+        assert next(store.records.all()).record.title == "Секретом and Müller’s α-exosomes"
 
 
 # A second export of two.ris's first record (same DOI and title, another database's id,
@@ -258,10 +258,18 @@ def test_dedup_text_json_and_dry_run(linked: Path) -> None:
     assert data["duplicates_removed"] == {"total": 1, "automatic": 1, "by_reviewer": 0}
     assert (data["new_records_compared"], data["pairs_awaiting_review"]) == (4, 0)
     assert set(data) == {
-        "records", "studies", "duplicates_removed", "related_links", "pairs_awaiting_review",
-        "blocked_links", "records_not_compared", "new_records_compared", "candidates_found",
-        "dry_run", "studies_outdated",
-    }  # fmt: skip
+        "records",
+        "studies",
+        "duplicates_removed",
+        "related_links",
+        "pairs_awaiting_review",
+        "blocked_links",
+        "records_not_compared",
+        "new_records_compared",
+        "candidates_found",
+        "dry_run",
+        "studies_outdated",
+    }
     again = run("dedup", linked)
     assert "No records imported since the last run" in again.output
     assert "Duplicates removed: 1 (1 automatic, 0 by reviewer)" in again.output
@@ -324,8 +332,12 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     count = write_csv(path, ["name", "n"], [["Müller =x", 1], ["=cmd", -2], ["line\nbreak", 3]])
     assert count == 3
     assert path.read_bytes().startswith(b"name,n\r\n")  # UTF-8, no BOM, header first
-    assert _read_csv(path) == [["name", "n"], ["Müller =x", "1"], ["'=cmd", "-2"],
-                               ["line\nbreak", "3"]]  # fmt: skip
+    assert _read_csv(path) == [
+        ["name", "n"],
+        ["Müller =x", "1"],
+        ["'=cmd", "-2"],
+        ["line\nbreak", "3"],
+    ]
     assert not list(path.parent.glob("*.partial"))
     with pytest.raises(ScreenerError, match="is a folder"):
         write_csv(tmp_path, ["a"], [])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import screener.store
+import screener.store.connection
 from screener.cli import main
 from screener.demo import make_demo
 from screener.models import Stage, Verdict
@@ -69,14 +69,29 @@ def test_help_has_examples() -> None:
 
 
 def test_decide_records_the_decision(demo: Path) -> None:
-    result = decide(demo, "exclude", 2, "alice", "--reason", "design", "--tag", "tissue=bone",
-                    "--tag", " model = rat ", "--note", "narrative review")  # fmt: skip
+    result = decide(
+        demo,
+        "exclude",
+        2,
+        "alice",
+        "--reason",
+        "design",
+        "--tag",
+        "tissue=bone",
+        "--tag",
+        " model = rat ",
+        "--note",
+        "narrative review",
+    )
     assert result.stdout == "alice: exclude study 2 at title_abstract\n"
     with open_project(demo) as project:
-        (made,) = project.store.decisions()
+        (made,) = project.store.events.decisions()
     assert (made.record_id, made.stage, made.reviewer, made.verdict) == (
-        2, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE
-    )  # fmt: skip
+        2,
+        Stage.TITLE_ABSTRACT,
+        "alice",
+        Verdict.EXCLUDE,
+    )
     assert made.reasons == ("design",)
     assert made.tags == {"tissue": ("bone",), "model": ("rat",)}
     assert made.note == "narrative review"
@@ -92,8 +107,8 @@ def test_names_are_trimmed_and_printed_as_stored(demo: Path) -> None:
     result = run("resolve", demo, "include", "--record", 1, "--resolver", " carol ")
     assert result.stdout == "Resolved study 1 at title_abstract: include (carol)\n"
     with open_project(demo) as project:
-        assert [d.reviewer for d in project.store.decisions()] == ["alice", "bob"]
-        assert [r.resolver for r in project.store.resolutions()] == ["carol"]
+        assert [d.reviewer for d in project.store.events.decisions()] == ["alice", "bob"]
+        assert [r.resolver for r in project.store.events.resolutions()] == ["carol"]
 
 
 def test_decide_reviewer_from_the_environment(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,25 +130,41 @@ def test_decide_at_full_text(demo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (("exclude", "--record", 2, "--reviewer", "alice", "--reason", "boring"),
-         ["unknown title_abstract exclusion reason 'boring'", "known: design"]),
+        (
+            ("exclude", "--record", 2, "--reviewer", "alice", "--reason", "boring"),
+            ["unknown title_abstract exclusion reason 'boring'", "known: design"],
+        ),
         (("include", "--record", 999, "--reviewer", "alice"), ["no record 999 in this project"]),
-        (("include", "--record", 2, "--reviewer", "alice", "--tag", "fraction=plasma"),
-         ["'plasma' is not a term of the closed vocabulary 'fraction'"]),
-        (("include", "--record", 2, "--reviewer", "mallory"),
-         ["reviewer 'mallory' is not in protocol.toml's reviewers (alice, bob)"]),
-        (("include", "--record", 2, "--reviewer", "alice", "--tag", "colour=red"),
-         ["unknown vocabulary 'colour'"]),
-        (("include", "--record", 2, "--reviewer", "alice", "--reason", "design"),
-         ["exclusion reasons go with an exclude decision only"]),
-        (("maybe", "--record", 1, "--reviewer", "alice", "--stage", "full_text"),
-         ["a full_text decision is one of include, exclude, not maybe"]),
-        (("exclude", "--record", 1, "--reviewer", "alice", "--stage", "ft"),
-         ["an exclusion at full_text needs a reason"]),
-        (("include", "--record", 2, "--reviewer", "alice", "--stage", "ft"),
-         ["study 2 is not at the full-text stage"]),
+        (
+            ("include", "--record", 2, "--reviewer", "alice", "--tag", "fraction=plasma"),
+            ["'plasma' is not a term of the closed vocabulary 'fraction'"],
+        ),
+        (
+            ("include", "--record", 2, "--reviewer", "mallory"),
+            ["reviewer 'mallory' is not in protocol.toml's reviewers (alice, bob)"],
+        ),
+        (
+            ("include", "--record", 2, "--reviewer", "alice", "--tag", "colour=red"),
+            ["unknown vocabulary 'colour'"],
+        ),
+        (
+            ("include", "--record", 2, "--reviewer", "alice", "--reason", "design"),
+            ["exclusion reasons go with an exclude decision only"],
+        ),
+        (
+            ("maybe", "--record", 1, "--reviewer", "alice", "--stage", "full_text"),
+            ["a full_text decision is one of include, exclude, not maybe"],
+        ),
+        (
+            ("exclude", "--record", 1, "--reviewer", "alice", "--stage", "ft"),
+            ["an exclusion at full_text needs a reason"],
+        ),
+        (
+            ("include", "--record", 2, "--reviewer", "alice", "--stage", "ft"),
+            ["study 2 is not at the full-text stage"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_decide_bad_input_is_one_error_line_and_changes_nothing(
     demo: Path, args: tuple[object, ...], expected: list[str]
 ) -> None:
@@ -153,7 +184,7 @@ def test_decide_in_a_folder_that_is_no_project(tmp_path: Path) -> None:
 def test_decide_while_another_program_holds_the_database(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(screener.store, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(screener.store.connection, "BUSY_TIMEOUT_SECONDS", 0.05)
     holder = sqlite3.connect(demo / "screener.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -163,7 +194,7 @@ def test_decide_while_another_program_holds_the_database(
         holder.close()
     assert_one_error_line(result, "cannot write to the project database: database is locked")
     with open_project(demo) as project:
-        assert project.store.decisions() == []
+        assert project.store.events.decisions() == []
 
 
 @pytest.mark.parametrize(
@@ -171,18 +202,21 @@ def test_decide_while_another_program_holds_the_database(
     [
         (("include", "--record", 1), "give --reviewer NAME or set SCREENER_REVIEWER"),
         (("include", "--record", 1, "--reviewer", "  "), "give --reviewer NAME"),
-        (("include", "--record", 1, "--reviewer", "alice", "--tag", "bone"),
-         "'bone': write VOCABULARY=TERM, e.g. tissue=bone"),
+        (
+            ("include", "--record", 1, "--reviewer", "alice", "--tag", "bone"),
+            "'bone': write VOCABULARY=TERM, e.g. tissue=bone",
+        ),
         (("include", "--record", 1, "--reviewer", "alice", "--tag", "=bone"), "VOCABULARY=TERM"),
-        (("include", "--record", 1, "--reviewer", "alice", "--tag", "tissue= "),
-         "VOCABULARY=TERM"),
-        (("include", "--record", 1, "--reviewer", "alice", "--stage", "abstract"),
-         "unknown stage 'abstract'"),
+        (("include", "--record", 1, "--reviewer", "alice", "--tag", "tissue= "), "VOCABULARY=TERM"),
+        (
+            ("include", "--record", 1, "--reviewer", "alice", "--stage", "abstract"),
+            "unknown stage 'abstract'",
+        ),
         (("undo", "--record", 1, "--reviewer", "alice"), "'undo' is not one of"),
         (("include", "--record", "one", "--reviewer", "alice"), "'one' is not a valid integer"),
         (("include", "--reviewer", "alice"), "Missing option '--record'"),
     ],
-)  # fmt: skip
+)
 def test_decide_usage_errors_exit_with_2(
     demo: Path, args: tuple[object, ...], expected: str
 ) -> None:
@@ -210,27 +244,43 @@ def test_conflicts_listed_and_resolved(demo: Path) -> None:
     assert (conflict["study_id"], conflict["stage"]) == (1, "title_abstract")
     first, second = conflict["decisions"]
     assert {k: v for k, v in first.items() if k != "decided_at"} == {
-        "reviewer": "alice", "verdict": "include", "reasons": [],
-        "tags": {"fraction": ["exosomes"]}, "note": "MSC-EVs",
-    }  # fmt: skip
-    assert (second["reviewer"], second["verdict"], second["reasons"]) == ("bob", "exclude",
-                                                                          ["not_msc"])  # fmt: skip
+        "reviewer": "alice",
+        "verdict": "include",
+        "reasons": [],
+        "tags": {"fraction": ["exosomes"]},
+        "note": "MSC-EVs",
+    }
+    assert (second["reviewer"], second["verdict"], second["reasons"]) == (
+        "bob",
+        "exclude",
+        ["not_msc"],
+    )
     assert first["decided_at"] <= second["decided_at"]
     assert json.loads(run("conflicts", demo, "--stage", "ft", "--json").stdout) == []
     text = run("conflicts", demo).stdout
     assert "alice" in text and "not_msc" in text and "MSC-EVs" in text
     assert "1 conflict(s) waiting" in text
 
-    result = run("resolve", demo, "include", "--record", 1, "--resolver", "carol",
-                 "--note", "EVs from adipose MSC")  # fmt: skip
+    result = run(
+        "resolve",
+        demo,
+        "include",
+        "--record",
+        1,
+        "--resolver",
+        "carol",
+        "--note",
+        "EVs from adipose MSC",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "Resolved study 1 at title_abstract: include (carol)\n"
     assert json.loads(run("conflicts", demo, "--json").stdout) == []
-    again = run("resolve", demo, "exclude", "--record", 19, "--resolver", "carol",
-                "--reason", "not_msc")  # fmt: skip
+    again = run(
+        "resolve", demo, "exclude", "--record", 19, "--resolver", "carol", "--reason", "not_msc"
+    )
     assert again.stdout == "Resolved study 1 at title_abstract: exclude (carol)\n"
     with open_project(demo) as project:
-        resolutions = project.store.resolutions()
+        resolutions = project.store.events.resolutions()
     assert [(r.record_id, r.verdict, r.reasons, r.note) for r in resolutions] == [
         (1, Verdict.INCLUDE, (), "EVs from adipose MSC"),
         (1, Verdict.EXCLUDE, ("not_msc",), ""),
@@ -243,10 +293,12 @@ def test_resolve_bad_input(demo: Path) -> None:
     decide(demo, "include", 2, "alice")
     before = dump(demo)
     no_conflict = run("resolve", demo, "include", "--record", 2, "--resolver", "carol")
-    assert_one_error_line(no_conflict, "study 2 has no conflict to resolve at title_abstract "
-                          "(awaiting)")  # fmt: skip
-    unknown = run("resolve", demo, "exclude", "--record", 1, "--resolver", "carol",
-                  "--reason", "boring")  # fmt: skip
+    assert_one_error_line(
+        no_conflict, "study 2 has no conflict to resolve at title_abstract (awaiting)"
+    )
+    unknown = run(
+        "resolve", demo, "exclude", "--record", 1, "--resolver", "carol", "--reason", "boring"
+    )
     assert_one_error_line(unknown, "unknown title_abstract exclusion reason 'boring'")
     missing = run("resolve", demo, "include", "--record", 99, "--resolver", "carol")
     assert_one_error_line(missing, "no record 99")
@@ -264,16 +316,27 @@ def test_agreement_json_and_table(demo: Path) -> None:
     # 4 studies: both include 1 and 2, disagree on 3, both exclude 4 (see test_review for a
     # larger example). po = 3/4; include rates 3/4 (alice) and 2/4 (bob):
     # pe = 3/4 * 1/2 + 1/4 * 1/2 = 1/2, kappa = (3/4 - 1/2) / (1/2) = 1/2, PABAK = 1/2.
-    for record, alice, bob in ((1, "include", "maybe"), (2, "maybe", "include"),
-                               (3, "include", "exclude"), (4, "exclude", "exclude")):  # fmt: skip
+    for record, alice, bob in (
+        (1, "include", "maybe"),
+        (2, "maybe", "include"),
+        (3, "include", "exclude"),
+        (4, "exclude", "exclude"),
+    ):
         decide(demo, alice, record, "alice")
         decide(demo, bob, record, "bob")
     (pair,) = json.loads(run("agreement", demo, "--json").stdout)
     assert (pair["stage"], pair["reviewer_a"], pair["reviewer_b"], pair["n"]) == (
-        "title_abstract", "alice", "bob", 4
-    )  # fmt: skip
-    assert (pair["both_include"], pair["only_a_include"], pair["only_b_include"],
-            pair["both_exclude"]) == (2, 1, 0, 1)  # fmt: skip
+        "title_abstract",
+        "alice",
+        "bob",
+        4,
+    )
+    assert (
+        pair["both_include"],
+        pair["only_a_include"],
+        pair["only_b_include"],
+        pair["both_exclude"],
+    ) == (2, 1, 0, 1)
     assert pair["percent_agreement"] == pytest.approx(75.0)
     assert pair["kappa"] == pytest.approx(0.5)
     assert pair["pabak"] == pytest.approx(0.5)
@@ -297,8 +360,17 @@ def test_retrieval(demo: Path) -> None:
     assert_one_error_line(not_included, "study 2 was not included at title/abstract")
     no_reason = run("retrieval", demo, "not_retrieved", "--record", 1, "--reviewer", "alice")
     assert_one_error_line(no_reason, "say why the report could not be retrieved (--reason TEXT)")
-    no_file = run("retrieval", demo, "retrieved", "--record", 1, "--reviewer", "alice",
-                  "--pdf", "fulltext/a.pdf")  # fmt: skip
+    no_file = run(
+        "retrieval",
+        demo,
+        "retrieved",
+        "--record",
+        1,
+        "--reviewer",
+        "alice",
+        "--pdf",
+        "fulltext/a.pdf",
+    )
     assert_one_error_line(no_file, "fulltext/a.pdf: no such file")
     assert run("retrieval", demo, "lost", "--record", 1, "--reviewer", "alice").exit_code == 2
     assert run("retrieval", demo, "sought", "--record", 1).exit_code == 2  # no reviewer
@@ -308,14 +380,32 @@ def test_retrieval(demo: Path) -> None:
     assert sought.exit_code == 0 and sought.stdout == "Study 1: sought\n"
     (demo / "fulltext").mkdir()
     (demo / "fulltext" / "a.pdf").write_bytes(b"%PDF-1.4\n")
-    got = run("retrieval", demo, "retrieved", "--record", 1, "--reviewer", "bob",
-              "--pdf", "fulltext/a.pdf")  # fmt: skip
+    got = run(
+        "retrieval",
+        demo,
+        "retrieved",
+        "--record",
+        1,
+        "--reviewer",
+        "bob",
+        "--pdf",
+        "fulltext/a.pdf",
+    )
     assert got.exit_code == 0 and got.stdout == "Study 1: retrieved\n"
-    gone = run("retrieval", demo, "not_retrieved", "--record", 1, "--reviewer", "bob",
-               "--reason", "paywalled, no reply")  # fmt: skip
+    gone = run(
+        "retrieval",
+        demo,
+        "not_retrieved",
+        "--record",
+        1,
+        "--reviewer",
+        "bob",
+        "--reason",
+        "paywalled, no reply",
+    )
     assert gone.stdout == "Study 1: not_retrieved\n"
     with open_project(demo) as project:
-        events = project.store.retrievals()
+        events = project.store.events.retrievals()
     assert [(r.status, r.reviewer, r.pdf_path, r.reason) for r in events] == [
         ("sought", "alice", "", ""),
         ("retrieved", "bob", "fulltext/a.pdf", ""),

@@ -54,16 +54,30 @@ def _screen(demo: Path) -> None:
     decide("include", 8, "bob", "--note", "dose unclear")
     decide("exclude", 9, "alice", "--note", "+review")
     _run("resolve", demo, "include", "--record", 2, "--resolver", "carol", "--note", "agreed")
-    for study, status, extra in ((1, "retrieved", ()), (2, "retrieved", ()),
-                                 (4, "not_retrieved", ("--reason", "paywall")),
-                                 (8, "sought", ())):  # fmt: skip
+    for study, status, extra in (
+        (1, "retrieved", ()),
+        (2, "retrieved", ()),
+        (4, "not_retrieved", ("--reason", "paywall")),
+        (8, "sought", ()),
+    ):
         _run("retrieval", demo, status, "--record", study, "--reviewer", "alice", *extra)
     decide("include", 1, "alice", "--stage", "ft")
     decide("include", 1, "bob", "--stage", "ft")
     decide("exclude", 2, "alice", "--stage", "ft", "--reason", "design")
     decide("exclude", 2, "bob", "--stage", "ft", "--reason", "outcome")
-    _run("resolve", demo, "exclude", "--record", 2, "--resolver", "carol", "--stage", "ft",
-         "--reason", "design")  # fmt: skip
+    _run(
+        "resolve",
+        demo,
+        "exclude",
+        "--record",
+        2,
+        "--resolver",
+        "carol",
+        "--stage",
+        "ft",
+        "--reason",
+        "design",
+    )
     for who, dose in (("alice", "10"), ("bob", "12")):
         _run("extract", "set", demo, 1, "tissue", "skin/wound", "--reviewer", who)
         _run("extract", "set", demo, 1, "fraction", "exosomes", "--reviewer", who)
@@ -109,24 +123,46 @@ def _outputs(tmp: Path) -> Iterator[tuple[str, Any]]:
         "extract show": ("extract", "show", demo, "--json"),
         "extract show 1": ("extract", "show", demo, "1", "--json"),
         "extract conflicts": ("extract", "conflicts", demo, "--json"),
-        "sync export": ("sync", "export", demo, "--reviewer", "bob", "-o", tmp / "bob.jsonl",
-                        "--json"),
+        "sync export": (
+            "sync",
+            "export",
+            demo,
+            "--reviewer",
+            "bob",
+            "-o",
+            tmp / "bob.jsonl",
+            "--json",
+        ),
         "sync import": ("sync", "import", demo, tmp / "bob.jsonl", "--json"),
         "simulate": ("simulate", _labelled(tmp / "labelled.csv"), "--seeds", "2", "--json"),
-    }  # fmt: skip
+    }
     for name, args in commands.items():
         yield name, _strip_volatile(json.loads(_normalise(_run(*args), tmp)))
     yield "file bob.jsonl", _normalise((tmp / "bob.jsonl").read_text(encoding="utf-8"), tmp)
     out = tmp / "out"
-    kinds = ("dedup-map", "prisma-csv", "prisma-svg", "prisma-md", "audit", "evidence",
-             "evidence-xlsx", "evidence-md", "evidence-map", "ris", "bibtex", "asreview")  # fmt: skip
+    kinds = (
+        "dedup-map",
+        "prisma-csv",
+        "prisma-svg",
+        "prisma-md",
+        "audit",
+        "evidence",
+        "evidence-xlsx",
+        "evidence-md",
+        "evidence-map",
+        "ris",
+        "bibtex",
+        "asreview",
+    )
     for kind in kinds:
         _run("export", kind, demo, "-o", f"{out / kind}/")
     _run("export", "ris", demo, "--studies", "all", "-o", out / "all" / "all.ris")
     _run("export", "bibtex", demo, "--studies", "excluded", "-o", out / "excluded" / "ex.bib")
     audit = out / "audit"
-    yield "prisma replay", json.loads(_run("prisma", "replay", next(audit.glob("*.jsonl")),
-                                           "--json"))  # fmt: skip
+    yield (
+        "prisma replay",
+        json.loads(_run("prisma", "replay", next(audit.glob("*.jsonl")), "--json")),
+    )
     yield "dedup", _strip_volatile(json.loads(_run("dedup", demo, "--json")))
     for path in sorted(out.rglob("*")):
         if path.suffix == ".xlsx":

@@ -220,15 +220,30 @@ def test_merged_study_ties_go_to_the_more_complete_record() -> None:
 
 def test_compare_records_ignores_case_accents_and_punctuation() -> None:
     a = Record(
-        position=1, line=1, source_record_id="a", title="Secretome of MSCs: a review.",
-        authors=("Müller, Anna", "Smith, J"), year=2020, journal="Stem Cell Research",
-        journal_abbrev="Stem Cell Res", start_page="12", end_page="19", doi="10.1/ABC",
-    )  # fmt: skip
+        position=1,
+        line=1,
+        source_record_id="a",
+        title="Secretome of MSCs: a review.",
+        authors=("Müller, Anna", "Smith, J"),
+        year=2020,
+        journal="Stem Cell Research",
+        journal_abbrev="Stem Cell Res",
+        start_page="12",
+        end_page="19",
+        doi="10.1/ABC",
+    )
     b = Record(
-        position=2, line=1, source_record_id="b", title="secretome of MSCs - a review",
-        authors=("Muller, A.", "Smith, John"), year=2021, journal="Stem Cell Res",
-        start_page="112", end_page="119", doi="10.1/abc",
-    )  # fmt: skip
+        position=2,
+        line=1,
+        source_record_id="b",
+        title="secretome of MSCs - a review",
+        authors=("Muller, A.", "Smith, John"),
+        year=2021,
+        journal="Stem Cell Res",
+        start_page="112",
+        end_page="119",
+        doi="10.1/abc",
+    )
     fields = {f.field: f for f in compare_records(a, b)}
     assert [name for name, f in fields.items() if not f.same] == ["year", "pages"]
     assert (fields["pages"].value_a, fields["pages"].value_b) == ("12-19", "112-119")

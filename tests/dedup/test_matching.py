@@ -1,4 +1,4 @@
-"""Duplicate detection rules (screener.dedup.matching): normalisation, blocking, verdicts on pairs."""
+"""Duplicate detection rules (screener.dedup.matching): normalisation, blocking, verdicts."""
 
 from __future__ import annotations
 

@@ -84,12 +84,14 @@ def matcher(monkeypatch: pytest.MonkeyPatch) -> FakeMatcher:
 def add_file(project: Project, name: str, records: list[dict[str, object]]) -> list[int]:
     """Store one source with these records; returns their record ids."""
     source = NewSource("Embase", "", "", "", name, f"sha-{name}", "ris", "utf-8")
-    stored = project.store.add_source(
+    stored = project.store.records.add_source(
         source,
-        [Record(position=i, line=i, source_record_id=f"{name}:{i}", **fields)  # type: ignore[arg-type]
-         for i, fields in enumerate(records, 1)],
-    )  # fmt: skip
-    return [r.id for r in project.store.records(stored.id)]
+        [
+            Record(position=i, line=i, source_record_id=f"{name}:{i}", **fields)  # type: ignore[arg-type]
+            for i, fields in enumerate(records, 1)
+        ],
+    )
+    return [r.id for r in project.store.records.all(stored.id)]
 
 
 FIRST_FILE: list[dict[str, object]] = [
@@ -103,10 +105,10 @@ FIRST_FILE: list[dict[str, object]] = [
 
 def check_cache(project: Project) -> None:
     """The studies cache equals what the event log gives now."""
-    states = pair_states(project.store.dedup_events())
+    states = pair_states(project.store.links.events())
     merge = project.protocol.merge_preprints
-    expected = cluster(project.store.record_ids(), states, merge_related=merge).study_of
-    assert project.store.study_map() == expected
+    expected = cluster(project.store.records.ids(), states, merge_related=merge).study_of
+    assert project.store.links.study_map() == expected
 
 
 def test_run_links_sure_pairs_and_queues_uncertain_ones(
@@ -127,13 +129,13 @@ def test_run_links_sure_pairs_and_queues_uncertain_ones(
         "dry_run": False,
         "studies_outdated": False,
     }
-    assert project.store.study_map() == {3: 1}
-    events = project.store.dedup_events()
+    assert project.store.links.study_map() == {3: 1}
+    events = project.store.links.events()
     assert [(e.record_a, e.record_b, e.verdict, e.run_id) for e in events] == [
         (1, 3, SAME, 1),
         (2, 4, LinkVerdict.REVIEW, 1),
     ]
-    run = project.store.last_dedup_run()
+    run = project.store.links.last_run()
     assert run is not None and (run.compared_up_to, run.records, run.candidates) == (5, 5, 2)
     assert dedup_summary(project).as_dict() == {
         **report.as_dict(),
@@ -145,27 +147,29 @@ def test_run_links_sure_pairs_and_queues_uncertain_ones(
 def test_second_run_compares_only_new_records(project: Project, matcher: FakeMatcher) -> None:
     add_file(project, "a.ris", FIRST_FILE)
     run_dedup(project)
-    first_events = project.store.dedup_events()
+    first_events = project.store.links.events()
     new_ids = add_file(
         project,
         "b.ris",
-        [{"title": "Conditioned medium for tendons", "year": 2019},  # 6: review with 5
-         {"title": "Secretome heals wounds", "doi": "10.1/a"}],  # 7: same DOI as 1 and 3
-    )  # fmt: skip
+        [
+            {"title": "Conditioned medium for tendons", "year": 2019},  # 6: review with 5
+            {"title": "Secretome heals wounds", "doi": "10.1/a"},
+        ],  # 7: same DOI as 1 and 3
+    )
     assert new_ids == [6, 7]
     assert dedup_summary(project).records_not_compared == 2
     report = run_dedup(project)
     assert matcher.calls[-1] == ([1, 2, 3, 4, 5, 6, 7], 5)
     assert (report.new_records_compared, report.candidates_found) == (2, 3)
-    assert project.store.last_dedup_run().compared_up_to == 7  # type: ignore[union-attr]
-    events = project.store.dedup_events()
+    assert project.store.links.last_run().compared_up_to == 7  # type: ignore[union-attr]
+    events = project.store.links.events()
     assert events[:2] == first_events  # the log only grows
     assert [(e.record_a, e.record_b) for e in events[2:]] == [(1, 7), (3, 7), (5, 6)]
-    assert project.store.study_map() == {3: 1, 7: 1}
+    assert project.store.links.study_map() == {3: 1, 7: 1}
     assert (report.studies, report.duplicates_removed, report.pairs_awaiting_review) == (5, 2, 2)
     again = run_dedup(project)  # nothing new: nothing compared, nothing written but the run
     assert (again.new_records_compared, again.candidates_found) == (0, 0)
-    assert project.store.dedup_events() == events
+    assert project.store.links.events() == events
 
 
 def test_a_pair_is_judged_once_even_if_the_matcher_returns_it_again(
@@ -178,7 +182,7 @@ def test_a_pair_is_judged_once_even_if_the_matcher_returns_it_again(
     add_file(project, "b.ris", [{"title": "Unrelated"}])
     report = run_dedup(project)
     assert report.candidates_found == 2  # reported as found ...
-    assert len(project.store.dedup_events()) == 2  # ... but no second event for either pair
+    assert len(project.store.links.events()) == 2  # ... but no second event for either pair
 
 
 def test_reviewer_decisions_survive_a_rerun(
@@ -192,7 +196,7 @@ def test_reviewer_decisions_survive_a_rerun(
     decide_pair(project, 2, 4, SAME, "bob")
     add_file(project, "b.ris", [{"title": "Unrelated"}])
     report = run_dedup(project)
-    assert project.store.study_map() == {4: 2}
+    assert project.store.links.study_map() == {4: 2}
     assert (report.duplicates_removed_automatic, report.duplicates_removed_by_reviewer) == (0, 1)
     assert report.pairs_awaiting_review == 0
     check_cache(project)
@@ -202,9 +206,13 @@ def test_review_queue_decide_skip_and_undo(project: Project, matcher: FakeMatche
     add_file(
         project,
         "a.ris",
-        [{"title": "Alpha study", "year": 2020}, {"title": "alpha study", "year": 2020},
-         {"title": "Beta study", "year": 2020}, {"title": "beta study", "year": 2021}],
-    )  # fmt: skip
+        [
+            {"title": "Alpha study", "year": 2020},
+            {"title": "alpha study", "year": 2020},
+            {"title": "Beta study", "year": 2020},
+            {"title": "beta study", "year": 2021},
+        ],
+    )
     run_dedup(project)
     pending = pending_pairs(project)
     assert [(p.a.id, p.b.id, p.score, p.skipped) for p in pending] == [
@@ -253,9 +261,12 @@ def test_pairs_already_in_one_study_are_not_pending(project: Project, matcher: F
     add_file(
         project,
         "a.ris",
-        [{"title": "Gamma", "doi": "10.1/g"}, {"title": "Gamma report", "doi": "10.1/g"},
-         {"title": "gamma", "year": 2020}],
-    )  # fmt: skip
+        [
+            {"title": "Gamma", "doi": "10.1/g"},
+            {"title": "Gamma report", "doi": "10.1/g"},
+            {"title": "gamma", "year": 2020},
+        ],
+    )
     run_dedup(project)  # 1-2 same (DOI); 1-3 review (title)
     assert [(p.a.id, p.b.id) for p in pending_pairs(project)] == [(1, 3)]
     decide_pair(project, 2, 3, SAME, "bob")  # links 3 into the study another way
@@ -267,20 +278,24 @@ def test_split_makes_a_record_its_own_study_again(project: Project, matcher: Fak
     add_file(
         project,
         "a.ris",
-        [{"title": "Delta", "doi": "10.1/d"}, {"title": "Delta", "doi": "10.1/d"},
-         {"title": "Delta", "doi": "10.1/d"}, {"title": "Other"}],
-    )  # fmt: skip
+        [
+            {"title": "Delta", "doi": "10.1/d"},
+            {"title": "Delta", "doi": "10.1/d"},
+            {"title": "Delta", "doi": "10.1/d"},
+            {"title": "Other"},
+        ],
+    )
     run_dedup(project)
-    assert project.store.study_map() == {2: 1, 3: 1}
+    assert project.store.links.study_map() == {2: 1, 3: 1}
     assert split_record(project, 1, "alice") == ((1, 2), (1, 3))
-    assert project.store.study_map() == {3: 2}  # 2 and 3 remain one study
+    assert project.store.links.study_map() == {3: 2}  # 2 and 3 remain one study
     assert study_of(project, 1) == 1
     assert split_record(project, 4, "alice") == ()  # not linked: nothing written
     assert split_record(project, 2, "alice") == ((2, 3),)
     summary = dedup_summary(project)
     assert (summary.studies, summary.duplicates_removed) == (4, 0)
     assert undo_pair_decision(project, "alice") == (2, 3)
-    assert project.store.study_map() == {3: 2}
+    assert project.store.links.study_map() == {3: 2}
     check_cache(project)
 
 
@@ -291,7 +306,7 @@ def test_dry_run_reports_the_same_figures_and_writes_nothing(
     before = project.store.dump()
     dry = run_dedup(project, dry_run=True)
     assert project.store.dump() == before
-    assert project.store.last_dedup_run() is None
+    assert project.store.links.last_run() is None
     real = run_dedup(project)
     assert dry.as_dict() == {**real.as_dict(), "dry_run": True}
     add_file(project, "b.ris", [{"title": "Secretome heals wounds", "doi": "10.1/a"}])
@@ -337,13 +352,13 @@ def test_merge_preprints_joins_related_records(
         assert project.protocol.merge_preprints is True
         summary = dedup_summary(project)  # counts with the new setting, says what is stored
         assert (summary.studies, summary.studies_outdated) == (1, True)
-        assert project.store.study_map() == {}
+        assert project.store.links.study_map() == {}
         report = run_dedup(project)  # no new records, but the studies are re-derived
         assert dedup_summary(project).studies_outdated is False
         assert (report.related_links, report.studies, report.duplicates_removed) == (1, 1, 1)
-        assert project.store.study_map() == {2: 1}
+        assert project.store.links.study_map() == {2: 1}
         assert split_record(project, 2, "alice") == ((1, 2),)
-        assert project.store.study_map() == {}
+        assert project.store.links.study_map() == {}
 
 
 def test_demo_project_gives_21_studies(tmp_path: Path) -> None:
@@ -363,11 +378,13 @@ def test_one_review_pair_stands_for_two_studies(project: Project, matcher: FakeM
     add_file(
         project,
         "a.ris",
-        [{"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 1
-         {"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 2: same DOI
-         {"title": "Secretome heals wounds", "year": 2020},  # 3: review with 1 and with 2
-         {"title": "Secretome heals wounds", "year": 2019}],  # 4: review with 1, 2 and 3
-    )  # fmt: skip
+        [
+            {"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 1
+            {"title": "Secretome heals wounds", "doi": "10.1/a", "year": 2020},  # 2: same DOI
+            {"title": "Secretome heals wounds", "year": 2020},  # 3: review with 1 and with 2
+            {"title": "Secretome heals wounds", "year": 2019},
+        ],  # 4: review with 1, 2 and 3
+    )
     report = run_dedup(project)
     pending = [(p.a.id, p.b.id) for p in pending_pairs(project)]
     # studies {1, 2}, {3}, {4}: three pairs of studies, the most alike pair for each

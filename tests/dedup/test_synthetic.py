@@ -25,8 +25,20 @@ from screener.project import Project
 from tests.paths import ROOT
 
 SCRIPT = ROOT / "bench" / "dedup_synthetic.py"
-KEYS = ["id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-        "abstract", "type"]  # fmt: skip
+KEYS = [
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "abstract",
+    "type",
+]
 
 
 def _load() -> ModuleType:
@@ -220,11 +232,24 @@ def test_copies_differ_as_database_exports_do(export: Any, by_id: dict[str, dict
         if any(abstracts) and not all(abstracts):
             seen["abstract missing in one"] += 1
     assert set(seen) == {
-        "title differs", "trailing period", "markup", "bracketed translation", "case",
-        "words differ (typo, subtitle)", "author missing or et al.", "et al.", "author format",
-        "journal form", "page form", "DOI missing in one", "DOI as URL", "DOI upper case",
-        "PMID missing in one", "year off", "abstract missing in one",
-    }, seen  # fmt: skip
+        "title differs",
+        "trailing period",
+        "markup",
+        "bracketed translation",
+        "case",
+        "words differ (typo, subtitle)",
+        "author missing or et al.",
+        "et al.",
+        "author format",
+        "journal form",
+        "page form",
+        "DOI missing in one",
+        "DOI as URL",
+        "DOI upper case",
+        "PMID missing in one",
+        "year off",
+        "abstract missing in one",
+    }, seen
     groups = len(export.groups)
     assert seen["year off"] < 0.1 * groups  # ~3% of copies
     assert seen["title differs"] > 0.5 * groups  # most copies come from different databases
@@ -355,7 +380,7 @@ def test_imported_records_keep_the_generated_ids(project: Project, tmp_path: Pat
     path = tmp_path / "records.ris"
     synthetic.write_ris(records, path)
     import_files(project, [path])
-    stored = sorted(r.record.source_record_id for r in project.store.records())
+    stored = sorted(r.record.source_record_id for r in project.store.records.all())
     assert stored == [record["id"] for record in records]
 
 

@@ -4,7 +4,6 @@ tabular importer (which reads ASReview's label column) and by the csv module."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ from click.testing import CliRunner
 
 from screener.cli import main
 from screener.errors import ScreenerError
-from screener.exports import asreview_csv, second_process
-from screener.exports.asreview_csv import ASREVIEW_COLUMNS, write_asreview
-from screener.exports.asreview_labels import asreview_label, labels_read, labels_text
+from screener.exports.asreview_csv import ASREVIEW_COLUMNS, asreview_label, write_asreview
 from screener.exports.references import references
 from screener.exports.study_outcomes import StudySet
 from screener.importers import tabular
@@ -38,7 +35,7 @@ def test_labels_follow_title_abstract(demo: tuple[Path, list[int]], tmp_path: Pa
     target = tmp_path / "asreview.csv"
     with open_project(path) as project:
         count = write_asreview(project, target)
-        total = len(project.store.study_ids())
+        total = len(project.store.links.study_ids())
     rows = _rows(target)
     assert count == total == len(rows)
     assert tuple(rows[0]) == ASREVIEW_COLUMNS
@@ -142,67 +139,27 @@ def test_the_file_is_what_csv_writer_would_write(
     assert target.read_bytes().decode("utf-8") == expected.getvalue()
 
 
-@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
-def test_the_file_is_the_same_however_the_studies_are_shared_between_the_processes(
-    demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float
-) -> None:
-    """The second process writes the lines of the last ``share`` of the record ids (none,
-    some, all) after working out the labels; with no second process this one writes all."""
-    path, _ = demo
-    monkeypatch.setattr(asreview_csv, "CHILD_SHARE", share)
-    with open_project(path) as project:
-        two = write_asreview(project, tmp_path / "two.csv")
-        monkeypatch.setattr(second_process, "start", lambda module, job: None)
-        one = write_asreview(project, tmp_path / "one.csv")
-        assert two == one == len(project.store.study_ids())
-    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "two.csv"]
-
-
 def test_a_new_folder_given_relative_to_the_working_folder_takes_the_file(
     demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The second process writes its files beside the target: the folder is made first."""
     path, _ = demo
     monkeypatch.chdir(tmp_path)
     with open_project(path) as project:
         count = write_asreview(project, Path("new") / "folder" / "asreview.csv")
-        assert count == len(project.store.study_ids())
+        assert count == len(project.store.links.study_ids())
     assert [p.name for p in (tmp_path / "new" / "folder").iterdir()] == ["asreview.csv"]
 
 
-def test_labels_handed_over_read_back_the_same() -> None:
-    labels = {3: 1, 5: 0, 8: None, 13: 1}
-    assert labels_read(labels_text(labels)) == {3: 1, 5: 0, 13: 1}
-
-
-def test_a_failed_labels_process_is_a_one_line_error_and_the_old_file_stays(
-    demo: tuple[Path, list[int]], tmp_path: Path, child_job: Callable[..., None]
+def test_an_unwritable_target_is_a_one_line_error_and_the_old_file_stays(
+    demo: tuple[Path, list[int]], tmp_path: Path
 ) -> None:
     path, _ = demo
     target = tmp_path / "asreview.csv"
+    (tmp_path / "file").write_text("not a folder")
     with open_project(path) as project:
         write_asreview(project, target)
         before = target.read_bytes()
-        child_job(project=str(tmp_path / "gone"))
-        with pytest.raises(
-            ScreenerError, match="the ASReview labels could not be worked out: .*gone"
-        ):
-            write_asreview(project, target)
+        with pytest.raises(ScreenerError, match="file is a file, not a folder"):
+            write_asreview(project, tmp_path / "file" / "asreview.csv")
     assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["asreview.csv"]
-
-
-def test_a_second_process_that_cannot_write_its_part_is_a_one_line_error(
-    demo: tuple[Path, list[int]], tmp_path: Path, child_job: Callable[..., None]
-) -> None:
-    path, _ = demo
-    child_job(lines=str(tmp_path / "missing" / "lines.partial"))
-    with (
-        open_project(path) as project,
-        pytest.raises(
-            ScreenerError, match="the ASReview labels could not be worked out: .*missing.*lines"
-        ),
-    ):
-        write_asreview(project, tmp_path / "asreview.csv")
-    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["asreview.csv", "file"]

@@ -20,7 +20,7 @@ from screener.cli import main
 from screener.dedup.service import run_dedup
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.exports.audit_export import write_audit
+from screener.exports.audit import write_audit
 from screener.exports.csv_safe import safe_cell
 from screener.importers.service import Search, import_files
 from screener.models import RetrievalStatus, SourceMethod, Stage, Verdict
@@ -56,11 +56,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = screened_demo(tmp_path_factory.mktemp("audit") / "secretome-demo")
     with open_project(made) as project:
         tissue = project.protocol.vocabularies["tissue"]
-        study = project.store.study_ids()[2]
+        study = project.store.links.study_ids()[2]
         tags = {"tissue": [tissue.terms[0], "a new tissue"]}
-        decide(project, study, Stage.FULL_TEXT, "bob", Verdict.INCLUDE, tags=tags,
-               note="=1+1 looks fine")  # fmt: skip
-        project.store.add_extraction(study, "sample_size", 12, "alice")
+        decide(
+            project,
+            study,
+            Stage.FULL_TEXT,
+            "bob",
+            Verdict.INCLUDE,
+            tags=tags,
+            note="=1+1 looks fine",
+        )
+        project.store.extraction.add_extraction(study, "sample_size", 12, "alice")
     return made
 
 
@@ -86,8 +93,16 @@ def test_the_log_has_every_kind_of_event_oldest_first(demo: Path, tmp_path: Path
     header, rest = events[0], events[1:]
     assert header["kind"] == "audit" and header["protocol"]["dual_screening"] is True
     kinds = {e["kind"] for e in rest}
-    assert kinds == {"source", "dedup_run", "link", "decision", "resolution", "retrieval",
-                     "vocabulary_term", "extraction"}  # fmt: skip
+    assert kinds == {
+        "source",
+        "dedup_run",
+        "link",
+        "decision",
+        "resolution",
+        "retrieval",
+        "vocabulary_term",
+        "extraction",
+    }
     times = [datetime.fromisoformat(e["time"]) for e in rest]
     assert times == sorted(times)
     decision = next(e for e in rest if e["kind"] == "decision" and e["tags"])
@@ -167,15 +182,30 @@ OPTIONAL_VERDICT = st.sampled_from([None, Verdict.INCLUDE, Verdict.EXCLUDE, Verd
 # mark, full-text verdicts and a resolution, and whether alice then undoes her latest.
 PLANS = st.lists(
     st.tuples(
-        st.integers(0, 30), OPTIONAL_VERDICT, OPTIONAL_VERDICT, OPTIONAL_VERDICT,
-        st.sampled_from([None, *RetrievalStatus]), OPTIONAL_VERDICT, OPTIONAL_VERDICT,
-        OPTIONAL_VERDICT, st.booleans(),
+        st.integers(0, 30),
+        OPTIONAL_VERDICT,
+        OPTIONAL_VERDICT,
+        OPTIONAL_VERDICT,
+        st.sampled_from([None, *RetrievalStatus]),
+        OPTIONAL_VERDICT,
+        OPTIONAL_VERDICT,
+        OPTIONAL_VERDICT,
+        st.booleans(),
     ),
     min_size=3,
     max_size=20,
-)  # fmt: skip
-Plan = tuple[int, Verdict | None, Verdict | None, Verdict | None, RetrievalStatus | None,
-             Verdict | None, Verdict | None, Verdict | None, bool]  # fmt: skip
+)
+Plan = tuple[
+    int,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    RetrievalStatus | None,
+    Verdict | None,
+    Verdict | None,
+    Verdict | None,
+    bool,
+]
 
 
 def _attempt(action: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
@@ -191,8 +221,10 @@ def _follow(project: Project, studies: list[int], plan: Plan) -> int:
     index, ta_a, ta_b, ta_res, mark, ft_a, ft_b, ft_res, undo = plan
     study = studies[index % len(studies)]
     done = 0
-    for stage, verdicts, resolution in ((Stage.TITLE_ABSTRACT, (ta_a, ta_b), ta_res),
-                                        (Stage.FULL_TEXT, (ft_a, ft_b), ft_res)):  # fmt: skip
+    for stage, verdicts, resolution in (
+        (Stage.TITLE_ABSTRACT, (ta_a, ta_b), ta_res),
+        (Stage.FULL_TEXT, (ft_a, ft_b), ft_res),
+    ):
         if stage is Stage.FULL_TEXT and mark is not None:
             why = "no access" if mark is RetrievalStatus.NOT_RETRIEVED else ""
             done += _attempt(set_retrieval, project, study, mark, "alice", reason=why)
@@ -225,8 +257,8 @@ def test_any_screening_history_replays_to_the_same_counts(
     project_dir = work / "demo"
     shutil.copytree(template, project_dir)
     with open_project(project_dir) as project:
-        studies = project.store.study_ids()
-        assert project.store.sources()[-1].method is SourceMethod.CITATION
+        studies = project.store.links.study_ids()
+        assert project.store.records.sources()[-1].method is SourceMethod.CITATION
         steps = sum(_follow(project, studies, plan) for plan in plans)
         expected = project_prisma(project)
         _, jsonl = write_audit(project, work / "audit.csv")
@@ -264,12 +296,21 @@ def test_reason_cells_are_the_codes_joined_and_made_safe(tmp_path: Path) -> None
     """The CSV's reasons cell, whatever the first code starts with (SQLite tests the JSON
     text for a formula start, falling back to the joined text for escaped characters)."""
     made = screened_demo(tmp_path / "secretome-demo")
-    lists = [["=1+1", "b"], ["\tx"], ["-x", "y"], ['a"b', "c"], ["", "x"], ["\\x"],
-             ["@a"], ["plain", "=later"], []]  # fmt: skip
+    lists = [
+        ["=1+1", "b"],
+        ["\tx"],
+        ["-x", "y"],
+        ['a"b', "c"],
+        ["", "x"],
+        ["\\x"],
+        ["@a"],
+        ["plain", "=later"],
+        [],
+    ]
     with open_project(made) as project:
-        study = project.store.study_ids()[0]
+        study = project.store.links.study_ids()[0]
         for codes in lists:
-            project.store.add_decision(study, Stage.FULL_TEXT, "zoe", Verdict.EXCLUDE, codes)
+            project.store.events.add_decision(study, Stage.FULL_TEXT, "zoe", Verdict.EXCLUDE, codes)
         csv_path, _ = write_audit(project, tmp_path / "audit.csv")
     with csv_path.open(encoding="utf-8", newline="") as handle:
         cells = [r["reasons"] for r in csv.DictReader(handle) if r["reviewer"] == "zoe"]

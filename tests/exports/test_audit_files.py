@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from screener.errors import ScreenerError
-from screener.exports import second_process
-from screener.exports.audit_export import write_audit
-from screener.exports.audit_log import audit_jobs
-from screener.exports.csv_safe import safe_cell
+from screener.exports.audit import audit_jobs, write_audit
+from screener.exports.csv_safe import csv_cell, safe_cell
 from screener.models import Stage, Verdict
 from screener.project import open_project
 from screener.store.audit import fill_cells
@@ -29,9 +24,9 @@ from tests.prisma.helpers import screened_demo
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = screened_demo(tmp_path_factory.mktemp("audit-files") / "secretome-demo")
     with open_project(made) as project:
-        study = project.store.study_ids()[3]
+        study = project.store.links.study_ids()[3]
         # the store takes any reviewer name (a copy merged from elsewhere may have one)
-        project.store.add_decision(
+        project.store.events.add_decision(
             study,
             Stage.FULL_TEXT,
             "=cmd",
@@ -40,8 +35,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             {"tissue": ["skin, dermis"]},
             'said "no", twice\nreally',
         )
-        project.store.add_extraction(study, "notes", '-5 mg, "free" text', "alice")
-        project.store.add_extraction(study, "sample_size", 12, "alice")
+        project.store.extraction.add_extraction(study, "notes", '-5 mg, "free" text', "alice")
+        project.store.extraction.add_extraction(study, "sample_size", 12, "alice")
     return made
 
 
@@ -54,8 +49,22 @@ def _read(csv_path: Path, jsonl: Path) -> tuple[list[dict[str, str]], list[dict[
 
 def _expected_row(event: dict[str, Any]) -> dict[str, str]:
     """The CSV row of a JSONL event, made independently of the SQL that writes it."""
-    own = {"kind", "time", "uid", "id", "record", "other_record", "reviewer", "resolver",
-           "stage", "verdict", "status", "reasons", "tags", "note"}  # fmt: skip
+    own = {
+        "kind",
+        "time",
+        "uid",
+        "id",
+        "record",
+        "other_record",
+        "reviewer",
+        "resolver",
+        "stage",
+        "verdict",
+        "status",
+        "reasons",
+        "tags",
+        "note",
+    }
     details = {k: v for k, v in event.items() if k not in own}
     if event["kind"] == "source":
         ids = [record_id for record_id, _ in details.pop("record_positions")]
@@ -67,18 +76,23 @@ def _expected_row(event: dict[str, Any]) -> dict[str, str]:
         return "" if value is None else str(safe_cell(value))
 
     return {
-        "kind": event["kind"], "time": event["time"], "uid": event["uid"],
-        "id": str(event["id"]), "record_id": text(event.get("record")),
+        "kind": event["kind"],
+        "time": event["time"],
+        "uid": event["uid"],
+        "id": str(event["id"]),
+        "record_id": text(event.get("record")),
         "other_record_id": text(event.get("other_record")),
         "reviewer": text(event.get("reviewer") or event.get("resolver")),
-        "stage": text(event.get("stage")), "verdict": text(event.get("verdict")),
+        "stage": text(event.get("stage")),
+        "verdict": text(event.get("verdict")),
         "status": text(event.get("status")),
         "reasons": text("; ".join(event["reasons"])) if "reasons" in event else "",
         "tags": json.dumps(tags, ensure_ascii=False) if tags else "",
         "note": text(event.get("note")),
         "details": json.dumps(details, ensure_ascii=False, separators=(",", ":"))
-        if details else "",
-    }  # fmt: skip
+        if details
+        else "",
+    }
 
 
 def _rows_are_their_events(csv_path: Path, jsonl: Path) -> list[dict[str, str]]:
@@ -110,7 +124,9 @@ def test_columns_with_nothing_to_quote_are_written_as_they_are(tmp_path: Path) -
     made = screened_demo(tmp_path / "plain" / "secretome-demo")
     with open_project(made) as project:
         conn = project.store.db.conn
-        plain = fill_cells(conn, ["decisions", "resolutions", "retrievals", "extractions"])
+        plain = fill_cells(
+            conn, ["decisions", "resolutions", "retrievals", "extractions"], csv_cell
+        )
         csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
     assert {("decisions", "reviewer"), ("decisions", "note"), ("extractions", "reviewer")} <= plain
     assert ("decisions", "reasons") not in plain  # codes become "a; b": never as stored
@@ -119,38 +135,22 @@ def test_columns_with_nothing_to_quote_are_written_as_they_are(tmp_path: Path) -
 
 def test_hostile_names_and_notes_are_looked_up(demo: Path) -> None:
     with open_project(demo) as project:
-        plain = fill_cells(project.store.db.conn, ["decisions", "extractions"])
+        plain = fill_cells(project.store.db.conn, ["decisions", "extractions"], csv_cell)
     assert ("decisions", "reviewer") not in plain and ("decisions", "note") not in plain
     assert ("extractions", "reviewer") in plain
-
-
-def test_the_csv_is_the_same_written_here_or_by_a_second_process(
-    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with open_project(demo) as project:
-        csv_path, _ = write_audit(project, tmp_path / "two" / "audit.csv")
-        monkeypatch.setattr(second_process, "start", lambda module, job: None)
-        alone, _ = write_audit(project, tmp_path / "one" / "audit.csv")
-    assert csv_path.read_bytes() == alone.read_bytes()
-    assert csv_path.read_bytes().endswith(b"\r\n")
 
 
 def test_events_saved_after_the_export_began_are_in_neither_file(
     demo: Path, tmp_path: Path
 ) -> None:
-    """The job is fixed first (ids up to now); the second process is the real one."""
+    """The jobs are fixed first (ids up to now): a decision saved meanwhile is left out."""
     with open_project(demo) as project:
         jobs = audit_jobs(project)
-        study = project.store.study_ids()[5]
-        project.store.add_decision(study, Stage.TITLE_ABSTRACT, "late", Verdict.INCLUDE)
-        jobs["csv"].update(path=str(tmp_path / "a.csv"), database=project.store.path)
-        child = subprocess.run(
-            [sys.executable, "-m", "screener.store.audit", json.dumps(jobs["csv"])],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        lines = "".join(project.store.audit_lines(jobs["json"]))
-        everything = "".join(project.store.audit_lines(audit_jobs(project)["json"]))
-    assert child.returncode == 0, child.stderr
+        study = project.store.links.study_ids()[5]
+        project.store.events.add_decision(study, Stage.TITLE_ABSTRACT, "late", Verdict.INCLUDE)
+        project.store.audit.write_file(str(tmp_path / "a.csv"), jobs["csv"], csv_cell)
+        lines = "".join(project.store.audit.lines(jobs["json"], csv_cell))
+        everything = "".join(project.store.audit.lines(audit_jobs(project)["json"], csv_cell))
     assert '"reviewer":"late"' not in lines and '"reviewer":"late"' in everything
     csv_text = (tmp_path / "a.csv").read_text(encoding="utf-8")
     assert ",late," not in csv_text
@@ -158,14 +158,15 @@ def test_events_saved_after_the_export_began_are_in_neither_file(
     assert len(rows) == len(lines.splitlines())  # the CSV's header, the JSONL's
 
 
-def test_a_failed_second_process_is_a_one_line_error_and_the_old_files_stay(
-    demo: Path, tmp_path: Path, child_job: Callable[..., None]
+def test_a_failed_write_is_a_one_line_error_and_the_old_files_stay(
+    demo: Path, tmp_path: Path
 ) -> None:
     with open_project(demo) as project:
         csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
         before = csv_path.read_bytes(), jsonl.read_bytes()
-        child_job(database=str(tmp_path / "gone.db"))
-        with pytest.raises(ScreenerError, match="the audit CSV could not be written: .*gone.db"):
+        (tmp_path / "audit.csv.partial").mkdir()  # where the CSV is written first
+        with pytest.raises(ScreenerError, match="audit.csv.partial: cannot write"):
             write_audit(project, tmp_path / "audit.csv")
+        (tmp_path / "audit.csv.partial").rmdir()
     assert (csv_path.read_bytes(), jsonl.read_bytes()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv", "audit.jsonl"]

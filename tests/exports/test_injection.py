@@ -42,12 +42,18 @@ def _hostile_records() -> list[Record]:
 
 def _screen_everything(project: Project) -> None:
     """Include the first half at both stages, exclude the rest at full text, with notes."""
-    ids = project.store.study_ids()
+    ids = project.store.links.study_ids()
     reason = project.protocol.stages[Stage.FULL_TEXT].reasons[0].code
     for n, study in enumerate(ids):
         for who in ("alice", "bob"):
-            review.decide(project, study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE,
-                          note=f"{HOSTILE[n % len(HOSTILE)]} note")  # fmt: skip
+            review.decide(
+                project,
+                study,
+                Stage.TITLE_ABSTRACT,
+                who,
+                Verdict.INCLUDE,
+                note=f"{HOSTILE[n % len(HOSTILE)]} note",
+            )
         review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
         verdict = Verdict.INCLUDE if n < len(ids) // 2 else Verdict.EXCLUDE
         reasons = (reason,) if verdict is Verdict.EXCLUDE else ()
@@ -62,7 +68,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     path = init_project(folder / "hostile", "=cmd|' /C calc'!A0")
     with open_project(path) as project:
         source = NewSource("=Database", "", "", "", "hostile.ris", "0" * 64, "ris", "utf-8")
-        project.store.add_source(source, _hostile_records())
+        project.store.records.add_source(source, _hostile_records())
         _screen_everything(project)
         files: list[Path] = []
         for kind in all_kinds():

@@ -45,18 +45,28 @@ def _other_methods_counts() -> PrismaCounts:
     column = ColumnCounts(3, 0, 1, 3, 1, 0, 2, 0, (('A "quoted" <reason> & more', 1),), 1)
     return PrismaCounts(
         databases=(("PubMed", 10), ("Web of Science; Core, Collection", 5)),
-        registers=(("ClinicalTrials.gov", 2),), websites=1, organisations=2, citations=4,
-        duplicates=4, excluded_automatic=0, excluded_other=1,
+        registers=(("ClinicalTrials.gov", 2),),
+        websites=1,
+        organisations=2,
+        citations=4,
+        duplicates=4,
+        excluded_automatic=0,
+        excluded_other=1,
         main=ColumnCounts(12, 6, 0, 6, 1, 1, 4, 0, (("=HYPERLINK(1)", 1), ("Design", 2)), 1),
-        other=column, other_records=7, other_duplicates=2, other_skipped=1,
-        studies_included=2, reports_of_included_studies=2,
+        other=column,
+        other_records=7,
+        other_duplicates=2,
+        other_skipped=1,
+        studies_included=2,
+        reports_of_included_studies=2,
         methods=frozenset(SourceMethod),
-    )  # fmt: skip
+    )
 
 
-@pytest.mark.parametrize(("command", "golden"), [("prisma-csv", "prisma.csv"),
-                                                  ("prisma-svg", "prisma.svg"),
-                                                  ("prisma-md", "prisma.md")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("command", "golden"),
+    [("prisma-csv", "prisma.csv"), ("prisma-svg", "prisma.svg"), ("prisma-md", "prisma.md")],
+)
 def test_exports_of_the_screened_demo_equal_the_golden_files(
     demo: Path, tmp_path: Path, command: str, golden: str
 ) -> None:
@@ -79,17 +89,23 @@ def test_default_target_is_under_exports(
 
 @pytest.mark.parametrize(
     ("command", "written"),
-    [("prisma-svg", ["prisma.svg"]), ("audit", ["audit.csv", "audit.jsonl"]),
-     ("evidence", ["evidence.csv", "evidence.md", "evidence.xlsx"]),
-     ("evidence-map", ["evidence-map.csv", "evidence-map.svg"]), ("ris", ["included.ris"]),
-     ("dedup-map", ["dedup-map.csv"])],
-)  # fmt: skip
+    [
+        ("prisma-svg", ["prisma.svg"]),
+        ("audit", ["audit.csv", "audit.jsonl"]),
+        ("evidence", ["evidence.csv", "evidence.md", "evidence.xlsx"]),
+        ("evidence-map", ["evidence-map.csv", "evidence-map.svg"]),
+        ("ris", ["included.ris"]),
+        ("dedup-map", ["dedup-map.csv"]),
+    ],
+)
 def test_a_folder_given_gets_the_kinds_own_file_names(
     demo: Path, tmp_path: Path, command: str, written: list[str]
 ) -> None:
     """-o with a folder that exists, or with a path ending in / (made as needed)."""
-    for folder, given in ((tmp_path / "there", str(tmp_path / "there")),
-                          (tmp_path / "new", f"{tmp_path / 'new'}/")):  # fmt: skip
+    for folder, given in (
+        (tmp_path / "there", str(tmp_path / "there")),
+        (tmp_path / "new", f"{tmp_path / 'new'}/"),
+    ):
         if not given.endswith("/"):
             folder.mkdir()
         result = CliRunner().invoke(main, ["export", command, str(demo), "-o", given])
@@ -105,11 +121,13 @@ def test_status_json_carries_the_same_numbers_as_the_csv(demo: Path, counts: Pri
     main_column = figures["databases_and_registers"]
     assert rows["database_results"] == str(figures["identification"]["database_results"])
     assert rows["duplicates"] == str(figures["removed_before_screening"]["duplicates"])
-    for data, key in (("records_screened", "records_screened"),
-                      ("records_excluded", "records_excluded"),
-                      ("dbr_sought_reports", "reports_sought"),
-                      ("dbr_notretrieved_reports", "reports_not_retrieved"),
-                      ("dbr_assessed", "reports_assessed")):  # fmt: skip
+    for data, key in (
+        ("records_screened", "records_screened"),
+        ("records_excluded", "records_excluded"),
+        ("dbr_sought_reports", "reports_sought"),
+        ("dbr_notretrieved_reports", "reports_not_retrieved"),
+        ("dbr_assessed", "reports_assessed"),
+    ):
         assert rows[data] == str(main_column[key])
     assert rows["new_studies"] == str(figures["studies_included"])
     text = CliRunner().invoke(main, ["status", str(demo)]).output
@@ -156,7 +174,9 @@ def test_every_n_parses_in_the_r_package() -> None:
     for data, n in rows.items():
         assert n == "NA" or n.isdigit() or _parse_reasons(n), (data, n)
     assert _parse_reasons(rows["database_specific_results"]) == [
-        ("PubMed", 10), ("Web of Science Core Collection", 5)]  # fmt: skip
+        ("PubMed", 10),
+        ("Web of Science Core Collection", 5),
+    ]
     # A name that a spreadsheet would run as a formula is neutralised.
     assert _parse_reasons(rows["dbr_excluded"]) == [("'=HYPERLINK(1)", 1), ("Design", 2)]
     assert _parse_reasons(rows["other_excluded"]) == [('A "quoted" <reason> & more', 1)]
@@ -166,8 +186,14 @@ def test_every_n_parses_in_the_r_package() -> None:
 
 def test_without_other_methods_their_rows_are_na(counts: PrismaCounts) -> None:
     rows = {row["data"]: row["n"] for row in csv.DictReader(io.StringIO(prisma_csv_text(counts)))}
-    for data in ("website_results", "organisation_results", "citations_results",
-                 "other_sought_reports", "other_assessed", "register_results"):  # fmt: skip
+    for data in (
+        "website_results",
+        "organisation_results",
+        "citations_results",
+        "other_sought_reports",
+        "other_assessed",
+        "register_results",
+    ):
         assert rows[data] == "NA"
     assert rows["dbr_excluded"].startswith("Not primary research, 2; ")
 
@@ -203,8 +229,12 @@ def test_svg_boxes_hold_their_text_and_ink(
     for a in boxes:  # no two boxes overlap
         for b in boxes:
             if a is not b:
-                apart = (a.x + a.width <= b.x or b.x + b.width <= a.x
-                         or a.y + a.height <= b.y or b.y + b.height <= a.y)  # fmt: skip
+                apart = (
+                    a.x + a.width <= b.x
+                    or b.x + b.width <= a.x
+                    or a.y + a.height <= b.y
+                    or b.y + b.height <= a.y
+                )
                 assert apart, (a.key, b.key)
     assert all(b.y + b.height <= height for b in boxes)
 
@@ -248,8 +278,18 @@ def test_import_method_puts_a_file_in_the_other_methods_column(tmp_path: Path) -
     assert runner.invoke(main, ["init", str(project)]).exit_code == 0
     found = tmp_path / "snowball.ris"
     found.write_text("TY  - JOUR\nTI  - A paper found in a reference list\nER  -\n", "utf-8")
-    result = runner.invoke(main, ["import", str(project), str(found), "--method", "citation",
-                                  "--database", "Citation searching"])  # fmt: skip
+    result = runner.invoke(
+        main,
+        [
+            "import",
+            str(project),
+            str(found),
+            "--method",
+            "citation",
+            "--database",
+            "Citation searching",
+        ],
+    )
     assert result.exit_code == 0, result.output
     status = json.loads(runner.invoke(main, ["status", str(project), "--json"]).output)
     assert status["sources"][0]["method"] == "citation"

@@ -43,16 +43,23 @@ def screened_demo(tmp_path: Path) -> tuple[Path, list[int]]:
     not retrieved, 4 awaits full text, 5 is a title/abstract conflict, 6 awaits bob."""
     path, _ = make_demo(tmp_path / "demo")
     with open_project(path) as project:
-        s = project.store.study_ids()
-        for study, a, b in ((s[0], INC, INC), (s[1], INC, INC), (s[2], EXC, EXC),
-                            (s[3], INC, EXC), (s[4], INC, INC), (s[5], INC, EXC),
-                            (s[7], INC, INC)):  # fmt: skip
+        s = project.store.links.study_ids()
+        for study, a, b in (
+            (s[0], INC, INC),
+            (s[1], INC, INC),
+            (s[2], EXC, EXC),
+            (s[3], INC, EXC),
+            (s[4], INC, INC),
+            (s[5], INC, EXC),
+            (s[7], INC, INC),
+        ):
             review.decide(project, study, TA, "alice", a, ("design",) if a is EXC else ())
             review.decide(project, study, TA, "bob", b, ("design",) if b is EXC else ())
         review.decide(project, s[6], TA, "alice", INC)
         review.resolve(project, s[3], TA, "carol", INC)
-        review.set_retrieval(project, s[3], RetrievalStatus.NOT_RETRIEVED, "alice",
-                             reason="Authors did not reply")  # fmt: skip
+        review.set_retrieval(
+            project, s[3], RetrievalStatus.NOT_RETRIEVED, "alice", reason="Authors did not reply"
+        )
         for study in (s[0], s[1], s[7]):
             review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
         review.set_retrieval(project, s[4], RetrievalStatus.SOUGHT, "alice")
@@ -103,7 +110,7 @@ def _random_history(path: Path, seed: int) -> None:
     changed minds at random."""
     rng = random.Random(seed)
     with open_project(path) as project:
-        studies = project.store.study_ids()
+        studies = project.store.links.study_ids()
         ta_codes = [r.code for r in project.protocol.stages[TA].reasons]
         ft_codes = [r.code for r in project.protocol.stages[FT].reasons][:2]
 
@@ -183,7 +190,7 @@ def test_study_sets(demo: tuple[Path, list[int]]) -> None:
     path, s = demo
     with open_project(path) as project:
         chosen = {which: [r.study_id for r in references(project, which)] for which in StudySet}
-        total = len(project.store.study_ids())
+        total = len(project.store.links.study_ids())
     assert chosen[StudySet.INCLUDED] == [s[0], s[7]]  # not s[3] (not retrieved), s[4] (awaiting)
     assert chosen[StudySet.EXCLUDED] == [s[1], s[2]]
     assert chosen[StudySet.ALL] == s and len(s) == total
@@ -253,9 +260,15 @@ def test_latex_special_characters_round_trip() -> None:
     # (pylatexenc) reads back as "ˆ" (U+02C6).
     title = "Effects of 50% CM & {EVs} on #1 p < 0.05 > µ_x ~ $5 \\ naïve Müller–Ørsted 中文"
     entries = [
-        _reference(1, title=title, authors=("Müller, Jürgen", "World Health Organization"),
-                   year=2020, journal="J. Tissue & Bone", keywords=("a, b", "c")),
-    ]  # fmt: skip
+        _reference(
+            1,
+            title=title,
+            authors=("Müller, Jürgen", "World Health Organization"),
+            year=2020,
+            journal="J. Tissue & Bone",
+            keywords=("a, b", "c"),
+        ),
+    ]
     text = bibtex_text(entries)
     assert not bibtexparser.parse_string(text).failed_blocks
     (back,) = bibtex_importer.parse(text)
@@ -268,10 +281,17 @@ def test_latex_special_characters_round_trip() -> None:
 
 
 def test_ris_identifiers_and_multi_line_values_round_trip() -> None:
-    entry = _reference(1, title="A title", abstract="First paragraph.\n\nSecond: ER  - no",
-                       authors=("Lee, K",), doi="10.1000/abc_1.2", pmid="12345678",
-                       start_page="e101", keywords=("MSC; secretome", "bone"),
-                       type="CONF")  # fmt: skip
+    entry = _reference(
+        1,
+        title="A title",
+        abstract="First paragraph.\n\nSecond: ER  - no",
+        authors=("Lee, K",),
+        doi="10.1000/abc_1.2",
+        pmid="12345678",
+        start_page="e101",
+        keywords=("MSC; secretome", "bone"),
+        type="CONF",
+    )
     text = ris_text([entry])
     (back,) = ris_importer.parse(text)
     assert (back.pmid, back.doi, back.start_page) == ("12345678", "10.1000/abc_1.2", "e101")
@@ -296,8 +316,12 @@ def test_identifiers_are_verbatim_unless_they_would_break_the_entry() -> None:
 def test_citation_keys_unique_with_suffixes() -> None:
     same = dict(title="The secretome of MSCs", authors=("Smith, J",), year=2020)
     entries = [_reference(i, **same) for i in range(1, 4)] + [_reference(9, title="Ödem")]
-    assert citation_keys(entries) == ["smith2020secretome", "smith2020secretomea",
-                                      "smith2020secretomeb", "anonodem"]  # fmt: skip
+    assert citation_keys(entries) == [
+        "smith2020secretome",
+        "smith2020secretomea",
+        "smith2020secretomeb",
+        "anonodem",
+    ]
     assert citation_keys([_reference(5)]) == ["study5"]
 
 
@@ -324,11 +348,11 @@ def test_reference_types(given: str, kind: ReferenceType, ris: str, bib: str) ->
 def test_duplicates_fill_gaps_of_the_representative(tmp_path: Path) -> None:
     path, _ = make_demo(tmp_path / "demo")
     with open_project(path) as project:
-        study_map = project.store.study_map()
+        study_map = project.store.links.study_map()
         assert study_map, "the demo has duplicates"
         duplicate, study = next(iter(study_map.items()))
-        own = project.store.record(study)
-        other = project.store.record(duplicate)
+        own = project.store.records.get(study)
+        other = project.store.records.get(duplicate)
         assert own is not None and other is not None
         (entry,) = [r for r in references(project, StudySet.ALL) if r.study_id == study]
     assert entry.record.title == own.record.title  # the representative's own fields win
@@ -344,8 +368,9 @@ def test_cli_export_ris_and_bibtex(
     path, _ = demo
     runner = CliRunner()
     target = tmp_path / "out" / "excluded.ris"
-    result = runner.invoke(main, ["export", "ris", str(path), "--studies", "excluded",
-                                  "-o", str(target)])  # fmt: skip
+    result = runner.invoke(
+        main, ["export", "ris", str(path), "--studies", "excluded", "-o", str(target)]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"Wrote 2 studies to {target}"
     assert len(rispy.loads(target.read_text(encoding="utf-8"))) == 2
@@ -395,8 +420,10 @@ def test_a_kind_without_a_command_of_its_own_gets_one(
     def failing(project: Project, target: Path) -> list[Path]:
         raise ScreenerError(f"{target}: nothing to write")
 
-    extra = [registry.ExportKind("names", "The project's name, as text", "name.txt", write),
-             registry.ExportKind("broken", "Always fails", "broken.txt", failing)]  # fmt: skip
+    extra = [
+        registry.ExportKind("names", "The project's name, as text", "name.txt", write),
+        registry.ExportKind("broken", "Always fails", "broken.txt", failing),
+    ]
     kinds = registry.all_kinds()
     monkeypatch.setattr(registry, "all_kinds", lambda: [*kinds, *extra])
     path, _ = demo

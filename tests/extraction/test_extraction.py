@@ -70,9 +70,18 @@ def test_demo_form_lists_the_secretome_fields_in_file_order() -> None:
     form = protocol.parse(_demo_data()).extraction
     assert form.dual is True
     assert [f.name for f in form.fields] == [
-        "tissue", "model", "cell_source", "fraction", "preconditioning", "delivery", "dose",
-        "outcomes", "direction", "follow_up", "notes",
-    ]  # fmt: skip
+        "tissue",
+        "model",
+        "cell_source",
+        "fraction",
+        "preconditioning",
+        "delivery",
+        "dose",
+        "outcomes",
+        "direction",
+        "follow_up",
+        "notes",
+    ]
     dose = form.field_named("dose")
     assert dose is not None and dose.type is FieldType.NUMBER_UNIT and dose.minimum == 0
     assert "µg" in dose.units and dose.help
@@ -108,45 +117,77 @@ def test_template_example_form_is_valid_once_uncommented() -> None:
         (lambda x: x.update(dual="yes"), "extraction.dual: must be true or false"),
         (lambda x: x.pop("fields"), "extraction.fields: missing section"),
         (lambda x: x.update(fields={}), "extraction.fields: lists no fields"),
-        (lambda x: x["fields"].update(Dose={"type": "text", "label": "D"}),
-         "extraction.fields.Dose: a field name must be lower-case letters, digits or _"),
-        (lambda x: x["fields"].update(bad="text"),
-         'extraction.fields.bad: must be a section with type = "..." and label = "..."'),
-        (lambda x: x["fields"]["dose"].update(type="date"),
-         "extraction.fields.dose.type: is 'date'; must be one of choice, multi, text, number, "
-         "number_unit"),
-        (lambda x: x["fields"]["dose"].pop("type"),
-         "extraction.fields.dose.type: is None; must be one of choice, multi, text, number, "
-         "number_unit"),
+        (
+            lambda x: x["fields"].update(Dose={"type": "text", "label": "D"}),
+            "extraction.fields.Dose: a field name must be lower-case letters, digits or _",
+        ),
+        (
+            lambda x: x["fields"].update(bad="text"),
+            'extraction.fields.bad: must be a section with type = "..." and label = "..."',
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(type="date"),
+            "extraction.fields.dose.type: is 'date'; must be one of choice, multi, text, number, "
+            "number_unit",
+        ),
+        (
+            lambda x: x["fields"]["dose"].pop("type"),
+            "extraction.fields.dose.type: is None; must be one of choice, multi, text, number, "
+            "number_unit",
+        ),
         (lambda x: x["fields"]["dose"].pop("label"), "extraction.fields.dose.label: missing"),
-        (lambda x: x["fields"]["dose"].update(label=""),
-         "extraction.fields.dose.label: must not be empty"),
-        (lambda x: x["fields"]["dose"].update(help=3),
-         "extraction.fields.dose.help: must be text, not int"),
-        (lambda x: x["fields"]["dose"].update(colour="red"),
-         "extraction.fields.dose.colour: unknown setting (known: help, label, max, min, type, "
-         "units, vocabulary)"),
-        (lambda x: x["fields"]["dose"].update(vocabulary="tissue"),
-         "extraction.fields.dose.vocabulary: does not apply to a number_unit field"),
-        (lambda x: x["fields"]["notes"].update(min=1),
-         "extraction.fields.notes.min: does not apply to a text field"),
-        (lambda x: x["fields"]["dose"].update(min="none"),
-         "extraction.fields.dose.min: must be a number"),
-        (lambda x: x["fields"]["dose"].update(min=10, max=1),
-         "extraction.fields.dose.max: is below min (10)"),
-        (lambda x: x["fields"]["dose"].pop("units"),
-         'extraction.fields.dose.units: missing (e.g. units = ["µg", "mg/kg"])'),
-        (lambda x: x["fields"]["dose"].update(units=[]),
-         "extraction.fields.dose.units: a number_unit field needs at least one unit"),
-        (lambda x: x["fields"]["dose"].update(units=["µg", "µg"]),
-         "extraction.fields.dose.units[1]: duplicate 'µg'"),
-        (lambda x: x["fields"]["tissue"].pop("vocabulary"),
-         "extraction.fields.tissue.vocabulary: missing"),
-        (lambda x: x["fields"]["tissue"].update(vocabulary="organ"),
-         "extraction.fields.tissue.vocabulary: no [vocabularies.organ] (known: cell_source, "
-         "delivery, direction, fraction, model, outcome, preconditioning, tissue)"),
+        (
+            lambda x: x["fields"]["dose"].update(label=""),
+            "extraction.fields.dose.label: must not be empty",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(help=3),
+            "extraction.fields.dose.help: must be text, not int",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(colour="red"),
+            "extraction.fields.dose.colour: unknown setting (known: help, label, max, min, type, "
+            "units, vocabulary)",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(vocabulary="tissue"),
+            "extraction.fields.dose.vocabulary: does not apply to a number_unit field",
+        ),
+        (
+            lambda x: x["fields"]["notes"].update(min=1),
+            "extraction.fields.notes.min: does not apply to a text field",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(min="none"),
+            "extraction.fields.dose.min: must be a number",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(min=10, max=1),
+            "extraction.fields.dose.max: is below min (10)",
+        ),
+        (
+            lambda x: x["fields"]["dose"].pop("units"),
+            'extraction.fields.dose.units: missing (e.g. units = ["µg", "mg/kg"])',
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(units=[]),
+            "extraction.fields.dose.units: a number_unit field needs at least one unit",
+        ),
+        (
+            lambda x: x["fields"]["dose"].update(units=["µg", "µg"]),
+            "extraction.fields.dose.units[1]: duplicate 'µg'",
+        ),
+        (
+            lambda x: x["fields"]["tissue"].pop("vocabulary"),
+            "extraction.fields.tissue.vocabulary: missing",
+        ),
+        (
+            lambda x: x["fields"]["tissue"].update(vocabulary="organ"),
+            "extraction.fields.tissue.vocabulary: no [vocabularies.organ] (known: cell_source, "
+            "delivery, direction, fraction, model, outcome, preconditioning, tissue)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_form_problem_is_named_by_its_key_path(change: Any, problem: str) -> None:
     data = _demo_data()
     change(data["extraction"])
@@ -170,8 +211,17 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
     ta, ft = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
     inc, exc, maybe = Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE
     with open_project(path) as project:
-        plan = {5: (maybe, inc), 6: (inc, exc), 7: (inc, inc), 8: (inc, inc), 9: (inc, inc),
-                10: (inc, inc), 12: (exc, exc), 13: (inc, inc), 14: (inc, inc)}  # fmt: skip
+        plan = {
+            5: (maybe, inc),
+            6: (inc, exc),
+            7: (inc, inc),
+            8: (inc, inc),
+            9: (inc, inc),
+            10: (inc, inc),
+            12: (exc, exc),
+            13: (inc, inc),
+            14: (inc, inc),
+        }
         for study, (a, b) in plan.items():
             review.decide(project, study, ta, "alice", a)
             review.decide(project, study, ta, "bob", b)
@@ -184,13 +234,12 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
         review.decide(project, 8, ft, "bob", exc, ("design",))
         review.decide(project, 13, ft, "bob", exc, ("design",))
         review.resolve(project, 13, ft, "bob", inc)  # full-text conflict resolved: include
-        project.store.add_decision(10, ft, "bob", Verdict.UNDO)  # withdrawn: awaiting again
+        project.store.events.add_decision(10, ft, "bob", Verdict.UNDO)  # withdrawn: awaiting again
         review.decide(project, 9, ft, "alice", exc, ("outcome",))  # a change of mind
         state = review.review_state(project)
-        expected = [s for s, st in state.states[ft].items()
-                    if st.status is StudyStatus.INCLUDED]  # fmt: skip
+        expected = [s for s, st in state.states[ft].items() if st.status is StudyStatus.INCLUDED]
         assert extraction.included_studies(project) == sorted(expected) == [5, 6, 13, 14]
-        duplicate = next(r for r, s in project.store.study_map().items() if s == 11)
+        duplicate = next(r for r, s in project.store.links.study_map().items() if s == 11)
         review.decide(project, duplicate, ta, "alice", inc)  # a duplicate's id: study 11
         review.decide(project, 11, ta, "bob", inc)
         for who in ("alice", "bob"):
@@ -200,20 +249,32 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
 
 def test_values_are_checked_and_stored_as_json(demo: Path) -> None:
     with open_project(demo) as project:
-        events = extraction.record_values(project, 1, "alice", {
-            "tissue": ["Bone", "tendon"], "fraction": "exosomes", "dose": {"value": "10",
-            "unit": "µg"}, "follow_up": extraction.parse_text(
-                project.protocol.extraction.field_named("follow_up"), "4 weeks"),  # type: ignore[arg-type]
-            "notes": "  rat calvaria  ", "cell_source": "Synovial MSC",
-        })  # fmt: skip
+        events = extraction.record_values(
+            project,
+            1,
+            "alice",
+            {
+                "tissue": ["Bone", "tendon"],
+                "fraction": "exosomes",
+                "dose": {"value": "10", "unit": "µg"},
+                "follow_up": extraction.parse_text(
+                    project.protocol.extraction.field_named("follow_up"), "4 weeks"
+                ),  # type: ignore[arg-type]
+                "notes": "  rat calvaria  ",
+                "cell_source": "Synovial MSC",
+            },
+        )
         assert len({e.created_at for e in events}) == len(events) == 6
         assert [e.kind for e in events] == [ExtractionKind.VALUE] * 6
-        stored = {e.field: e.value for e in project.store.extractions()}
+        stored = {e.field: e.value for e in project.store.extraction.extractions()}
         assert stored == {
-            "tissue": ["bone", "tendon"], "fraction": "exosomes",
-            "dose": {"value": 10.0, "unit": "µg"}, "follow_up": {"value": 4.0, "unit": "weeks"},
-            "notes": "rat calvaria", "cell_source": "Synovial MSC",
-        }  # fmt: skip
+            "tissue": ["bone", "tendon"],
+            "fraction": "exosomes",
+            "dose": {"value": 10.0, "unit": "µg"},
+            "follow_up": {"value": 4.0, "unit": "weeks"},
+            "notes": "rat calvaria",
+            "cell_source": "Synovial MSC",
+        }
         # a new term of the open cell_source vocabulary is a vocabulary event too
         assert "Synovial MSC" in review.vocabulary_terms(project)["cell_source"]
 
@@ -221,8 +282,11 @@ def test_values_are_checked_and_stored_as_json(demo: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("fraction", "microvesicles", "fraction: 'microvesicles' is not a term of the closed "
-         "vocabulary 'fraction'"),
+        (
+            "fraction",
+            "microvesicles",
+            "fraction: 'microvesicles' is not a term of the closed vocabulary 'fraction'",
+        ),
         ("direction", ["benefit"], "direction: a term is needed, not ['benefit']"),
         ("tissue", [], "tissue: one or more terms are needed"),
         ("dose", {"value": "ten", "unit": "µg"}, "dose: 'ten' is not a number"),
@@ -233,13 +297,13 @@ def test_values_are_checked_and_stored_as_json(demo: Path) -> None:
         ("notes", 5, "notes: text is needed, not 5"),
         ("colour", "red", "no extraction field 'colour' in protocol.toml"),
     ],
-)  # fmt: skip
+)
 def test_bad_values_name_the_field(demo: Path, field: str, value: object, message: str) -> None:
     with open_project(demo) as project:
         with pytest.raises(ScreenerError) as caught:
             extraction.record_values(project, 1, "alice", {"notes": "fine", field: value})
         assert str(caught.value).startswith(message)
-        assert project.store.extractions() == []  # nothing of a rejected batch is kept
+        assert project.store.extraction.extractions() == []  # nothing of a rejected batch is kept
 
 
 def test_parse_text_and_format_value() -> None:
@@ -260,13 +324,21 @@ def test_parse_text_and_format_value() -> None:
 
 def test_dual_extraction_compare_and_consensus(demo: Path) -> None:
     with open_project(demo) as project:
-        extraction.record_values(project, 1, "alice", {"fraction": "exosomes",
-                                 "tissue": ["bone", "tendon"], "notes": "Rat"})  # fmt: skip
+        extraction.record_values(
+            project,
+            1,
+            "alice",
+            {"fraction": "exosomes", "tissue": ["bone", "tendon"], "notes": "Rat"},
+        )
         first = extraction.project_extractions(project)[1]
         assert {f.field.name: f.status for f in first.fields}["fraction"] is FieldStatus.MISSING
         assert first.in_force()["fraction"] is None  # one of two reviewers: not in force yet
-        extraction.record_values(project, 1, "bob", {"fraction": "conditioned medium",
-                                 "tissue": ["tendon", "bone"], "notes": "rat "})  # fmt: skip
+        extraction.record_values(
+            project,
+            1,
+            "bob",
+            {"fraction": "conditioned medium", "tissue": ["tendon", "bone"], "notes": "rat "},
+        )
         states = {f.field.name: f for f in extraction.project_extractions(project)[1].fields}
         assert states["tissue"].status is FieldStatus.EQUAL  # same terms in another order
         assert states["notes"].status is FieldStatus.EQUAL  # text ignoring case and spaces
@@ -287,7 +359,7 @@ def test_dual_extraction_compare_and_consensus(demo: Path) -> None:
         extraction.record_values(project, 1, "bob", {"fraction": None}, consensus=True)
         assert len(extraction.conflicts(project)) == 1
         assert_light_read_agrees(project)
-        assert len(project.store.extractions()) == 8
+        assert len(project.store.extraction.extractions()) == 8
 
 
 def test_latest_value_per_reviewer_is_in_force_and_none_clears(demo: Path) -> None:
@@ -307,8 +379,9 @@ def test_latest_value_per_reviewer_is_in_force_and_none_clears(demo: Path) -> No
 def test_single_extraction_uses_the_one_value_and_refuses_consensus(tmp_path: Path) -> None:
     path, _ = make_demo(tmp_path / "demo")
     toml = path / "protocol.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("dual = true", "dual = false"),
-                    encoding="utf-8")  # fmt: skip
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("dual = true", "dual = false"), encoding="utf-8"
+    )
     with open_project(path) as project:
         include(project, 1)
         extraction.record_values(project, 1, "bob", {"direction": "benefit"})
@@ -343,13 +416,13 @@ def test_reviewer_must_be_listed_and_project_needs_a_form(demo: Path, project: P
 
 def test_events_map_to_the_study_of_their_record_after_dedup(demo: Path) -> None:
     with open_project(demo) as project:
-        study_map = project.store.study_map()
+        study_map = project.store.links.study_map()
         merged = next(iter(study_map.items()), None)
         if merged is None:
             pytest.skip("the demo has no merged duplicates")
         record, study = merged
         events = [
-            project.store.add_extraction(record, "notes", "from the duplicate", "alice"),
+            project.store.extraction.add_extraction(record, "notes", "from the duplicate", "alice"),
         ]
         found = extraction.study_extractions(
             extraction.form_fields(project), events, review.StudyOfMap(study_map), dual=False
@@ -385,10 +458,16 @@ def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
     shown = run("show", str(demo))
     assert "2 included studies" in shown.output and "alice 1/11, bob 1/11" in shown.output
     listed = json.loads(run("conflicts", str(demo), "--json").output)
-    assert listed == [{"study": 1, "field": "dose", "status": "differ",
-                       "values": {"alice": {"value": 10.0, "unit": "µg"},
-                                  "bob": {"value": 5.0, "unit": "mL"}},
-                       "consensus": None, "in_force": None}]  # fmt: skip
+    assert listed == [
+        {
+            "study": 1,
+            "field": "dose",
+            "status": "differ",
+            "values": {"alice": {"value": 10.0, "unit": "µg"}, "bob": {"value": 5.0, "unit": "mL"}},
+            "consensus": None,
+            "in_force": None,
+        }
+    ]
     resolved = run("resolve", str(demo), "1", "dose", "10 µg", "--reviewer", "bob")
     assert "Saved consensus of study 1, Dose: 10 µg (bob)" in resolved.output
     assert "No differing values" in run("conflicts", str(demo)).output
@@ -417,11 +496,16 @@ def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
         copies.append(path)
     a, b = copies
     with open_project(a) as project:
-        extraction.record_values(project, 1, "alice", {"fraction": "exosomes",
-                                 "dose": {"value": 2, "unit": "µg"}})  # fmt: skip
+        extraction.record_values(
+            project, 1, "alice", {"fraction": "exosomes", "dose": {"value": 2, "unit": "µg"}}
+        )
     with open_project(b) as project:
-        extraction.record_values(project, 1, "bob", {"fraction": "conditioned medium",
-                                 "dose": {"value": 2, "unit": "µg"}})  # fmt: skip
+        extraction.record_values(
+            project,
+            1,
+            "bob",
+            {"fraction": "conditioned medium", "dose": {"value": 2, "unit": "µg"}},
+        )
 
     def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
         file = tmp_path / f"{reviewer}.jsonl"
@@ -443,8 +527,12 @@ def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
         return [(f.field.name, str(f.status), f.values, f.value) for f in found.fields]
 
     assert state(a) == state(b)
-    assert ("fraction", "resolved", {"alice": "exosomes", "bob": "conditioned medium"},
-            "exosomes") in state(b)  # fmt: skip
+    assert (
+        "fraction",
+        "resolved",
+        {"alice": "exosomes", "bob": "conditioned medium"},
+        "exosomes",
+    ) in state(b)
     two = {"value": 2.0, "unit": "µg"}
     assert ("dose", "equal", {"alice": two, "bob": two}, two) in state(a)
 
@@ -484,10 +572,13 @@ def test_scanning_the_table_reads_the_same_events(
             extraction.record_values(project, 2, who, {"tissue": ["bone"]})
         extraction.record_values(project, 1, "alice", {"fraction": "exosomes"}, consensus=True)
         store = project.store
-        looked_up = (store.extractions(record_ids=[1, 2]), store.extraction_rows([1]))
+        looked_up = (store.extraction.extractions(record_ids=[1, 2]), store.extraction.rows([1]))
         light = extraction.values_in_force(project, [1, 2])
         monkeypatch.setattr(store_extraction, "_SCAN_ABOVE", 0)
-        assert (store.extractions(record_ids=[1, 2]), store.extraction_rows([1])) == looked_up
+        assert (
+            store.extraction.extractions(record_ids=[1, 2]),
+            store.extraction.rows([1]),
+        ) == looked_up
         assert extraction.values_in_force(project, [1, 2]) == light
         assert light[1][0]["fraction"] == "exosomes" and light[2][0]["tissue"] == ["bone"]
         assert_light_read_agrees(project)

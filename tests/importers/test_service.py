@@ -1,4 +1,4 @@
-"""The import pipeline: big files parsed in parallel pieces give what one piece gives."""
+"""The import service: what a file gives is stored whole, with its skipped records and errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from screener.errors import ScreenerError
-from screener.importers import pieces
 from screener.importers import service as importing
 from screener.importers.reading import parse_file
 from screener.importers.service import ImportBatchError, guess_database, import_files
@@ -29,13 +28,15 @@ def _ris(count: int, empty_every: int = 7) -> str:
 
 
 def _stored(project: Project) -> list[tuple[int, int, str, str]]:
-    return [(r.record.position, r.record.line, r.record.source_record_id, r.record.title)
-            for r in project.store.records()]  # fmt: skip
+    return [
+        (r.record.position, r.record.line, r.record.source_record_id, r.record.title)
+        for r in project.store.records.all()
+    ]
 
 
 @pytest.mark.parametrize("fmt_text", ["ris", "medline"])
-def test_parallel_pieces_match_a_single_pass(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt_text: str
+def test_stored_records_match_the_parsed_file(
+    project: Project, tmp_path: Path, fmt_text: str
 ) -> None:
     if fmt_text == "ris":
         text = _ris(120)
@@ -48,7 +49,6 @@ def test_parallel_pieces_match_a_single_pass(
     path = tmp_path / f"big.{fmt_text}"
     path.write_text(text)
     expected = parse_file(path, path.read_bytes())
-    monkeypatch.setattr(pieces, "PIECE_SIZE", 500)  # dozens of pieces, two workers
     (result,) = import_files(project, [path])
     stored = _stored(project)
     assert [(r.position, r.line, r.source_record_id, r.title) for r in expected.records] == stored
@@ -57,30 +57,26 @@ def test_parallel_pieces_match_a_single_pass(
     assert result.source.skipped_count == len(expected.skipped)
 
 
-def test_error_in_a_later_piece_names_the_files_line_and_record(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_error_late_in_the_file_names_its_line_and_record(
+    project: Project, tmp_path: Path
 ) -> None:
     text = _ris(60, empty_every=1000) + "\nTY  - JOUR\nTI  - cut off here\n"
     path = tmp_path / "cut.ris"
     path.write_text(text)
     start_line = text.count("\n", 0, text.rindex("TY  - JOUR")) + 1
     before = project.store.dump()
-    monkeypatch.setattr(pieces, "PIECE_SIZE", 400)
     with pytest.raises(ImportBatchError) as caught:
         import_files(project, [path])
     assert f"cut.ris, line {start_line}: record 61 has no end tag" in str(caught.value)
     assert project.store.dump() == before
 
 
-def test_strict_in_a_later_piece(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_strict_refuses_a_file_with_an_empty_record(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "empty.ris"
     path.write_text(_ris(40, empty_every=35))
-    monkeypatch.setattr(pieces, "PIECE_SIZE", 300)
     with pytest.raises(ScreenerError, match=r"record 35\b.*--strict"):
         import_files(project, [path], strict=True)
-    assert project.store.sources() == []
+    assert project.store.records.sources() == []
 
 
 def test_guess_database() -> None:
@@ -97,6 +93,10 @@ def test_search_details_are_kept_and_dates_checked(project: Project) -> None:
     (result,) = import_files(project, [fixture], search)
     source = result.source
     assert (source.database, source.platform, source.query, source.searched_on) == (
-        "MEDLINE", "Ovid", "secretome.mp.", "2026-10-31")  # fmt: skip
+        "MEDLINE",
+        "Ovid",
+        "secretome.mp.",
+        "2026-10-31",
+    )
     with pytest.raises(ScreenerError, match="YYYY-MM-DD"):
         importing.Search(searched_on="31/10/2026")

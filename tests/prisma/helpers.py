@@ -19,7 +19,7 @@ def screen_demo(project: Project) -> None:
     Full text of the 13 included: 1 not retrieved, 1 sought and not yet retrieved, 5
     included by both, 3 excluded by both (design, design, outcome), 1 conflict resolved as
     excluded (comparator), 1 awaiting bob, 1 not yet assessed."""
-    studies = project.store.study_ids()
+    studies = project.store.links.study_ids()
     assert len(studies) == 21, len(studies)
     for s in studies[:12]:
         decide(project, s, TA, "alice", INC)
@@ -38,8 +38,9 @@ def screen_demo(project: Project) -> None:
 
     undo_last(project, "alice", TA)
     full_text = [*studies[:12], studies[16]]
-    set_retrieval(project, full_text[0], RetrievalStatus.NOT_RETRIEVED, "alice",
-                  reason="no library access")  # fmt: skip
+    set_retrieval(
+        project, full_text[0], RetrievalStatus.NOT_RETRIEVED, "alice", reason="no library access"
+    )
     set_retrieval(project, full_text[1], RetrievalStatus.SOUGHT, "alice")
     for s in full_text[2:]:
         set_retrieval(project, s, RetrievalStatus.RETRIEVED, "alice")

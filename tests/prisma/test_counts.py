@@ -54,13 +54,15 @@ class Log:
         """The decisions as PrismaInputs takes them: light at title/abstract."""
         return light_verdicts(self.decisions), [d for d in self.decisions if d.stage is FT]
 
-    def decide(self, record: int, stage: Stage, who: str, verdict: Verdict,
-               reasons: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def decide(
+        self, record: int, stage: Stage, who: str, verdict: Verdict, reasons: tuple[str, ...] = ()
+    ) -> None:
         i, t, uid = self._next()
         self.decisions.append(Decision(i, record, stage, who, verdict, reasons, {}, "", t, uid))
 
-    def resolve(self, record: int, stage: Stage, verdict: Verdict,
-                reasons: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def resolve(
+        self, record: int, stage: Stage, verdict: Verdict, reasons: tuple[str, ...] = ()
+    ) -> None:
         i, t, uid = self._next()
         self.resolutions.append(Resolution(i, record, stage, "carol", verdict, reasons, "", t, uid))
 
@@ -70,23 +72,37 @@ class Log:
         self.retrievals.append(Retrieval(i, record, status, reason, "", "alice", t, uid))
 
 
-def _inputs(sources: list[SourceFigures], record_sources: dict[int, int], log: Log,
-            study_of: dict[int, int] | None = None, report_of: dict[int, int] | None = None,
-            needed: int = 1) -> PrismaInputs:  # fmt: skip
+def _inputs(
+    sources: list[SourceFigures],
+    record_sources: dict[int, int],
+    log: Log,
+    study_of: dict[int, int] | None = None,
+    report_of: dict[int, int] | None = None,
+    needed: int = 1,
+) -> PrismaInputs:
     study_of = study_of or {}
     studies = {study_of.get(r, r) for r in record_sources}
-    return PrismaInputs(sources, record_sources, study_of,
-                        study_of if report_of is None else report_of, *log.split(),
-                        log.resolutions, log.retrievals, dict.fromkeys(studies, needed),
-                        REASONS)  # fmt: skip
+    return PrismaInputs(
+        sources,
+        record_sources,
+        study_of,
+        study_of if report_of is None else report_of,
+        *log.split(),
+        log.resolutions,
+        log.retrievals,
+        dict.fromkeys(studies, needed),
+        REASONS,
+    )
 
 
 def test_a_small_single_reviewer_history_has_the_counts_worked_out_by_hand() -> None:
     # Two PubMed files and one Embase file (12 records stored, 2 skipped); records 2 and
     # 3 are duplicates of 1, record 9 of 8.
-    sources = [SourceFigures(1, "PubMed", SourceMethod.DATABASE, 5, 1),
-               SourceFigures(2, "Embase", SourceMethod.DATABASE, 4, 0),
-               SourceFigures(3, "PubMed", SourceMethod.DATABASE, 3, 1)]  # fmt: skip
+    sources = [
+        SourceFigures(1, "PubMed", SourceMethod.DATABASE, 5, 1),
+        SourceFigures(2, "Embase", SourceMethod.DATABASE, 4, 0),
+        SourceFigures(3, "PubMed", SourceMethod.DATABASE, 3, 1),
+    ]
     record_sources = {r: 1 for r in range(1, 6)} | {r: 2 for r in range(6, 10)}
     record_sources |= {r: 3 for r in range(10, 13)}
     study_of = {2: 1, 3: 1, 9: 8}
@@ -109,12 +125,19 @@ def test_a_small_single_reviewer_history_has_the_counts_worked_out_by_hand() -> 
     assert counts.databases == (("PubMed", 10), ("Embase", 4))
     assert (counts.duplicates, counts.excluded_automatic, counts.excluded_other) == (3, 0, 2)
     assert counts.main == ColumnCounts(
-        records_screened=8, records_excluded=2, records_awaiting_screening=1,
-        reports_sought=6, reports_not_retrieved=1, reports_awaiting_retrieval=1,
-        reports_assessed=3, reports_awaiting_assessment=1,
-        reports_excluded=(("Not primary research", 1), ("No outcome", 1)), reports_included=1,
-        screening_pending=(("unscreened", 1),), assessment_pending=(("unscreened", 2),),
-    )  # fmt: skip
+        records_screened=8,
+        records_excluded=2,
+        records_awaiting_screening=1,
+        reports_sought=6,
+        reports_not_retrieved=1,
+        reports_awaiting_retrieval=1,
+        reports_assessed=3,
+        reports_awaiting_assessment=1,
+        reports_excluded=(("Not primary research", 1), ("No outcome", 1)),
+        reports_included=1,
+        screening_pending=(("unscreened", 1),),
+        assessment_pending=(("unscreened", 2),),
+    )
     assert (counts.studies_included, counts.reports_of_included_studies) == (1, 1)
     assert not counts.has_other_methods
 
@@ -136,7 +159,10 @@ def test_dual_screening_awaiting_and_conflicts_are_never_excluded() -> None:
     counts = prisma_counts(_inputs(sources, record_sources, log, needed=2))
     main = counts.main
     assert (main.records_screened, main.records_excluded, main.records_awaiting_screening) == (
-        2, 1, 2)  # fmt: skip
+        2,
+        1,
+        2,
+    )
     assert (main.reports_assessed, main.reports_awaiting_assessment) == (0, 1)
     assert main.screening_pending == (("awaiting", 1), ("conflict", 1))
     assert main.assessment_pending == (("conflict", 1),)
@@ -149,8 +175,10 @@ def test_dual_screening_awaiting_and_conflicts_are_never_excluded() -> None:
 
 
 def test_preprint_and_journal_version_are_two_reports_of_one_study() -> None:
-    sources = [SourceFigures(1, "medRxiv", SourceMethod.DATABASE, 1, 0),
-               SourceFigures(2, "PubMed", SourceMethod.DATABASE, 2, 0)]  # fmt: skip
+    sources = [
+        SourceFigures(1, "medRxiv", SourceMethod.DATABASE, 1, 0),
+        SourceFigures(2, "PubMed", SourceMethod.DATABASE, 2, 0),
+    ]
     record_sources = {1: 1, 2: 2, 3: 2}
     # Study 1 = records 1, 2, 3; record 3 duplicates record 2 (one report), 1 is a preprint.
     log = Log()
@@ -166,9 +194,11 @@ def test_preprint_and_journal_version_are_two_reports_of_one_study() -> None:
 
 
 def test_other_methods_have_their_own_column_and_a_shared_included_box() -> None:
-    sources = [SourceFigures(1, "PubMed", SourceMethod.DATABASE, 2, 0),
-               SourceFigures(2, "Citation searching", SourceMethod.CITATION, 3, 1),
-               SourceFigures(3, "WHO", SourceMethod.WEBSITE, 1, 0)]  # fmt: skip
+    sources = [
+        SourceFigures(1, "PubMed", SourceMethod.DATABASE, 2, 0),
+        SourceFigures(2, "Citation searching", SourceMethod.CITATION, 3, 1),
+        SourceFigures(3, "WHO", SourceMethod.WEBSITE, 1, 0),
+    ]
     record_sources = {1: 1, 2: 1, 3: 2, 4: 2, 5: 2, 6: 3}
     study_of = {3: 1}  # a citation found again: a duplicate of a database record
     log = Log()
@@ -204,8 +234,15 @@ def histories(draw: st.DrawFn) -> History:
     next_id = 1
     for source_id in range(1, draw(st.integers(1, 4)) + 1):
         stored, skipped = draw(st.integers(0, 6)), draw(st.integers(0, 2))
-        sources.append(SourceFigures(source_id, draw(st.sampled_from(["PubMed", "Embase", "X"])),
-                                     draw(st.sampled_from(METHODS)), stored, skipped))  # fmt: skip
+        sources.append(
+            SourceFigures(
+                source_id,
+                draw(st.sampled_from(["PubMed", "Embase", "X"])),
+                draw(st.sampled_from(METHODS)),
+                stored,
+                skipped,
+            )
+        )
         for _ in range(stored):
             record_sources[next_id] = source_id
             next_id += 1
@@ -219,8 +256,9 @@ def histories(draw: st.DrawFn) -> History:
             if draw(st.booleans()):
                 report_of[record] = report_of.get(other, other)
     # A report lies within a study: a report's first record is in the same study.
-    report_of = {r: root for r, root in report_of.items()
-                 if study_of.get(root, root) == study_of.get(r, r)}  # fmt: skip
+    report_of = {
+        r: root for r, root in report_of.items() if study_of.get(root, root) == study_of.get(r, r)
+    }
     log = Log()
     if records:
         for _ in range(draw(st.integers(0, 40))):
@@ -229,28 +267,43 @@ def histories(draw: st.DrawFn) -> History:
             stage = draw(st.sampled_from([TA, FT]))
             if action == "decide":
                 verdict = draw(st.sampled_from(VERDICTS))
-                reasons = (draw(st.sampled_from(["design", "outcome", "gone"])),) if (
-                    verdict is Verdict.EXCLUDE and stage is FT) else ()  # fmt: skip
-                log.decide(record, stage, draw(st.sampled_from(["alice", "bob", "carl"])),
-                           verdict, reasons)  # fmt: skip
+                reasons = (
+                    (draw(st.sampled_from(["design", "outcome", "gone"])),)
+                    if (verdict is Verdict.EXCLUDE and stage is FT)
+                    else ()
+                )
+                log.decide(
+                    record, stage, draw(st.sampled_from(["alice", "bob", "carl"])), verdict, reasons
+                )
             elif action == "resolve":
                 verdict = draw(st.sampled_from([Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.UNDO]))
-                log.resolve(record, stage, verdict,
-                            ("design",) if verdict is Verdict.EXCLUDE else ())  # fmt: skip
+                log.resolve(
+                    record, stage, verdict, ("design",) if verdict is Verdict.EXCLUDE else ()
+                )
             else:
                 log.retrieve(record, draw(st.sampled_from(list(RetrievalStatus))))
     studies = {study_of.get(r, r) for r in records}
     needed = {s: draw(st.integers(1, 3)) for s in studies}
-    inputs = PrismaInputs(sources, record_sources, study_of, report_of, *log.split(),
-                          log.resolutions, log.retrievals, needed, REASONS)  # fmt: skip
+    inputs = PrismaInputs(
+        sources,
+        record_sources,
+        study_of,
+        report_of,
+        *log.split(),
+        log.resolutions,
+        log.retrievals,
+        needed,
+        REASONS,
+    )
     return inputs, needed, log.decisions
 
 
 def _column_arithmetic(column: ColumnCounts) -> None:
     assert column.records_screened - column.records_excluded == column.reports_sought
-    assert (column.reports_sought - column.reports_not_retrieved
-            - column.reports_awaiting_retrieval
-            == column.reports_assessed + column.reports_awaiting_assessment)  # fmt: skip
+    assert (
+        column.reports_sought - column.reports_not_retrieved - column.reports_awaiting_retrieval
+        == column.reports_assessed + column.reports_awaiting_assessment
+    )
     assert column.reports_assessed - column.reports_excluded_total == column.reports_included
 
 
@@ -260,20 +313,26 @@ def test_the_flow_adds_up_for_any_history(history: History) -> None:
     inputs, _, _ = history
     counts = prisma_counts(inputs)
     main, other = counts.main, counts.other
-    assert (counts.identified - counts.removed_before_screening
-            == main.records_screened + main.records_awaiting_screening)  # fmt: skip
+    assert (
+        counts.identified - counts.removed_before_screening
+        == main.records_screened + main.records_awaiting_screening
+    )
     _column_arithmetic(main)
     _column_arithmetic(other)
     for column in (main, other):
         assert sum(n for _, n in column.screening_pending) == column.records_awaiting_screening
         assert sum(n for _, n in column.assessment_pending) == (
-            column.reports_awaiting_retrieval + column.reports_awaiting_assessment)  # fmt: skip
+            column.reports_awaiting_retrieval + column.reports_awaiting_assessment
+        )
     other_reports = other.records_screened + other.records_awaiting_screening
     assert counts.other_records - counts.other_skipped - counts.other_duplicates == other_reports
     assert counts.reports_of_included_studies == main.reports_included + other.reports_included
     assert counts.studies_included <= counts.reports_of_included_studies
-    awaiting = (main.records_awaiting_screening + main.reports_awaiting_retrieval
-                + main.reports_awaiting_assessment)  # fmt: skip
+    awaiting = (
+        main.records_awaiting_screening
+        + main.reports_awaiting_retrieval
+        + main.reports_awaiting_assessment
+    )
     if not awaiting:  # the issue's four equations, exactly
         assert counts.identified - counts.removed_before_screening == main.records_screened
         assert main.records_screened - main.records_excluded == main.reports_sought
@@ -295,8 +354,9 @@ def _oracle(
         for d in decisions:  # already in time order
             if d.stage is stage and study(d.record_id) == s:
                 latest[d.reviewer] = d
-        made = sorted((d for d in latest.values() if d.verdict is not Verdict.UNDO),
-                      key=lambda d: d.id)  # fmt: skip
+        made = sorted(
+            (d for d in latest.values() if d.verdict is not Verdict.UNDO), key=lambda d: d.id
+        )
         resolution = None
         for r in inputs.resolutions:
             if r.stage is stage and study(r.record_id) == s:
@@ -343,8 +403,9 @@ def test_each_report_is_counted_where_its_study_stands(
     assert sum(c.reports_not_retrieved for c in both) == tally.get("not_retrieved", 0)
     assert sum(c.reports_excluded_total for c in both) == tally.get("ft_out", 0)
     assert sum(c.reports_included for c in both) == tally.get("ft_in", 0)
-    assert sum(c.reports_awaiting_retrieval + c.reports_awaiting_assessment
-               for c in both) == tally.get("ft_awaiting", 0)  # fmt: skip
+    assert sum(
+        c.reports_awaiting_retrieval + c.reports_awaiting_assessment for c in both
+    ) == tally.get("ft_awaiting", 0)
     assert counts.studies_included == sum(1 for w in where.values() if w == "ft_in")
 
 

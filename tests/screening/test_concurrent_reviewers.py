@@ -17,8 +17,22 @@ from screener.screening.decisions import my_decisions, vocabulary_terms
 
 STUDIES = 1000
 REVIEWERS = ("alice", "bob")
-WORDS = ("secretome", "exosome", "vesicle", "conditioned", "medium", "stromal", "adipose",
-         "marrow", "tendon", "cartilage", "wound", "nerve", "angiogenesis", "fibrosis")  # fmt: skip
+WORDS = (
+    "secretome",
+    "exosome",
+    "vesicle",
+    "conditioned",
+    "medium",
+    "stromal",
+    "adipose",
+    "marrow",
+    "tendon",
+    "cartilage",
+    "wound",
+    "nerve",
+    "angiogenesis",
+    "fibrosis",
+)
 
 # Each process opens its own Project, says it is ready, waits for the go (so that both
 # write at the same time) and decides every study once: include, exclude with a reason, or
@@ -34,7 +48,7 @@ SCRIPT = textwrap.dedent(
     folder, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     verdicts = [Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE]
     with open_project(folder) as project:
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         (folder.parent / f"ready-{name}").touch()
         while not go.exists():
             time.sleep(0.005)
@@ -89,7 +103,7 @@ def test_two_reviewer_processes_decide_1000_studies_each_at_once(tmp_path: Path)
     export.write_text(_ris(STUDIES), encoding="utf-8")
     with open_project(folder) as project:
         import_files(project, [export])
-        assert len(project.store.study_ids()) == STUDIES
+        assert len(project.store.links.study_ids()) == STUDIES
 
     go = tmp_path / "go"
     processes = [
@@ -113,11 +127,11 @@ def test_two_reviewer_processes_decide_1000_studies_each_at_once(tmp_path: Path)
         assert (process.returncode, stderr, stdout) == (0, "", ""), name
 
     with open_project(folder) as project:
-        events = project.store.decisions()
+        events = project.store.events.decisions()
         assert len(events) == 2 * STUDIES
         assert Counter(e.reviewer for e in events) == {"alice": STUDIES, "bob": STUDIES}
         assert len({e.uid for e in events}) == 2 * STUDIES
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         for name in REVIEWERS:
             mine = my_decisions(project, name, Stage.TITLE_ABSTRACT)
             assert sorted(mine) == ids  # every study decided once, by the right process
@@ -125,6 +139,6 @@ def test_two_reviewer_processes_decide_1000_studies_each_at_once(tmp_path: Path)
             excluded = [d for d in mine.values() if d.verdict is Verdict.EXCLUDE]
             assert excluded and all(d.reasons == ("design",) for d in excluded)
         # both processes added the same new terms: each is in the vocabulary once
-        added = [t for t in project.store.vocabulary_terms() if t.vocabulary == "tissue"]
+        added = [t for t in project.store.events.vocabulary_terms() if t.vocabulary == "tissue"]
         assert sorted(t.term for t in added) == sorted(f"tissue {i}" for i in range(40))
         assert len(vocabulary_terms(project)["tissue"]) == 40

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import screener.store
+import screener.store.connection
 from screener.demo import make_demo
 from screener.errors import ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
@@ -97,9 +97,9 @@ def status(project: Project, study: int, stage: Stage = TA) -> StudyStatus:
 
 
 def test_demo_is_as_the_tests_expect(demo: Project) -> None:
-    ids = demo.store.study_ids()
+    ids = demo.store.links.study_ids()
     assert len(ids) == 21 and ids[:15] == list(range(1, 16))
-    assert demo.store.study_of(DUPLICATE_OF_1) == 1 and NOT_A_STUDY not in ids
+    assert demo.store.links.study_of(DUPLICATE_OF_1) == 1 and NOT_A_STUDY not in ids
     assert demo.protocol.reviewers == ("alice", "bob") and demo.protocol.dual_screening
 
 
@@ -110,7 +110,7 @@ def test_a_decision_is_stored_on_the_study(demo: Project) -> None:
     made = decide(demo, 2, TA, "alice", EXCLUDE, ["design"], {"tissue": ["bone"]}, "a review")
     assert (made.record_id, made.stage, made.reviewer, made.verdict) == (2, TA, "alice", EXCLUDE)
     assert (made.reasons, made.tags, made.note) == (("design",), {"tissue": ("bone",)}, "a review")
-    assert made.uid and demo.store.decisions() == [made]
+    assert made.uid and demo.store.events.decisions() == [made]
 
 
 def test_a_duplicate_record_id_stands_for_its_study(demo: Project) -> None:
@@ -149,50 +149,110 @@ def _included_at_ta(project: Project, record: int) -> None:
 # (arguments to decide after the project, the message expected); study 1 is included at
 # title/abstract by both reviewers before each case runs.
 REFUSED: list[tuple[str, tuple[object, ...], dict[str, object], str]] = [
-    ("no reviewer", (1, TA, "  ", INCLUDE), {},
-     "a reviewer name is needed: --reviewer NAME or SCREENER_REVIEWER"),
-    ("unlisted reviewer", (1, TA, "mallory", INCLUDE), {},
-     "reviewer 'mallory' is not in protocol.toml's reviewers (alice, bob); add the name there "
-     "first"),
-    ("maybe at full text", (1, FT, "alice", MAYBE), {},
-     "a full_text decision is one of include, exclude, not maybe"),
-    ("undo is not a decision", (1, TA, "alice", UNDO), {},
-     "a title_abstract decision is one of include, exclude, maybe, not undo"),
-    ("reason with include", (1, TA, "alice", INCLUDE, ["design"]), {},
-     "exclusion reasons go with an exclude decision only"),
-    ("reason with maybe", (1, TA, "alice", MAYBE, ["design"]), {},
-     "exclusion reasons go with an exclude decision only"),
-    ("unknown reason", (1, TA, "alice", EXCLUDE, ["boring"]), {},
-     "unknown title_abstract exclusion reason 'boring' (known: design, no_secretome, not_msc, "
-     "not_regeneration, oncology)"),
-    ("a title/abstract reason at full text", (1, FT, "alice", EXCLUDE, ["oncology"]), {},
-     "unknown full_text exclusion reason 'oncology' (known: design, intervention, "
-     "cell_source, population, outcome, comparator, duplicate, no_full_text)"),
-    ("full-text exclusion without reason", (1, FT, "alice", EXCLUDE), {},
-     "an exclusion at full_text needs a reason (design, intervention, cell_source, "
-     "population, outcome, comparator, duplicate, no_full_text)"),
-    ("two full-text reasons", (1, FT, "alice", EXCLUDE, ["design", "outcome"]), {},
-     "a full-text exclusion has one reason (PRISMA counts one per report)"),
+    (
+        "no reviewer",
+        (1, TA, "  ", INCLUDE),
+        {},
+        "a reviewer name is needed: --reviewer NAME or SCREENER_REVIEWER",
+    ),
+    (
+        "unlisted reviewer",
+        (1, TA, "mallory", INCLUDE),
+        {},
+        "reviewer 'mallory' is not in protocol.toml's reviewers (alice, bob); add the name there "
+        "first",
+    ),
+    (
+        "maybe at full text",
+        (1, FT, "alice", MAYBE),
+        {},
+        "a full_text decision is one of include, exclude, not maybe",
+    ),
+    (
+        "undo is not a decision",
+        (1, TA, "alice", UNDO),
+        {},
+        "a title_abstract decision is one of include, exclude, maybe, not undo",
+    ),
+    (
+        "reason with include",
+        (1, TA, "alice", INCLUDE, ["design"]),
+        {},
+        "exclusion reasons go with an exclude decision only",
+    ),
+    (
+        "reason with maybe",
+        (1, TA, "alice", MAYBE, ["design"]),
+        {},
+        "exclusion reasons go with an exclude decision only",
+    ),
+    (
+        "unknown reason",
+        (1, TA, "alice", EXCLUDE, ["boring"]),
+        {},
+        "unknown title_abstract exclusion reason 'boring' (known: design, no_secretome, not_msc, "
+        "not_regeneration, oncology)",
+    ),
+    (
+        "a title/abstract reason at full text",
+        (1, FT, "alice", EXCLUDE, ["oncology"]),
+        {},
+        "unknown full_text exclusion reason 'oncology' (known: design, intervention, "
+        "cell_source, population, outcome, comparator, duplicate, no_full_text)",
+    ),
+    (
+        "full-text exclusion without reason",
+        (1, FT, "alice", EXCLUDE),
+        {},
+        "an exclusion at full_text needs a reason (design, intervention, cell_source, "
+        "population, outcome, comparator, duplicate, no_full_text)",
+    ),
+    (
+        "two full-text reasons",
+        (1, FT, "alice", EXCLUDE, ["design", "outcome"]),
+        {},
+        "a full-text exclusion has one reason (PRISMA counts one per report)",
+    ),
     ("no such record", (999, TA, "alice", INCLUDE), {}, "no record 999 in this project"),
-    ("not at full text", (2, FT, "alice", INCLUDE), {},
-     "study 2 is not at the full-text stage (it must be included at title/abstract and its "
-     "report not marked as not retrieved)"),
-    ("unknown vocabulary", (1, TA, "alice", INCLUDE), {"tags": {"colour": ["red"]}},
-     "unknown vocabulary 'colour' (known: cell_source, delivery, direction, fraction, model, "
-     "outcome, preconditioning, tissue)"),
-    ("empty term", (1, TA, "alice", INCLUDE), {"tags": {"tissue": ["bone", "  "]}},
-     "an empty term for vocabulary 'tissue'"),
-    ("closed vocabulary", (1, TA, "alice", INCLUDE), {"tags": {"fraction": ["plasma"]}},
-     "'plasma' is not a term of the closed vocabulary 'fraction' (conditioned medium, "
-     "extracellular vesicles, exosomes, secretome (unspecified))"),
-    ("closed vocabulary after an open one's new term",
-     (1, TA, "alice", INCLUDE), {"tags": {"tissue": ["kidney"], "fraction": ["Exosomes"]}},
-     "'Exosomes' is not a term of the closed vocabulary 'fraction'"),
-]  # fmt: skip
+    (
+        "not at full text",
+        (2, FT, "alice", INCLUDE),
+        {},
+        "study 2 is not at the full-text stage (it must be included at title/abstract and its "
+        "report not marked as not retrieved)",
+    ),
+    (
+        "unknown vocabulary",
+        (1, TA, "alice", INCLUDE),
+        {"tags": {"colour": ["red"]}},
+        "unknown vocabulary 'colour' (known: cell_source, delivery, direction, fraction, model, "
+        "outcome, preconditioning, tissue)",
+    ),
+    (
+        "empty term",
+        (1, TA, "alice", INCLUDE),
+        {"tags": {"tissue": ["bone", "  "]}},
+        "an empty term for vocabulary 'tissue'",
+    ),
+    (
+        "closed vocabulary",
+        (1, TA, "alice", INCLUDE),
+        {"tags": {"fraction": ["plasma"]}},
+        "'plasma' is not a term of the closed vocabulary 'fraction' (conditioned medium, "
+        "extracellular vesicles, exosomes, secretome (unspecified))",
+    ),
+    (
+        "closed vocabulary after an open one's new term",
+        (1, TA, "alice", INCLUDE),
+        {"tags": {"tissue": ["kidney"], "fraction": ["Exosomes"]}},
+        "'Exosomes' is not a term of the closed vocabulary 'fraction'",
+    ),
+]
 
 
-@pytest.mark.parametrize(("args", "kwargs", "message"), [case[1:] for case in REFUSED],
-                         ids=[case[0] for case in REFUSED])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"), [case[1:] for case in REFUSED], ids=[case[0] for case in REFUSED]
+)
 def test_decide_refuses_bad_input_and_changes_nothing(
     demo: Project, args: tuple[object, ...], kwargs: dict[str, object], message: str
 ) -> None:
@@ -217,15 +277,21 @@ def test_title_abstract_reasons_are_optional_and_may_be_several(demo: Project) -
 
 
 def test_closed_vocabulary_terms_and_open_vocabulary_additions(demo: Project) -> None:
-    made = decide(demo, 1, TA, "alice", INCLUDE, tags={"fraction": ["exosomes"],
-                  "tissue": [" kidney ", "bone", "kidney"]})  # fmt: skip
+    made = decide(
+        demo,
+        1,
+        TA,
+        "alice",
+        INCLUDE,
+        tags={"fraction": ["exosomes"], "tissue": [" kidney ", "bone", "kidney"]},
+    )
     assert made.tags == {"fraction": ("exosomes",), "tissue": ("kidney", "bone")}
-    (added,) = demo.store.vocabulary_terms()
+    (added,) = demo.store.events.vocabulary_terms()
     assert (added.vocabulary, added.term, added.reviewer) == ("tissue", "kidney", "alice")
     assert vocabulary_terms(demo)["tissue"][-2:] == ("liver", "kidney")
     # once added, the term is known: bob uses it without adding it again
     decide(demo, 1, TA, "bob", INCLUDE, tags={"tissue": ["kidney"], "model": ["zebrafish"]})
-    assert [(t.vocabulary, t.term, t.reviewer) for t in demo.store.vocabulary_terms()] == [
+    assert [(t.vocabulary, t.term, t.reviewer) for t in demo.store.events.vocabulary_terms()] == [
         ("tissue", "kidney", "alice"),
         ("model", "zebrafish", "bob"),
     ]
@@ -247,9 +313,14 @@ def test_undo_last_withdraws_the_latest_decisions_one_at_a_time(demo: Project) -
     assert undo_last(demo, "alice", TA) is None
     assert my_decisions(demo, "bob", TA) == {2: bobs}  # bob's decision stands
     # undo is an event: nothing is removed from the log
-    verdicts = [(d.reviewer, d.verdict) for d in demo.store.decisions()]
-    assert verdicts == [("alice", INCLUDE), ("alice", EXCLUDE), ("bob", INCLUDE),
-                        ("alice", UNDO), ("alice", UNDO)]  # fmt: skip
+    verdicts = [(d.reviewer, d.verdict) for d in demo.store.events.decisions()]
+    assert verdicts == [
+        ("alice", INCLUDE),
+        ("alice", EXCLUDE),
+        ("bob", INCLUDE),
+        ("alice", UNDO),
+        ("alice", UNDO),
+    ]
     assert status(demo, 2) is StudyStatus.AWAITING
 
 
@@ -281,7 +352,7 @@ ORDERS = ['order = "import"', 'order = "random"\nseed = 11']
 def test_queue_order_comes_from_the_protocol(demo_path: Path, order: str) -> None:
     add_screening_section(demo_path, order)
     with open_project(demo_path) as project:
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         found = screening_queue(project, "alice", TA)
         assert sorted(found) == ids
         assert (found == ids) is ("import" in order)
@@ -372,7 +443,7 @@ def test_full_text_queue_holds_only_studies_at_full_text(demo: Project) -> None:
 def test_single_screening_one_reviewer_decides(demo_path: Path) -> None:
     edit_protocol(demo_path, "dual_screening = true", "dual_screening = false")
     with open_project(demo_path) as project:
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         assert set(needed_reviews(project, ids).values()) == {1}
         before = screening_queue(project, "alice", TA)
         decide(project, 2, TA, "bob", EXCLUDE)
@@ -390,7 +461,7 @@ def test_single_screening_one_reviewer_decides(demo_path: Path) -> None:
 def test_a_sample_of_studies_is_screened_twice(demo_path: Path) -> None:
     add_screening_section(demo_path, "second_review_percent = 40")
     with open_project(demo_path) as project:
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         needed = needed_reviews(project, ids)
         assert set(needed.values()) == {1, 2}
         assert review_state(project).states[TA][ids[0]].needed == needed[ids[0]]
@@ -408,14 +479,14 @@ def test_a_sample_of_studies_is_screened_twice(demo_path: Path) -> None:
     fresh, _ = make_demo(demo_path.parent / "elsewhere")
     add_screening_section(fresh, "second_review_percent = 40")
     with open_project(fresh) as project:
-        assert project.store.study_ids() == ids
+        assert project.store.links.study_ids() == ids
         assert needed_reviews(project, ids) == needed
 
 
 def test_sample_of_zero_percent_is_single_screening(demo_path: Path) -> None:
     add_screening_section(demo_path, "second_review_percent = 0")
     with open_project(demo_path) as project:
-        assert set(needed_reviews(project, project.store.study_ids()).values()) == {1}
+        assert set(needed_reviews(project, project.store.links.study_ids()).values()) == {1}
 
 
 # -- conflicts and resolutions --------------------------------------------------------------
@@ -429,8 +500,10 @@ def test_conflicts_at_both_stages_resolved_and_re_resolved(demo: Project) -> Non
     decide(demo, 5, TA, "alice", INCLUDE)  # awaiting bob
     found = conflicts(demo)
     assert [(s.study_id, s.stage) for s in found] == [(1, TA), (2, TA)]
-    assert [(d.reviewer, d.verdict) for d in found[0].decisions] == [("alice", INCLUDE),
-                                                                     ("bob", EXCLUDE)]  # fmt: skip
+    assert [(d.reviewer, d.verdict) for d in found[0].decisions] == [
+        ("alice", INCLUDE),
+        ("bob", EXCLUDE),
+    ]
     assert conflicts(demo, FT) == []
 
     made = resolve(demo, 1, TA, "carol", INCLUDE, note="secretome arm in the abstract")
@@ -466,20 +539,40 @@ def test_conflicts_at_both_stages_resolved_and_re_resolved(demo: Project) -> Non
 @pytest.mark.parametrize(
     ("record", "stage", "verdict", "resolver", "message"),
     [
-        (2, TA, INCLUDE, "carol",
-         "study 2 has no conflict to resolve at title_abstract (awaiting)"),
-        (3, TA, INCLUDE, "carol",
-         "study 3 has no conflict to resolve at title_abstract (included)"),
-        (6, TA, EXCLUDE, "carol",
-         "study 6 has no conflict to resolve at title_abstract (unscreened)"),
-        (2, FT, INCLUDE, "carol", "study 2 has no conflict to resolve at full_text "
-         "(not at this stage)"),
+        (
+            2,
+            TA,
+            INCLUDE,
+            "carol",
+            "study 2 has no conflict to resolve at title_abstract (awaiting)",
+        ),
+        (
+            3,
+            TA,
+            INCLUDE,
+            "carol",
+            "study 3 has no conflict to resolve at title_abstract (included)",
+        ),
+        (
+            6,
+            TA,
+            EXCLUDE,
+            "carol",
+            "study 6 has no conflict to resolve at title_abstract (unscreened)",
+        ),
+        (
+            2,
+            FT,
+            INCLUDE,
+            "carol",
+            "study 2 has no conflict to resolve at full_text (not at this stage)",
+        ),
         (1, TA, MAYBE, "carol", "a resolution is include or exclude, not maybe"),
         (1, TA, INCLUDE, " ", "a resolver name is needed: --resolver NAME"),
         (1, TA, INCLUDE, "carol", None),  # the one that works
         (999, TA, INCLUDE, "carol", "no record 999 in this project"),
     ],
-)  # fmt: skip
+)
 def test_resolve_refuses_a_study_without_conflict(
     demo: Project, record: int, stage: Stage, verdict: Verdict, resolver: str, message: str | None
 ) -> None:
@@ -537,8 +630,13 @@ def test_full_text_flow(demo: Project) -> None:
         set_retrieval(demo, 999, RetrievalStatus.SOUGHT, "alice")
     assert demo.store.dump() == before
 
-    gone = set_retrieval(demo, DUPLICATE_OF_1, RetrievalStatus.NOT_RETRIEVED, "bob",
-                         reason=" authors did not answer ")  # fmt: skip
+    gone = set_retrieval(
+        demo,
+        DUPLICATE_OF_1,
+        RetrievalStatus.NOT_RETRIEVED,
+        "bob",
+        reason=" authors did not answer ",
+    )
     assert (gone.record_id, gone.reason) == (1, "authors did not answer")
     assert full_text_studies(demo) == [3]
     with pytest.raises(ScreenerError, match="study 1 is not at the full-text stage"):
@@ -591,8 +689,13 @@ def test_agreement_report_on_a_hand_checked_example(demo: Project) -> None:
     PABAK = 2 * 0.8 - 1 = 0.6. AC1: mean include rate pi = 0.4, pe = 2 * 0.4 * 0.6 = 0.48,
     AC1 = (0.8 - 0.48) / (1 - 0.48) = 0.32 / 0.52 = 8/13 = 0.6154...
     """
-    plan = {1: (INCLUDE, INCLUDE), 2: (INCLUDE, INCLUDE), 3: (MAYBE, INCLUDE),
-            4: (INCLUDE, EXCLUDE), 5: (EXCLUDE, INCLUDE)}  # fmt: skip
+    plan = {
+        1: (INCLUDE, INCLUDE),
+        2: (INCLUDE, INCLUDE),
+        3: (MAYBE, INCLUDE),
+        4: (INCLUDE, EXCLUDE),
+        5: (EXCLUDE, INCLUDE),
+    }
     plan.update({study: (EXCLUDE, EXCLUDE) for study in range(6, 11)})
     for study, (a, b) in plan.items():
         both(demo, study, a, b)
@@ -605,8 +708,12 @@ def test_agreement_report_on_a_hand_checked_example(demo: Project) -> None:
     assert (pair.stage, pair.reviewer_a, pair.reviewer_b) == (TA, "alice", "bob")
     found = pair.agreement
     assert found.n == 10
-    assert (found.both_include, found.only_a_include, found.only_b_include,
-            found.both_exclude) == (3, 1, 1, 5)  # fmt: skip
+    assert (found.both_include, found.only_a_include, found.only_b_include, found.both_exclude) == (
+        3,
+        1,
+        1,
+        5,
+    )
     assert found.percent_agreement == pytest.approx(80.0)
     assert found.kappa == pytest.approx(7 / 12)
     assert found.pabak == pytest.approx(0.6)
@@ -633,12 +740,14 @@ def test_agreement_per_stage_and_pair(demo_path: Path) -> None:
         decide(project, 1, FT, "bob", EXCLUDE, ["design"])
         report = agreement_report(project)
         # bob and carol decided no study in common: no line for them
-        assert [(p.stage, p.reviewer_a, p.reviewer_b, p.agreement.n,
-                 p.agreement.percent_agreement) for p in report] == [
+        assert [
+            (p.stage, p.reviewer_a, p.reviewer_b, p.agreement.n, p.agreement.percent_agreement)
+            for p in report
+        ] == [
             (TA, "alice", "bob", 1, 100.0),
             (TA, "alice", "carol", 1, 0.0),
             (FT, "alice", "bob", 1, 0.0),
-        ]  # fmt: skip
+        ]
 
 
 def test_a_third_reviewers_dissent_is_a_conflict(demo_path: Path) -> None:
@@ -679,7 +788,7 @@ def test_a_database_locked_past_the_busy_timeout_is_a_plain_error(
     """A long import in another process holds the write lock: every screening write gives
     up after the busy timeout with a ScreenerError (one `error:` line), not an SQLite
     exception and a traceback, and writes nothing."""
-    monkeypatch.setattr(screener.store, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(screener.store.connection, "BUSY_TIMEOUT_SECONDS", 0.05)
     with open_project(demo_path) as project:
         both(project, 1, INCLUDE, EXCLUDE)
         both(project, 3, INCLUDE, INCLUDE)
@@ -725,8 +834,14 @@ def _act(project: Project, who: str, study: int, action: str) -> None:
         elif action == "ft":
             decide(project, study, FT, who, EXCLUDE, [("design", "outcome")[study % 2]])
         elif action == "resolve":
-            resolve(project, study, TA if study % 2 else FT, "lead", EXCLUDE if study > 3
-                    else INCLUDE, ["design"] if study > 3 else [])  # fmt: skip
+            resolve(
+                project,
+                study,
+                TA if study % 2 else FT,
+                "lead",
+                EXCLUDE if study > 3 else INCLUDE,
+                ["design"] if study > 3 else [],
+            )
         elif action == "retrieval":
             status = RetrievalStatus.NOT_RETRIEVED if study == 2 else RetrievalStatus.SOUGHT
             set_retrieval(project, study, status, who, reason="no reply")
@@ -736,8 +851,11 @@ def _act(project: Project, who: str, study: int, action: str) -> None:
         pass
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(steps=actions, order=st.sampled_from(["import", "random"]))
 def test_a_session_never_shows_one_reviewer_what_another_did(
     demo_template: Path, steps: list[tuple[str, int, str]], order: str
@@ -749,7 +867,7 @@ def test_a_session_never_shows_one_reviewer_what_another_did(
         with_carol(path)
         add_screening_section(path, f'order = "{order}"\nseed = 5')
         with open_project(path) as project:
-            ids = project.store.study_ids()
+            ids = project.store.links.study_ids()
             queues = {who: screening_queue(project, who, TA) for who in REVIEWERS}
             for who, index, action in steps:
                 study = ids[index]
@@ -774,9 +892,8 @@ def test_retrieval_reason_and_pdf_go_with_their_status(demo: Project) -> None:
     with pytest.raises(ScreenerError, match="reason goes with not_retrieved only"):
         set_retrieval(demo, 1, RetrievalStatus.SOUGHT, "alice", reason="asked")
     with pytest.raises(ScreenerError, match="PDF path goes with retrieved only"):
-        set_retrieval(demo, 1, RetrievalStatus.NOT_RETRIEVED, "alice", reason="x",
-                      pdf_path="a.pdf")  # fmt: skip
-    assert demo.store.retrievals() == []
+        set_retrieval(demo, 1, RetrievalStatus.NOT_RETRIEVED, "alice", reason="x", pdf_path="a.pdf")
+    assert demo.store.events.retrievals() == []
     made = set_retrieval(demo, 1, RetrievalStatus.RETRIEVED, "alice")  # a paper copy
     assert made.status is RetrievalStatus.RETRIEVED and made.pdf_path == ""
 

@@ -47,8 +47,13 @@ def test_the_text_ranked_is_title_abstract_and_keywords() -> None:
 
 
 def test_a_record_sharing_the_relevant_records_words_ranks_first() -> None:
-    texts = ["exosomes heal skin wounds", "soil bacteria in rivers", "skin wounds and exosomes",
-             "river soil erosion", "tax law reform"]  # fmt: skip
+    texts = [
+        "exosomes heal skin wounds",
+        "soil bacteria in rivers",
+        "skin wounds and exosomes",
+        "river soil erosion",
+        "tax law reform",
+    ]
     scores = relevance(feature_matrix(texts), [0, 1], [1, 0])
     assert int(np.argmax(scores[2:])) == 0  # of the unlabelled, the exosome one
 
@@ -79,7 +84,7 @@ def test_cold_start_keeps_the_highlight_order_and_breaks_ties_by_seed(demo: Proj
 
 
 def test_the_model_learns_from_the_reviewers_include_and_exclude(demo: Project) -> None:
-    ids = demo.store.study_ids()
+    ids = demo.store.links.study_ids()
     decide(demo, ids[0], TA, "alice", INCLUDE)
     decide(demo, ids[1], TA, "alice", EXCLUDE)
     decide(demo, ids[2], TA, "alice", MAYBE)  # maybe counts as relevant
@@ -93,7 +98,7 @@ def test_the_model_learns_from_the_reviewers_include_and_exclude(demo: Project) 
 
 
 def test_the_ranking_never_learns_from_another_reviewer_or_a_resolution(demo: Project) -> None:
-    ids = demo.store.study_ids()
+    ids = demo.store.links.study_ids()
     decide(demo, ids[0], TA, "alice", INCLUDE)
     decide(demo, ids[1], TA, "alice", EXCLUDE)
     features = project_features(demo)
@@ -111,5 +116,5 @@ def test_the_ranking_never_learns_from_another_reviewer_or_a_resolution(demo: Pr
 
 def test_features_have_one_row_per_study(demo: Project) -> None:
     features = project_features(demo)
-    assert list(features.study_ids) == demo.store.study_ids()
+    assert list(features.study_ids) == demo.store.links.study_ids()
     assert features.matrix.shape[0] == len(features.study_ids)

@@ -155,8 +155,10 @@ def test_one_reviewer_is_enough_for_a_study_that_needs_one() -> None:
 
 
 def test_exclusion_reasons_are_the_earliest_exclusions_and_decisions_kept_in_order() -> None:
-    decisions = [dec(5, 1, "bob", EXCLUDE, reasons=("oncology",)),
-                 dec(2, 1, verdict=EXCLUDE, reasons=("design",))]  # fmt: skip
+    decisions = [
+        dec(5, 1, "bob", EXCLUDE, reasons=("oncology",)),
+        dec(2, 1, verdict=EXCLUDE, reasons=("design",)),
+    ]
     state = stage_state(1, TA, decisions, None, 2)
     assert state.status is StudyStatus.EXCLUDED  # at title/abstract reasons may differ
     assert state.reasons == ("design",)
@@ -200,13 +202,20 @@ reasons = st.sampled_from([(), ("design",), ("outcome",)])
 
 @given(st.sampled_from([TA, FT]), verdicts, reasons, verdicts, reasons)
 def test_status_does_not_depend_on_who_decided_first(
-    stage: Stage, verdict_a: Verdict, reasons_a: tuple[str, ...], verdict_b: Verdict,
+    stage: Stage,
+    verdict_a: Verdict,
+    reasons_a: tuple[str, ...],
+    verdict_b: Verdict,
     reasons_b: tuple[str, ...],
-) -> None:  # fmt: skip
-    first = [dec(1, 1, "alice", verdict_a, stage, reasons_a),
-             dec(2, 1, "bob", verdict_b, stage, reasons_b)]  # fmt: skip
-    second = [dec(1, 1, "bob", verdict_b, stage, reasons_b),
-              dec(2, 1, "alice", verdict_a, stage, reasons_a)]  # fmt: skip
+) -> None:
+    first = [
+        dec(1, 1, "alice", verdict_a, stage, reasons_a),
+        dec(2, 1, "bob", verdict_b, stage, reasons_b),
+    ]
+    second = [
+        dec(1, 1, "bob", verdict_b, stage, reasons_b),
+        dec(2, 1, "alice", verdict_a, stage, reasons_a),
+    ]
     assert stage_state(1, stage, first, None, 2).status is (
         stage_state(1, stage, second, None, 2).status
     )
@@ -236,8 +245,11 @@ def test_latest_resolution_is_in_force_and_undo_withdraws_it() -> None:
 
 
 def test_latest_retrieval_is_in_force() -> None:
-    log = [ret(2, 19, RetrievalStatus.RETRIEVED), ret(1, 1, RetrievalStatus.SOUGHT),
-           ret(3, 3, RetrievalStatus.NOT_RETRIEVED)]  # fmt: skip
+    log = [
+        ret(2, 19, RetrievalStatus.RETRIEVED),
+        ret(1, 1, RetrievalStatus.SOUGHT),
+        ret(3, 3, RetrievalStatus.NOT_RETRIEVED),
+    ]
     found = retrievals_in_force(log, study_of)
     assert {s: r.status for s, r in found.items()} == {
         1: RetrievalStatus.RETRIEVED,
@@ -246,8 +258,13 @@ def test_latest_retrieval_is_in_force() -> None:
 
 
 def test_stage_states_use_only_that_stage() -> None:
-    log = [dec(1, 1), dec(2, 1, "bob"), dec(3, 1, stage=FT, verdict=EXCLUDE, reasons=("design",)),
-           dec(4, 2), dec(5, 19, "bob", EXCLUDE)]  # fmt: skip
+    log = [
+        dec(1, 1),
+        dec(2, 1, "bob"),
+        dec(3, 1, stage=FT, verdict=EXCLUDE, reasons=("design",)),
+        dec(4, 2),
+        dec(5, 19, "bob", EXCLUDE),
+    ]
     decisions = study_decisions(log, study_of)
     resolutions = resolutions_in_force([res(1, 2, EXCLUDE)], study_of)
     ta = stage_states([1, 2, 3], TA, decisions, resolutions, lambda study: 2)
@@ -274,8 +291,7 @@ def test_full_text_eligible_studies() -> None:
             (7, [dec(12, 7), dec(13, 7, "bob")], None),  # included, report sought
         ]
     }
-    retrievals = {1: ret(1, 1, RetrievalStatus.NOT_RETRIEVED),
-                  7: ret(2, 7, RetrievalStatus.SOUGHT)}  # fmt: skip
+    retrievals = {1: ret(1, 1, RetrievalStatus.NOT_RETRIEVED), 7: ret(2, 7, RetrievalStatus.SOUGHT)}
     assert full_text_eligible(states, retrievals) == [3, 5, 7]
 
 

@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 from screener.errors import ScreenerError
 from screener.models import LinkMethod, LinkVerdict, MatchInput, Record, Stage, Verdict
 from screener.screening.state import current_decisions
-from screener.store import (
-    SCHEMA_VERSION,
-    NewDedupEvent,
-    NewSource,
-    Store,
-    _strings_from_json,
-    _strings_json,
-)
+from screener.store import SCHEMA_VERSION, NewDedupEvent, NewSource, Store
+from screener.store.records import _strings_from_json, _strings_json
 from tests.paths import TESTS
 
 FIXTURES = TESTS / "fixtures"
@@ -57,14 +51,14 @@ def test_round_trip_returns_domain_objects(tmp_path: Path) -> None:
         raw={"TI": ["Secretome [review]"], "AU": ["Smith J"]},
     )
     with Store(tmp_path / "s.db") as store:
-        source = store.add_source(_source(), [record])
+        source = store.records.add_source(_source(), [record])
         assert source.record_count == 1 and source.database == "PubMed"
-        stored = next(store.records())
+        stored = next(store.records.all())
         assert stored.record == record
         assert stored.record.raw == record.raw
-        assert store.record(stored.id) == stored
-        assert store.source_by_sha256("abc") == source
-        assert store.source_by_sha256("zzz") is None
+        assert store.records.get(stored.id) == stored
+        assert store.records.source_by_sha256("abc") == source
+        assert store.records.source_by_sha256("zzz") is None
 
 
 def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
@@ -72,15 +66,15 @@ def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
         before = store.dump()
         bad = [_record(1, title="a"), _record(1, title="same position twice")]
         with pytest.raises(sqlite3.IntegrityError):
-            store.add_source(_source(), bad)
+            store.records.add_source(_source(), bad)
         assert store.dump() == before
-        assert store.sources() == []
+        assert store.records.sources() == []
 
 
 def test_log_is_append_only(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        store.add_source(_source(), [_record(1, title="a")])
-        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+        store.records.add_source(_source(), [_record(1, title="a")])
+        store.events.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
         for sql in (
             "DELETE FROM decisions",
             "UPDATE decisions SET verdict = 'exclude'",
@@ -90,14 +84,16 @@ def test_log_is_append_only(tmp_path: Path) -> None:
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 store.db.execute(sql)
         with pytest.raises(ScreenerError, match="FOREIGN KEY"):  # no such record
-            store.add_decision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+            store.events.add_decision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
 
 
 def test_undo_is_an_event(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        store.add_source(_source(), [_record(1, title="a"), _record(2, title="b")])
-        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"])
-        store.add_decision(
+        store.records.add_source(_source(), [_record(1, title="a"), _record(2, title="b")])
+        store.events.add_decision(
+            1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"]
+        )
+        store.events.add_decision(
             2,
             Stage.TITLE_ABSTRACT,
             "alice",
@@ -105,9 +101,9 @@ def test_undo_is_an_event(tmp_path: Path) -> None:
             tags={"tissue": ["skin/wound"]},
             note="rat model",
         )
-        store.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO)
-        store.add_decision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE)
-        events = store.decisions()
+        store.events.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO)
+        store.events.add_decision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE)
+        events = store.events.decisions()
         assert [e.verdict for e in events] == ["exclude", "include", "undo", "maybe"]
         current = current_decisions(events)
         assert set(current) == {
@@ -115,7 +111,7 @@ def test_undo_is_an_event(tmp_path: Path) -> None:
             (2, Stage.TITLE_ABSTRACT, "bob"),
         }
         assert current[(2, Stage.TITLE_ABSTRACT, "alice")].tags == {"tissue": ("skin/wound",)}
-        assert len(store.decisions(reviewer="bob")) == 1
+        assert len(store.events.decisions(reviewer="bob")) == 1
 
 
 def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path) -> None:
@@ -123,7 +119,7 @@ def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path)
     index, not a sort of the table, and in that order whatever order they were saved in;
     some records' decisions are still looked up by record."""
     with Store(tmp_path / "s.db") as store:
-        store.add_source(_source(), [_record(1), _record(2)])
+        store.records.add_source(_source(), [_record(1), _record(2)])
         rows = [  # saved out of time order, as a merged copy of another reviewer's work is
             (1, "title_abstract", "bob", "include", "2026-01-02T00:00:00.000000+00:00", "b"),
             (2, "title_abstract", "alice", "exclude", "2026-01-01T00:00:00.000000+00:00", "c"),
@@ -136,12 +132,16 @@ def test_the_screening_log_is_read_in_event_order_from_its_index(tmp_path: Path)
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
-        assert store.decision_verdicts(Stage.TITLE_ABSTRACT) == [
-            (1, "alice", "include"), (2, "alice", "exclude"), (1, "bob", "include")
-        ]  # fmt: skip
-        assert [e[:3] for e in store.screening_events(Stage.TITLE_ABSTRACT)] == [
-            (1, "alice", "include"), (2, "alice", "exclude"), (1, "bob", "include")
-        ]  # fmt: skip
+        assert store.events.verdicts(Stage.TITLE_ABSTRACT) == [
+            (1, "alice", "include"),
+            (2, "alice", "exclude"),
+            (1, "bob", "include"),
+        ]
+        assert [e[:3] for e in store.events.screening_events(Stage.TITLE_ABSTRACT)] == [
+            (1, "alice", "include"),
+            (2, "alice", "exclude"),
+            (1, "bob", "include"),
+        ]
         for sql in (
             "SELECT record_id, reviewer, verdict FROM decisions WHERE stage = ? "
             "ORDER BY created_at, uid, id",
@@ -162,23 +162,23 @@ def test_old_schema_opens_and_upgrades(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "schema_v1.db", path)
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
-        (source,) = store.sources()
+        (source,) = store.records.sources()
         assert (source.file_name, source.encoding, source.skipped_count) == ("old.nbib", "utf-8", 0)
-        titles = [r.record.title for r in store.records()]
+        titles = [r.record.title for r in store.records.all()]
         assert titles == ["Secretome of adipose-derived stem cells", "Exosomes"]
-        assert [d.reviewer for d in store.decisions()] == ["alice"]
+        assert [d.reviewer for d in store.events.decisions()] == ["alice"]
         indexes = {row[1] for row in store.db.execute("PRAGMA index_list(records)")}
         assert {"records_doi", "records_pmid"} <= indexes
         decision_indexes = store.db.execute("PRAGMA index_list(decisions)")
         assert "decisions_events" in {row[1] for row in decision_indexes}
         # v3: duplicate links start empty and work on the old records
-        assert store.last_dedup_run() is None
-        assert store.dedup_events() == [] and store.study_map() == {}
-        run = store.add_dedup_run(compared_up_to=2, records=2, candidates=1)
-        store.add_dedup_events([NewDedupEvent(1, 2, LinkVerdict.SAME, LinkMethod.RULE)], run.id)
-        store.replace_study_map({2: 1})
-        assert store.study_of(2) == 1 and store.study_member_ids(1) == [1, 2]
-        assert store.dedup_events()[0].run_id == run.id == store.last_dedup_run().id  # type: ignore[union-attr]
+        assert store.links.last_run() is None
+        assert store.links.events() == [] and store.links.study_map() == {}
+        run = store.links.add_run(compared_up_to=2, records=2, candidates=1)
+        store.links.add_events([NewDedupEvent(1, 2, LinkVerdict.SAME, LinkMethod.RULE)], run.id)
+        store.links.replace_study_map({2: 1})
+        assert store.links.study_of(2) == 1 and store.links.members(1) == [1, 2]
+        assert store.links.events()[0].run_id == run.id == store.links.last_run().id  # type: ignore[union-attr]
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -201,12 +201,12 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_two_writers_do_not_lose_work(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     with Store(path) as store:
-        store.add_source(_source(), [_record(i, title=str(i)) for i in range(1, 51)])
+        store.records.add_source(_source(), [_record(i, title=str(i)) for i in range(1, 51)])
 
     def screen(reviewer: str) -> None:
         with Store(path) as mine:
             for record_id in range(1, 51):
-                mine.add_decision(record_id, Stage.TITLE_ABSTRACT, reviewer, Verdict.INCLUDE)
+                mine.events.add_decision(record_id, Stage.TITLE_ABSTRACT, reviewer, Verdict.INCLUDE)
 
     threads = [threading.Thread(target=screen, args=(name,)) for name in ("alice", "bob")]
     for thread in threads:
@@ -214,8 +214,8 @@ def test_two_writers_do_not_lose_work(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     with Store(path) as store:
-        assert len(store.decisions(reviewer="alice")) == 50
-        assert len(store.decisions(reviewer="bob")) == 50
+        assert len(store.events.decisions(reviewer="alice")) == 50
+        assert len(store.events.decisions(reviewer="bob")) == 50
 
 
 def test_error_while_streaming_records_rolls_back(tmp_path: Path) -> None:
@@ -227,10 +227,12 @@ def test_error_while_streaming_records_rolls_back(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         before = store.dump()
         with pytest.raises(ValueError, match="5001"):
-            store.add_source(_source(), records())
+            store.records.add_source(_source(), records())
         assert store.dump() == before
-        source = store.add_source(_source(), (_record(i, title="x") for i in range(1, 4002)))
-        assert source.record_count == store.record_count() == 4001
+        source = store.records.add_source(
+            _source(), (_record(i, title="x") for i in range(1, 4002))
+        )
+        assert source.record_count == store.records.count() == 4001
 
 
 @given(st.lists(st.text(max_size=30), max_size=6))
@@ -243,7 +245,7 @@ def test_string_lists_are_valid_json(items: list[str]) -> None:
 
 def _linked_store(path: Path) -> Store:
     store = Store(path)
-    store.add_source(_source(), [_record(i, title=f"t{i}") for i in range(1, 5)])
+    store.records.add_source(_source(), [_record(i, title=f"t{i}") for i in range(1, 5)])
     return store
 
 
@@ -253,11 +255,12 @@ def _link(a: int, b: int, verdict: str = "same", method: str = "rule") -> NewDed
 
 def test_dedup_log_is_append_only_and_checked(tmp_path: Path) -> None:
     with _linked_store(tmp_path / "s.db") as store:
-        run = store.add_dedup_run(compared_up_to=4, records=4, candidates=1)
-        assert store.add_dedup_events([_link(1, 2)], run_id=run.id) == 1
-        store.add_dedup_events([NewDedupEvent(1, 2, LinkVerdict.UNDO, LinkMethod.REVIEWER,
-                                              reviewer="alice")])  # fmt: skip
-        (auto, undo) = store.dedup_events()
+        run = store.links.add_run(compared_up_to=4, records=4, candidates=1)
+        assert store.links.add_events([_link(1, 2)], run_id=run.id) == 1
+        store.links.add_events(
+            [NewDedupEvent(1, 2, LinkVerdict.UNDO, LinkMethod.REVIEWER, reviewer="alice")]
+        )
+        (auto, undo) = store.links.events()
         assert (auto.record_a, auto.record_b, auto.verdict, auto.method) == (1, 2, "same", "rule")
         assert (auto.score, auto.reason, auto.reviewer, auto.run_id) == (0.9, "why", "", run.id)
         assert (undo.verdict, undo.reviewer, undo.run_id) == ("undo", "alice", None)
@@ -271,55 +274,76 @@ def test_dedup_log_is_append_only_and_checked(tmp_path: Path) -> None:
                 store.db.execute(sql)
         for bad in (_link(2, 1), _link(1, 1), _link(1, 99)):  # order, self, no such record
             with pytest.raises(sqlite3.IntegrityError):
-                store.add_dedup_events([bad])
+                store.links.add_events([bad])
         with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
             store.db.execute(
                 "INSERT INTO dedup_events (record_a, record_b, verdict, method, created_at)"
                 " VALUES (1, 2, 'maybe', 'rule', 'now')"
             )
-        assert len(store.dedup_events()) == 2
+        assert len(store.links.events()) == 2
 
 
 def test_dedup_events_are_written_all_or_none(tmp_path: Path) -> None:
     with _linked_store(tmp_path / "s.db") as store:
         before = store.dump()
         with pytest.raises(sqlite3.IntegrityError):
-            store.add_dedup_events([_link(1, 2), _link(2, 3), _link(4, 3)])
+            store.links.add_events([_link(1, 2), _link(2, 3), _link(4, 3)])
         assert store.dump() == before
 
 
 def test_study_map_is_rewritten_by_difference(tmp_path: Path) -> None:
     with _linked_store(tmp_path / "s.db") as store:
-        assert store.replace_study_map({2: 1, 3: 1}) == 2
+        assert store.links.replace_study_map({2: 1, 3: 1}) == 2
         changes = store.db.conn.total_changes
-        assert store.replace_study_map({2: 1, 3: 1}) == 0
+        assert store.links.replace_study_map({2: 1, 3: 1}) == 0
         assert store.db.conn.total_changes == changes  # nothing rewritten
-        assert store.replace_study_map({2: 1, 4: 3}) == 2  # 3 gone, 4 added; 2 untouched
-        assert store.study_map() == {2: 1, 4: 3}
+        assert store.links.replace_study_map({2: 1, 4: 3}) == 2  # 3 gone, 4 added; 2 untouched
+        assert store.links.study_map() == {2: 1, 4: 3}
         assert store.db.conn.total_changes == changes + 2
-        assert store.study_of(4) == 3 and store.study_of(3) == 3
-        assert store.study_member_ids(1) == [1, 2] and store.study_member_ids(3) == [3, 4]
+        assert store.links.study_of(4) == 3 and store.links.study_of(3) == 3
+        assert store.links.members(1) == [1, 2] and store.links.members(3) == [3, 4]
 
 
 def test_match_inputs_carry_only_what_matching_needs(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        store.add_source(
+        store.records.add_source(
             _source(),
-            [_record(1, title="A", authors=("Smith, J", 'O"Brien'), year=2020,
-                     journal="J", volume="3", start_page="5", end_page="9",
-                     doi="10.1/a", issn=("1234-5678",), abstract="x" * 900, raw={"TI": ["A"]}),
-             _record(2, title="B")],
-        )  # fmt: skip
-        first, second = store.match_inputs()
+            [
+                _record(
+                    1,
+                    title="A",
+                    authors=("Smith, J", 'O"Brien'),
+                    year=2020,
+                    journal="J",
+                    volume="3",
+                    start_page="5",
+                    end_page="9",
+                    doi="10.1/a",
+                    issn=("1234-5678",),
+                    abstract="x" * 900,
+                    raw={"TI": ["A"]},
+                ),
+                _record(2, title="B"),
+            ],
+        )
+        first, second = store.records.match_inputs()
         assert first == MatchInput(
-            id=1, title="A", authors=("Smith, J", 'O"Brien'), year=2020, journal="J",
-            volume="3", start_page="5", end_page="9", doi="10.1/a", issn=("1234-5678",),
+            id=1,
+            title="A",
+            authors=("Smith, J", 'O"Brien'),
+            year=2020,
+            journal="J",
+            volume="3",
+            start_page="5",
+            end_page="9",
+            doi="10.1/a",
+            issn=("1234-5678",),
             abstract="x" * 300,
-        )  # fmt: skip
+        )
         assert second == MatchInput(id=2, title="B")
-        assert store.record_ids() == [1, 2]
-        assert set(store.records_by_id([2, 7])) == {2}
-        origins = list(store.record_origins())
+        assert store.records.ids() == [1, 2]
+        assert set(store.records.by_id([2, 7])) == {2}
+        origins = list(store.records.origins())
         assert [(o.record_id, o.source_file, o.source_record_id) for o in origins] == [
             (1, "f.nbib", "1"),
             (2, "f.nbib", "2"),

@@ -44,16 +44,16 @@ def make_copy(path: Path, *, reverse: bool = False) -> Path:
 
 
 def key_of(project: Project, record_id: int) -> Key:
-    return project.store.record_keys()[record_id]
+    return project.store.records.keys()[record_id]
 
 
 def record_at(project: Project, key: Key) -> int:
-    return {k: id_ for id_, k in project.store.record_keys().items()}[key]
+    return {k: id_ for id_, k in project.store.records.keys().items()}[key]
 
 
 def study_keys(project: Project, study: int) -> frozenset[Key]:
-    keys = project.store.record_keys()
-    return frozenset(keys[r] for r in project.store.study_member_ids(study))
+    keys = project.store.records.keys()
+    return frozenset(keys[r] for r in project.store.links.members(study))
 
 
 def in_force(project: Project, reviewer: str) -> dict[frozenset[Key], tuple[Any, ...]]:
@@ -69,7 +69,7 @@ def conflict_keys(project: Project) -> set[frozenset[Key]]:
 
 
 def added_terms(project: Project) -> set[tuple[str, str]]:
-    return {(t.vocabulary, t.term) for t in project.store.vocabulary_terms()}
+    return {(t.vocabulary, t.term) for t in project.store.events.vocabulary_terms()}
 
 
 def dump(path: Path) -> str:
@@ -81,7 +81,7 @@ def dump(path: Path) -> str:
 def study_plan(tmp_path: Path) -> list[Key]:
     """The keys of the demo's first 11 studies (several of them with duplicates)."""
     with open_project(make_demo(tmp_path / "plan")[0]) as project:
-        return [key_of(project, s) for s in project.store.study_ids()[:11]]
+        return [key_of(project, s) for s in project.store.links.study_ids()[:11]]
 
 
 def screen(project: Project, reviewer: str, keys: list[Key], disagree: bool = False) -> None:
@@ -98,8 +98,12 @@ def screen(project: Project, reviewer: str, keys: list[Key], disagree: bool = Fa
         decide(1, Verdict.INCLUDE, note="keep: mentions exosomes")
         decide(2, Verdict.EXCLUDE, "no_secretome")
     else:
-        decide(0, Verdict.INCLUDE, tags={"model": ["zebrafish", "sheep"], "tissue": ["bone"]},
-               note="rat and sheep models — both présent")  # fmt: skip
+        decide(
+            0,
+            Verdict.INCLUDE,
+            tags={"model": ["zebrafish", "sheep"], "tissue": ["bone"]},
+            note="rat and sheep models — both présent",
+        )
         decide(1, Verdict.EXCLUDE, "design", note="narrative review")
         decide(2, Verdict.INCLUDE, tags={"outcome": ["angiogenesis"]})
     decide(3, Verdict.EXCLUDE, "not_msc")
@@ -137,8 +141,13 @@ def test_two_copies_agree_after_syncing_both_ways(
 
     to_b = sync(a, "alice", b, tmp_path / "alice.jsonl")
     # 10 decisions + a change of mind + a decision and its undo; zebrafish bob added too
-    assert to_b.added == {"decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 1,
-                          "extraction": 0}  # fmt: skip
+    assert to_b.added == {
+        "decision": 13,
+        "resolution": 0,
+        "retrieval": 0,
+        "vocabulary_term": 1,
+        "extraction": 0,
+    }
     assert to_b.present["vocabulary_term"] == 1 and to_b.present["decision"] == 0
     assert to_b.warnings == []
     to_a = sync(b, "bob", a, tmp_path / "bob.jsonl")
@@ -153,23 +162,40 @@ def test_two_copies_agree_after_syncing_both_ways(
         assert report_a[0]["n"] == 10 and report_a[0]["percent_agreement"] == 80.0
         conflicts = conflict_keys(pa)
         assert conflicts == conflict_keys(pb)
-        assert conflicts == {study_keys(pa, pa.store.study_of(record_at(pa, k)))
-                             for k in study_plan[1:3]}  # fmt: skip
+        assert conflicts == {
+            study_keys(pa, pa.store.links.study_of(record_at(pa, k))) for k in study_plan[1:3]
+        }
         assert added_terms(pa) == added_terms(pb) == {("model", "zebrafish"), ("model", "sheep")}
         assert "sheep" in review.vocabulary_terms(pb)["model"]
-        review.resolve(pa, record_at(pa, study_plan[1]), TA, "alice", Verdict.INCLUDE,
-                       note="agreed in the meeting")  # fmt: skip
+        review.resolve(
+            pa,
+            record_at(pa, study_plan[1]),
+            TA,
+            "alice",
+            Verdict.INCLUDE,
+            note="agreed in the meeting",
+        )
 
     # alice's next export holds her old events too: only the resolution is new
     again = sync(a, "alice", b, tmp_path / "alice.jsonl")
-    assert again.added == {"decision": 0, "resolution": 1, "retrieval": 0, "vocabulary_term": 0,
-                           "extraction": 0}  # fmt: skip
-    assert again.present == {"decision": 13, "resolution": 0, "retrieval": 0,
-                             "vocabulary_term": 2, "extraction": 0}  # fmt: skip
+    assert again.added == {
+        "decision": 0,
+        "resolution": 1,
+        "retrieval": 0,
+        "vocabulary_term": 0,
+        "extraction": 0,
+    }
+    assert again.present == {
+        "decision": 13,
+        "resolution": 0,
+        "retrieval": 0,
+        "vocabulary_term": 2,
+        "extraction": 0,
+    }
     with open_project(a) as pa, open_project(b) as pb:
         assert conflict_keys(pa) == conflict_keys(pb)
         assert len(conflict_keys(pb)) == 1
-        state = review.study_state(pb, pb.store.study_of(record_at(pb, study_plan[1])), TA)
+        state = review.study_state(pb, pb.store.links.study_of(record_at(pb, study_plan[1])), TA)
         assert state is not None and state.status == "included"
 
 
@@ -180,15 +206,19 @@ def test_retrievals_travel_with_their_record(tmp_path: Path, study_plan: list[Ke
             review.decide(project, record_at(project, study_plan[2]), TA, who, Verdict.INCLUDE)
     sync(a, "alice", b, tmp_path / "alice.jsonl")
     with open_project(b) as project:
-        review.set_retrieval(project, record_at(project, study_plan[2]),
-                             RetrievalStatus.NOT_RETRIEVED, "bob",
-                             reason="no reply from the authors")  # fmt: skip
+        review.set_retrieval(
+            project,
+            record_at(project, study_plan[2]),
+            RetrievalStatus.NOT_RETRIEVED,
+            "bob",
+            reason="no reply from the authors",
+        )
     report = sync(b, "bob", a, tmp_path / "bob.jsonl")
     assert report.added["retrieval"] == 1
     with open_project(a) as project:
-        study = project.store.study_of(record_at(project, study_plan[2]))
+        study = project.store.links.study_of(record_at(project, study_plan[2]))
         assert study not in review.full_text_studies(project)
-        (retrieval,) = project.store.retrievals()
+        (retrieval,) = project.store.events.retrievals()
         assert (retrieval.reason, retrieval.reviewer) == ("no reply from the authors", "bob")
 
 
@@ -233,7 +263,7 @@ def test_resolutions_made_in_both_copies_agree_after_sync(
     for path in (a, b):
         with open_project(path) as project:
             state = review.study_state(
-                project, project.store.study_of(record_at(project, study_plan[2])), TA
+                project, project.store.links.study_of(record_at(project, study_plan[2])), TA
             )
             assert state is not None and state.resolution is not None
             outcomes.append((state.status, state.resolution.resolver))
@@ -254,8 +284,13 @@ def test_importing_a_file_again_changes_nothing(tmp_path: Path, study_plan: list
     with open_project(b) as project:
         second = import_events(project, file)
     assert second.total_added == 0
-    assert second.present == {"decision": 13, "resolution": 0, "retrieval": 0,
-                              "vocabulary_term": 2, "extraction": 0}  # fmt: skip
+    assert second.present == {
+        "decision": 13,
+        "resolution": 0,
+        "retrieval": 0,
+        "vocabulary_term": 2,
+        "extraction": 0,
+    }
     assert dump(b) == before
     own = dump(a)
     with open_project(a) as project:  # a reviewer's own events back into their copy
@@ -276,16 +311,24 @@ def test_export_format(tmp_path: Path, study_plan: list[Key]) -> None:
         first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
         assert write_jsonl(first, events) == 17  # a header and alice's 16 events
         write_jsonl(second, export_events(project, "alice"))
-        sha = project.store.sources()[0].sha256
+        sha = project.store.records.sources()[0].sha256
     text = first.read_text(encoding="utf-8")
     assert "présent" in text and "\r" not in text and text.endswith("}\n")
     assert text.splitlines()[1:] == second.read_text(encoding="utf-8").splitlines()[1:]
     lines = [json.loads(line) for line in text.splitlines()]
-    assert all(line == json.dumps(obj, ensure_ascii=False, sort_keys=True)
-               for line, obj in zip(text.splitlines(), lines, strict=True))  # fmt: skip
+    assert all(
+        line == json.dumps(obj, ensure_ascii=False, sort_keys=True)
+        for line, obj in zip(text.splitlines(), lines, strict=True)
+    )
     header = lines[0]
-    assert header.keys() == {"kind", "format", "version", "reviewer", "project_title",
-                             "exported_at"}  # fmt: skip
+    assert header.keys() == {
+        "kind",
+        "format",
+        "version",
+        "reviewer",
+        "project_title",
+        "exported_at",
+    }
     assert (header["kind"], header["format"], header["version"], header["reviewer"]) == (
         "header",
         "screener-sync",
@@ -296,12 +339,28 @@ def test_export_format(tmp_path: Path, study_plan: list[Key]) -> None:
     assert times == sorted(times)
     by_kind = {e["kind"]: e for e in lines[1:]}
     assert by_kind.keys() == {"decision", "resolution", "vocabulary_term"}
-    assert by_kind["vocabulary_term"].keys() == {"kind", "uid", "vocabulary", "term",
-                                                 "reviewer", "created_at"}  # fmt: skip
+    assert by_kind["vocabulary_term"].keys() == {
+        "kind",
+        "uid",
+        "vocabulary",
+        "term",
+        "reviewer",
+        "created_at",
+    }
     assert by_kind["resolution"]["resolver"] == "alice"
     tagged = next(e for e in lines if e.get("tags", {}).get("model"))
-    assert tagged.keys() == {"kind", "uid", "record", "stage", "reviewer", "verdict", "reasons",
-                             "tags", "note", "created_at"}  # fmt: skip
+    assert tagged.keys() == {
+        "kind",
+        "uid",
+        "record",
+        "stage",
+        "reviewer",
+        "verdict",
+        "reasons",
+        "tags",
+        "note",
+        "created_at",
+    }
     assert tagged["record"] == {"source_sha256": sha, "position": study_plan[0][1]}
     assert tagged["tags"] == {"model": ["zebrafish", "sheep"], "tissue": ["bone"]}
     excluded = next(e for e in lines if e.get("reasons"))
@@ -384,8 +443,9 @@ def alice_file(tmp_path: Path, study_plan: list[Key]) -> tuple[Path, Path, list[
     a, b = make_copy(tmp_path / "a"), make_copy(tmp_path / "b")
     with open_project(a) as project:
         for i in range(5):
-            review.decide(project, record_at(project, study_plan[i]), TA, "alice",
-                          Verdict.EXCLUDE, ["design"])  # fmt: skip
+            review.decide(
+                project, record_at(project, study_plan[i]), TA, "alice", Verdict.EXCLUDE, ["design"]
+            )
         write_jsonl(tmp_path / "alice.jsonl", export_events(project, "alice"))
     with open_project(b) as project:
         screen(project, "bob", study_plan)
@@ -419,8 +479,10 @@ def test_position_missing_from_the_source(
     lines[2] = json.dumps(event)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n".join(lines), encoding="utf-8")
-    with open_project(b) as project, pytest.raises(ScreenerError, match="line 3: no record at "
-                                                   "position 9999 of pubmed.nbib"):  # fmt: skip
+    with (
+        open_project(b) as project,
+        pytest.raises(ScreenerError, match="line 3: no record at position 9999 of pubmed.nbib"),
+    ):
         import_events(project, bad)
 
 
@@ -475,8 +537,12 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     assert "13 decisions, 0 resolutions, 0 retrievals, 2 vocabulary terms" in result.output
     result = run("sync", "export", a, "--reviewer", "alice", "-o", file, "--json")
     assert json.loads(result.stdout)["events"] == {
-        "decision": 13, "resolution": 0, "retrieval": 0, "vocabulary_term": 2,
-        "extraction": 0}  # fmt: skip
+        "decision": 13,
+        "resolution": 0,
+        "retrieval": 0,
+        "vocabulary_term": 2,
+        "extraction": 0,
+    }
 
     result = run("sync", "import", b, file)
     assert result.exit_code == 0, result.output
@@ -484,8 +550,13 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     assert "13 decisions added, 0 already present" in result.output
     result = run("sync", "import", b, file, "--json")
     summary = json.loads(result.stdout)
-    assert summary["added"] == {"decision": 0, "resolution": 0, "retrieval": 0,
-                                "vocabulary_term": 0, "extraction": 0}  # fmt: skip
+    assert summary["added"] == {
+        "decision": 0,
+        "resolution": 0,
+        "retrieval": 0,
+        "vocabulary_term": 0,
+        "extraction": 0,
+    }
     assert summary["already_present"]["decision"] == 13 and summary["reviewer"] == "alice"
     with open_project(a) as pa, open_project(b) as pb:
         assert in_force(pa, "alice") == in_force(pb, "alice")
@@ -517,7 +588,7 @@ def test_random_order_and_second_review_sample_agree_between_copies(tmp_path: Pa
         with open_project(path) as project:
             queue = review.screening_queue(project, "alice", TA, order="random", seed=3)
             orders.append([study_keys(project, s) for s in queue])
-            needed = review.needed_reviews(project, project.store.study_ids())
+            needed = review.needed_reviews(project, project.store.links.study_ids())
             samples.append({study_keys(project, s): n for s, n in needed.items()})
     assert orders[0] == orders[1]
     assert samples[0] == samples[1] and set(samples[0].values()) == {1, 2}

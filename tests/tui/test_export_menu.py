@@ -124,7 +124,7 @@ async def test_closing_while_writing_still_tells_how_it_went(
 ) -> None:
     import threading
 
-    from screener.exports.registry import ExportKind
+    from screener.exports.kinds import ExportKind
     from screener.tui.modals import export
 
     release = threading.Event()

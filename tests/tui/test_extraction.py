@@ -18,8 +18,19 @@ from screener.tui.screens.extraction import ExtractionScreen
 from tests.tui.helpers import demo_copy, make_app, plain, shown
 
 SIZE = (100, 32)
-FIELDS = ["tissue", "model", "cell_source", "fraction", "preconditioning", "delivery", "dose",
-          "outcomes", "direction", "follow_up", "notes"]  # fmt: skip
+FIELDS = [
+    "tissue",
+    "model",
+    "cell_source",
+    "fraction",
+    "preconditioning",
+    "delivery",
+    "dose",
+    "outcomes",
+    "direction",
+    "follow_up",
+    "notes",
+]
 
 
 def include(path: Path, *studies: int) -> None:
@@ -113,7 +124,7 @@ async def test_number_unit_text_and_bad_input(demo: Path) -> None:
         await pilot.press("e", "escape")  # Escape cancels: nothing new is recorded
         await pilot.pause()
         with open_project(demo) as project:
-            assert len(project.store.extractions()) == 2
+            assert len(project.store.extraction.extractions()) == 2
 
 
 async def test_clear_is_a_new_event(demo: Path) -> None:
@@ -127,7 +138,7 @@ async def test_clear_is_a_new_event(demo: Path) -> None:
         assert "notes" not in mine(demo, 1)
         assert "Saved: Notes = cleared" in shown(app, "#extract-status")
     with open_project(demo) as project:
-        assert [e.value for e in project.store.extractions()] == ["to be cleared", None]
+        assert [e.value for e in project.store.extraction.extractions()] == ["to be cleared", None]
 
 
 async def test_next_and_previous_study(demo: Path) -> None:
@@ -150,8 +161,9 @@ async def test_next_and_previous_study(demo: Path) -> None:
 async def test_compare_marks_disagreements_and_consensus_picks_a_value(demo: Path) -> None:
     with open_project(demo) as project:
         extraction.record_values(project, 1, "alice", {"fraction": "exosomes", "tissue": "bone"})
-        extraction.record_values(project, 1, "bob", {"fraction": "conditioned medium",
-                                                     "tissue": "bone"})  # fmt: skip
+        extraction.record_values(
+            project, 1, "bob", {"fraction": "conditioned medium", "tissue": "bone"}
+        )
     app = make_app(demo, "bob", start="extraction")
     async with app.run_test(size=SIZE) as pilot:
         assert "1 differ" in shown(app, "#extract-status")
@@ -176,17 +188,22 @@ async def test_compare_marks_disagreements_and_consensus_picks_a_value(demo: Pat
         await pilot.press("v")
         assert "Extraction" in shown(app, "#extract-status")
     with open_project(demo) as project:
-        agreed = [e for e in project.store.extractions() if e.kind is ExtractionKind.CONSENSUS]
+        agreed = [
+            e for e in project.store.extraction.extractions() if e.kind is ExtractionKind.CONSENSUS
+        ]
         assert [(e.value, e.reviewer) for e in agreed] == [
-            ("exosomes", "bob"), ("extracellular vesicles", "bob"), (None, "bob")
-        ]  # fmt: skip
+            ("exosomes", "bob"),
+            ("extracellular vesicles", "bob"),
+            (None, "bob"),
+        ]
 
 
 async def test_single_extraction_hides_compare_and_consensus(tmp_path: Path) -> None:
     path = demo_copy(tmp_path)
     toml = path / "protocol.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("dual = true", "dual = false"),
-                    encoding="utf-8")  # fmt: skip
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("dual = true", "dual = false"), encoding="utf-8"
+    )
     include(path, 1)
     app = make_app(path, start="extraction")
     async with app.run_test(size=SIZE) as pilot:

@@ -25,12 +25,11 @@ from screener.demo import make_demo
 from screener.models import Stage, Verdict
 from screener.project import open_project
 from screener.screening.decisions import my_decisions
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="SIGKILL and fork-style process kills are POSIX"
 )
-
-from tests.paths import ROOT
 
 REVIEWER = "alice"
 SAVED_BEFORE_KILL = 8

@@ -53,7 +53,7 @@ def _nasty_project(tmp_path: Path) -> Path:
 async def test_nasty_citation_text_is_shown_literally(tmp_path: Path) -> None:
     path = _nasty_project(tmp_path)
     with open_project(path) as project:
-        stored = next(project.store.records()).record
+        stored = next(project.store.records.all()).record
     app = make_app(path, "alice")
     async with app.run_test(size=(100, 32)) as pilot:
         title = shown(app, "#title")

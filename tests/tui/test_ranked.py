@@ -61,7 +61,7 @@ async def test_ranked_screening_shows_relevance_and_saves_before_the_next_record
 
 async def test_the_ranking_ignores_the_other_reviewers_decisions(demo: Path) -> None:
     with open_project(demo) as project:
-        ids = project.store.study_ids()
+        ids = project.store.links.study_ids()
         for study in ids[:6]:
             review.decide(
                 project, study, TA, "bob", Verdict.INCLUDE if study % 2 else Verdict.EXCLUDE
@@ -85,7 +85,7 @@ async def test_other_orders_show_no_relevance(demo: Path) -> None:
 
 async def test_the_dashboard_shows_the_stopping_aid(demo: Path) -> None:
     with open_project(demo) as project:
-        for i, study in enumerate(project.store.study_ids()[:5]):
+        for i, study in enumerate(project.store.links.study_ids()[:5]):
             review.decide(
                 project, study, TA, "alice", Verdict.INCLUDE if i == 0 else Verdict.EXCLUDE
             )

@@ -55,8 +55,11 @@ async def test_include_is_saved_before_the_next_study_is_shown(demo: Path) -> No
         await pilot.press("right", "left", "m")
     decided = mine(demo)
     assert [decided[s].verdict for s in sorted(decided)][:4] == [
-        Verdict.INCLUDE, Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE,
-    ]  # fmt: skip
+        Verdict.INCLUDE,
+        Verdict.INCLUDE,
+        Verdict.EXCLUDE,
+        Verdict.MAYBE,
+    ]
 
 
 async def test_exclusion_reason_picker_with_number_keys(demo: Path) -> None:
@@ -181,8 +184,16 @@ async def test_search_jumps_to_a_study(demo: Path) -> None:
 
 async def test_blind_screening_hides_the_other_reviewers_decision(demo: Path) -> None:
     with open_project(demo) as project:
-        review.decide(project, 1, Stage.TITLE_ABSTRACT, "bob", Verdict.EXCLUDE, ("design",),
-                      {"model": ("bobs-zebrafish",)}, "BOB-SECRET-NOTE")  # fmt: skip
+        review.decide(
+            project,
+            1,
+            Stage.TITLE_ABSTRACT,
+            "bob",
+            Verdict.EXCLUDE,
+            ("design",),
+            {"model": ("bobs-zebrafish",)},
+            "BOB-SECRET-NOTE",
+        )
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.current == 1
@@ -197,8 +208,9 @@ async def test_blind_screening_hides_the_other_reviewers_decision(demo: Path) ->
 async def test_conflict_is_shown_unblinded_and_resolved(demo: Path) -> None:
     with open_project(demo) as project:
         review.decide(project, 1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
-        review.decide(project, 1, Stage.TITLE_ABSTRACT, "bob", Verdict.EXCLUDE, ("design",),
-                      note="a review")  # fmt: skip
+        review.decide(
+            project, 1, Stage.TITLE_ABSTRACT, "bob", Verdict.EXCLUDE, ("design",), note="a review"
+        )
     app = make_app(demo, start="conflicts")
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, ConflictsScreen)
@@ -207,15 +219,17 @@ async def test_conflict_is_shown_unblinded_and_resolved(demo: Path) -> None:
         await pilot.press("n", *"consensus", "enter", "i")
         assert "No conflicts waiting" in shown(app, "#detail")
     with open_project(demo) as project:
-        (resolution,) = project.store.resolutions()
+        (resolution,) = project.store.events.resolutions()
     assert (resolution.verdict, resolution.resolver, resolution.note) == (
-        Verdict.INCLUDE, "alice", "consensus",
-    )  # fmt: skip
+        Verdict.INCLUDE,
+        "alice",
+        "consensus",
+    )
 
 
 async def test_duplicate_review_same_and_undo(demo: Path) -> None:
     with open_project(demo) as project:
-        project.store.add_dedup_events(
+        project.store.links.add_events(
             [NewDedupEvent(2, 3, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike")]
         )
     app = make_app(demo, start="duplicates")
@@ -229,7 +243,7 @@ async def test_duplicate_review_same_and_undo(demo: Path) -> None:
         await pilot.pause()
         assert "No duplicate pairs awaiting review" in shown(app, "#pair-status")
         with open_project(demo) as project:
-            assert project.store.study_of(3) == 2
+            assert project.store.links.study_of(3) == 2
         await pilot.press("u")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -237,7 +251,7 @@ async def test_duplicate_review_same_and_undo(demo: Path) -> None:
         await pilot.press("x")
         await app.workers.wait_for_complete()
     with open_project(demo) as project:
-        assert project.store.study_of(3) == 3
+        assert project.store.links.study_of(3) == 3
 
 
 async def test_full_text_retrieval_marks(demo: Path, tmp_path: Path) -> None:
@@ -250,7 +264,7 @@ async def test_full_text_retrieval_marks(demo: Path, tmp_path: Path) -> None:
         await pilot.press("j", "f", "2", *"paper.pdf", "enter")  # retrieved, with the PDF
         assert "paper.pdf" in shown(app, "#decision")
     with open_project(demo) as project:
-        marks = {r.record_id: r for r in project.store.retrievals()}
+        marks = {r.record_id: r for r in project.store.events.retrievals()}
     assert marks[1].status is RetrievalStatus.NOT_RETRIEVED and marks[1].reason == "paywalled"
     assert marks[2].status is RetrievalStatus.RETRIEVED and marks[2].pdf_path == "paper.pdf"
 
@@ -274,8 +288,12 @@ async def test_history_filters_and_jumps_to_a_decision(demo: Path) -> None:
 
 async def test_dashboard_shows_progress_and_kappa(demo: Path) -> None:
     with open_project(demo) as project:
-        for study, a, b in ((1, "include", "include"), (2, "exclude", "exclude"),
-                            (3, "include", "exclude"), (4, "exclude", "exclude")):  # fmt: skip
+        for study, a, b in (
+            (1, "include", "include"),
+            (2, "exclude", "exclude"),
+            (3, "include", "exclude"),
+            (4, "exclude", "exclude"),
+        ):
             review.decide(project, study, Stage.TITLE_ABSTRACT, "alice", Verdict(a))
             review.decide(project, study, Stage.TITLE_ABSTRACT, "bob", Verdict(b))
     app = make_app(demo, start="dashboard")

@@ -21,13 +21,29 @@ SIZE = (100, 32)
 def demo(tmp_path: Path) -> Path:
     path = demo_copy(tmp_path)
     with open_project(path) as project:
-        for study, a, b in ((1, "include", "exclude"), (2, "exclude", "exclude"),
-                            (3, "include", "include"), (4, "maybe", "exclude")):  # fmt: skip
-            review.decide(project, study, Stage.TITLE_ABSTRACT, "alice", Verdict(a),
-                          note="alice's note" if study == 1 else "")  # fmt: skip
-            review.decide(project, study, Stage.TITLE_ABSTRACT, "bob", Verdict(b),
-                          ("design",) if b == "exclude" else ())  # fmt: skip
-        project.store.add_dedup_events(
+        for study, a, b in (
+            (1, "include", "exclude"),
+            (2, "exclude", "exclude"),
+            (3, "include", "include"),
+            (4, "maybe", "exclude"),
+        ):
+            review.decide(
+                project,
+                study,
+                Stage.TITLE_ABSTRACT,
+                "alice",
+                Verdict(a),
+                note="alice's note" if study == 1 else "",
+            )
+            review.decide(
+                project,
+                study,
+                Stage.TITLE_ABSTRACT,
+                "bob",
+                Verdict(b),
+                ("design",) if b == "exclude" else (),
+            )
+        project.store.links.add_events(
             [NewDedupEvent(5, 6, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike")]
         )
     return path
@@ -94,11 +110,15 @@ def test_extraction_comparison(demo: Path, snap_compare) -> None:  # type: ignor
     with open_project(demo) as project:
         for who in ("alice", "bob"):
             review.decide(project, 3, Stage.FULL_TEXT, who, Verdict.INCLUDE)
-        alice = {"tissue": ["skin/wound"], "fraction": "exosomes",
-                 "dose": {"value": 100, "unit": "µg"}}  # fmt: skip
+        alice = {
+            "tissue": ["skin/wound"],
+            "fraction": "exosomes",
+            "dose": {"value": 100, "unit": "µg"},
+        }
         extraction.record_values(project, 3, "alice", alice)
-        extraction.record_values(project, 3, "bob", {"tissue": ["skin/wound"],
-                                 "fraction": "conditioned medium"})  # fmt: skip
+        extraction.record_values(
+            project, 3, "bob", {"tissue": ["skin/wound"], "fraction": "conditioned medium"}
+        )
     app = make_app(demo, start="extraction")
     assert snap_compare(app, terminal_size=SIZE, press=["v"], run_before=settle)
 

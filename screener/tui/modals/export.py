@@ -16,7 +16,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.errors import ScreenerError
-from screener.exports.registry import ExportKind, all_kinds, default_target
+from screener.exports.kinds import ExportKind, default_target
+from screener.exports.registry import all_kinds
 from screener.project import open_project
 from screener.tui.text import literal
 

@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.screening import decisions as review
+from screener.dedup.links import merged_study
 from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.dedup.links import merged_study
 from screener.models import Stage, Verdict
+from screener.screening import decisions as review
 from screener.screening.state import StageState
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
@@ -57,7 +57,7 @@ class ConflictsScreen(Screen[None]):
         self.conflicts = review.conflicts(self.project)
         options = self.query_one(OptionList)
         options.clear_options()
-        summaries = self.project.store.record_summaries(s.study_id for s in self.conflicts)
+        summaries = self.project.store.records.summaries(s.study_id for s in self.conflicts)
         for state in self.conflicts:
             title = summaries[state.study_id].title if state.study_id in summaries else ""
             stage = "TA" if state.stage is Stage.TITLE_ABSTRACT else "FT"

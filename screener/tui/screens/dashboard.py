@@ -31,8 +31,8 @@ def gather(project_path: Any) -> dict[str, Any]:
         state = review_state(project)
         return {
             "title": project.protocol.title,
-            "sources": len(project.store.sources()),
-            "records": project.store.record_count(),
+            "sources": len(project.store.records.sources()),
+            "records": project.store.records.count(),
             "dedup": dedup_summary(project).as_dict(),
             "progress": progress_summary(state),
             "agreement": [pair.as_dict() for pair in agreement_report(project, state)],

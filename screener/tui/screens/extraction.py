@@ -13,12 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.extraction import service as extraction
+from screener.dedup.links import merged_study
 from screener.dedup.service import study_records
 from screener.errors import ScreenerError
+from screener.extraction import service as extraction
 from screener.extraction.service import FieldState, FieldStatus, StudyExtraction, format_value
 from screener.extraction.values import value_terms
-from screener.dedup.links import merged_study
 from screener.models import ExtractedValue
 from screener.protocol import ExtractionField, FieldType
 from screener.screening.decisions import vocabulary_terms
@@ -123,18 +123,20 @@ class ExtractionScreen(Screen[None]):
     def _draw_studies(self) -> None:
         options = self.query_one("#extract-studies", OptionList)
         options.clear_options()
-        summaries = self.project.store.record_summaries(self.studies)
+        summaries = self.project.store.records.summaries(self.studies)
         for study in self.studies:
             e = self.extractions[study]
             title = summaries[study].title if study in summaries else ""
             differ = e.count(FieldStatus.DIFFER)
             label = Text.assemble(
                 (f"{study:>5} ", "bold"),
-                (f"{e.done(self.reviewer):>2}/{len(e.fields)} ", "green" if
-                 e.done(self.reviewer) == len(e.fields) else "dim"),
+                (
+                    f"{e.done(self.reviewer):>2}/{len(e.fields)} ",
+                    "green" if e.done(self.reviewer) == len(e.fields) else "dim",
+                ),
                 ("≠ " if differ and self.dual else "  ", "bold red"),
                 literal(title[:60]),
-            )  # fmt: skip
+            )
             label.no_wrap, label.overflow = True, "ellipsis"
             options.add_option(Option(label))
         if self.studies:
@@ -165,9 +167,13 @@ class ExtractionScreen(Screen[None]):
         authors = "; ".join(merged.authors[:6]) + (" et al." if len(merged.authors) > 6 else "")
         where = " · ".join(p for p in (str(merged.year or ""), merged.journal) if p)
         ids = " · ".join(
-            p for p in (f"DOI {merged.doi}" if merged.doi else "",
-                        f"PMID {merged.pmid}" if merged.pmid else "") if p
-        )  # fmt: skip
+            p
+            for p in (
+                f"DOI {merged.doi}" if merged.doi else "",
+                f"PMID {merged.pmid}" if merged.pmid else "",
+            )
+            if p
+        )
         lines = [
             Text.assemble(("Study ", "dim"), (str(study), "bold")),
             literal(merged.title or "(no title)", "bold"),
@@ -191,8 +197,12 @@ class ExtractionScreen(Screen[None]):
         lines = []
         for name in reviewers:
             value = state.values.get(name)
-            lines.append(Text.assemble(literal(f"{name:<10} "), literal(format_value(value))
-                                       if value is not None else Text("–", "dim")))  # fmt: skip
+            lines.append(
+                Text.assemble(
+                    literal(f"{name:<10} "),
+                    literal(format_value(value)) if value is not None else Text("–", "dim"),
+                )
+            )
         agreed = format_value(state.consensus.value) if state.consensus else "–"
         lines.append(Text.assemble(literal("consensus  ", "cyan"), literal(agreed, "cyan")))
         head = Text.assemble(literal(f"{state.field.label:<20} ", "bold"), (mark, style))
@@ -200,14 +210,18 @@ class ExtractionScreen(Screen[None]):
 
     def _draw_status(self) -> None:
         study = self.study
-        head = Text.assemble(("Comparing" if self.comparing else "Extraction", "bold"),
-                             literal(f" · {self.reviewer}"))  # fmt: skip
+        head = Text.assemble(
+            ("Comparing" if self.comparing else "Extraction", "bold"),
+            literal(f" · {self.reviewer}"),
+        )
         if study is not None:
             differ = f" · {study.count(FieldStatus.DIFFER)} differ" if self.dual else ""
-            head.append_text(literal(
-                f" · study {self.index + 1}/{len(self.studies)} · "
-                f"{study.done(self.reviewer)}/{len(study.fields)} filled{differ}"
-            ))  # fmt: skip
+            head.append_text(
+                literal(
+                    f" · study {self.index + 1}/{len(self.studies)} · "
+                    f"{study.done(self.reviewer)}/{len(study.fields)} filled{differ}"
+                )
+            )
         if self.status_text.plain:
             head.append_text(Text.assemble(" · ", self.status_text))
         self.query_one("#extract-status", Static).update(head)
@@ -233,8 +247,11 @@ class ExtractionScreen(Screen[None]):
     def action_edit(self) -> None:
         state = self.field_state
         if state is not None:
-            self._ask(state.field, state.values.get(self.reviewer),
-                      lambda value: self._save(state.field, value, consensus=False))  # fmt: skip
+            self._ask(
+                state.field,
+                state.values.get(self.reviewer),
+                lambda value: self._save(state.field, value, consensus=False),
+            )
 
     def action_clear(self) -> None:
         state = self.field_state
@@ -259,8 +276,11 @@ class ExtractionScreen(Screen[None]):
         def picked(choice: str | None) -> None:
             if choice == "::other":
                 current = state.consensus.value if state.consensus else None
-                self._ask(state.field, current,
-                          lambda value: self._save(state.field, value, consensus=True))  # fmt: skip
+                self._ask(
+                    state.field,
+                    current,
+                    lambda value: self._save(state.field, value, consensus=True),
+                )
             elif choice == "::withdraw":
                 self._save(state.field, None, consensus=True)
             elif choice is not None:
@@ -314,9 +334,12 @@ class ExtractionScreen(Screen[None]):
             return
         try:
             (event,) = extraction.record_values(
-                self.project, study.study_id, self.reviewer, {form_field.name: value},
+                self.project,
+                study.study_id,
+                self.reviewer,
+                {form_field.name: value},
                 consensus=consensus,
-            )  # fmt: skip
+            )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

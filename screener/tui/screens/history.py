@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screener.screening import decisions as review
 from screener.models import Decision, Stage, Verdict
+from screener.screening import decisions as review
 from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES
 from screener.tui.text import literal
 
@@ -58,7 +58,7 @@ class HistoryScreen(Screen[None]):
             self.stage,  # type: ignore[attr-defined]
             FILTERS[self.verdict_filter],
         )
-        summaries = app.project.store.record_summaries(d.record_id for d in self.rows)  # type: ignore[attr-defined]
+        summaries = app.project.store.records.summaries(d.record_id for d in self.rows)  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
         table.clear()
         for d in self.rows:

@@ -18,14 +18,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from screener.screening import decisions as review
+from screener.dedup.links import merged_study
 from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.screening.highlight import find_highlights
-from screener.dedup.links import merged_study
 from screener.models import Decision, Retrieval, RetrievalStatus, Stage, Verdict
-from screener.screening.ranking import ProjectFeatures, Ranking, cold_start_scores, project_features, rank
 from screener.project import open_project
+from screener.screening import decisions as review
+from screener.screening.highlight import find_highlights
+from screener.screening.ranking import (
+    ProjectFeatures,
+    Ranking,
+    cold_start_scores,
+    project_features,
+    rank,
+)
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
@@ -181,8 +187,9 @@ class ScreeningScreen(Screen[None]):
                 return  # a newer decision started a newer run
             if self._features is None:
                 self._features = project_features(project)
-            ranking = rank(project, self.reviewer, self.stage, features=self._features,
-                           seed=app.seed)  # type: ignore[attr-defined]  # fmt: skip
+            ranking = rank(
+                project, self.reviewer, self.stage, features=self._features, seed=app.seed
+            )  # type: ignore[attr-defined]
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self.apply_ranking, ranking)
 
@@ -519,7 +526,7 @@ class ScreeningScreen(Screen[None]):
         if undone is None:
             self.notify("Nothing to undo at this stage")
             return
-        study = self.project.store.study_of(undone.record_id)
+        study = self.project.store.links.study_of(undone.record_id)
         if self.mine.pop(study, None) is not None and study in self.ids:
             self.decided -= 1
         self.status_text = f"Undone: {undone.verdict} on study {study}"

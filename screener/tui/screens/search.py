@@ -48,7 +48,7 @@ class SearchScreen(Screen[None]):
     def _index(self) -> None:
         """Bring the search index up to date on this thread's own connection."""
         with open_project(self.app.project_path) as project:  # type: ignore[attr-defined]
-            total = project.store.search_index_missing()
+            total = project.store.search.missing()
             done = 0
 
             def progress(count: int) -> None:
@@ -58,7 +58,7 @@ class SearchScreen(Screen[None]):
                     self._status, f"Indexing new records for search: {done:,} of {total:,}…"
                 )
 
-            added = project.store.refresh_search_index(progress)
+            added = project.store.search.refresh(progress)
         self.app.call_from_thread(self._indexed, added)
 
     def _indexed(self, added: int) -> None:
@@ -76,13 +76,13 @@ class SearchScreen(Screen[None]):
             return
         project = self.app.project  # type: ignore[attr-defined]
         try:
-            ids = project.store.search(event.value)
+            ids = project.store.search.find(event.value)
         except ScreenerError as exc:
             self._status(str(exc))
             return
-        study_of = project.store.study_map()
+        study_of = project.store.links.study_map()
         self.found = list(dict.fromkeys(study_of.get(i, i) for i in ids))
-        summaries = project.store.record_summaries(self.found)
+        summaries = project.store.records.summaries(self.found)
         table = self.query_one(DataTable)
         table.clear()
         for study in self.found:

@@ -55,17 +55,30 @@ def prisma_table(prisma: dict[str, Any]) -> Table:
     row("Reports not retrieved", main["reports_not_retrieved"], other["reports_not_retrieved"])
     waiting = main["reports_awaiting_retrieval"] + other["reports_awaiting_retrieval"]
     if waiting:
-        row("Awaiting retrieval", main["reports_awaiting_retrieval"],
-            other["reports_awaiting_retrieval"], "not yet counted")  # fmt: skip
+        row(
+            "Awaiting retrieval",
+            main["reports_awaiting_retrieval"],
+            other["reports_awaiting_retrieval"],
+            "not yet counted",
+        )
     row("Reports assessed", main["reports_assessed"], other["reports_assessed"])
     reasons = main["reports_excluded_by_reason"]
     top = " · ".join(f"{label} {n}" for label, n in reasons.items() if n)
-    row("Reports excluded", main["reports_excluded"], other["reports_excluded"],
-        literal(top, "dim"))  # fmt: skip
+    row(
+        "Reports excluded", main["reports_excluded"], other["reports_excluded"], literal(top, "dim")
+    )
     waiting = main["reports_awaiting_assessment"] + other["reports_awaiting_assessment"]
     if waiting:
-        row("Awaiting assessment", main["reports_awaiting_assessment"],
-            other["reports_awaiting_assessment"], "not yet counted")  # fmt: skip
-    row("Studies included", prisma["studies_included"], "",
-        f"{prisma['reports_of_included_studies']} report(s)")  # fmt: skip
+        row(
+            "Awaiting assessment",
+            main["reports_awaiting_assessment"],
+            other["reports_awaiting_assessment"],
+            "not yet counted",
+        )
+    row(
+        "Studies included",
+        prisma["studies_included"],
+        "",
+        f"{prisma['reports_of_included_studies']} report(s)",
+    )
     return table

@@ -21,7 +21,7 @@ def stopping_figures(project: Project, reviewer: str) -> dict[str, Any]:
     decisions in the order they made them (read on the calling thread's connection)."""
     mine = sorted(my_decisions(project, reviewer, Stage.TITLE_ABSTRACT).values(), key=event_order)
     labels = [int(includes(d.verdict)) for d in mine]
-    total = len(project.store.study_ids())
+    total = len(project.store.links.study_ids())
     return {"reviewer": reviewer, **stopping_estimate(labels, total).as_dict()}
 
 
