@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from screener.importers.service import import_files
-from screener.models import Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import init_project, open_project
 from screener.screening.decisions import decide
 from screener.screening.ranking import project_features, rank
@@ -69,7 +69,7 @@ def main() -> None:
             chosen = [s for s in studies if labels[s]][:5] + studies[::7]
             for study in list(dict.fromkeys(chosen))[: args.decisions]:
                 verdict = Verdict.INCLUDE if labels[study] else Verdict.EXCLUDE
-                decide(project, study, Stage.TITLE_ABSTRACT, "alice", verdict)
+                decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, "alice", verdict))
             started = time.perf_counter()
             features = project_features(project)
             feature_seconds = time.perf_counter() - started

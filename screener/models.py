@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -115,6 +116,20 @@ class Decision:
     note: str
     created_at: datetime
     uid: str = ""  # unique across copies of a project: what sync merges on
+
+
+@dataclass(frozen=True, slots=True)
+class NewDecision:
+    """A reviewer's decision on a study at a stage, as a face gathers it, before it is
+    checked against the protocol and recorded."""
+
+    record_id: int
+    stage: Stage
+    reviewer: str
+    verdict: Verdict
+    reasons: Sequence[str] = ()
+    tags: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    note: str = ""
 
 
 class RetrievalStatus(StrEnum):

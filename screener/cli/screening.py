@@ -12,18 +12,12 @@ from rich.table import Table
 
 from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out, reviewer_name
 from screener.errors import ScreenerError
-from screener.models import RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.protocol import QUEUE_ORDERS
-from screener.screening.decisions import (
-    PairAgreement,
-    agreement_report,
-    conflicts,
-    decide,
-    parse_stage,
-    resolve,
-    set_retrieval,
-)
+from screener.screening.agreement import PairAgreement, agreement_report
+from screener.screening.decisions import decide, parse_stage, resolve, set_retrieval
 from screener.screening.state import StageState
+from screener.screening.studies import conflicts
 
 REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
@@ -90,7 +84,9 @@ def decide_command(
     parsed = _tags(tags)
     with _project(project) as opened:
         try:
-            made = decide(opened, record_id, stage, name, Verdict(verdict), reasons, parsed, note)
+            made = decide(
+                opened, NewDecision(record_id, stage, name, Verdict(verdict), reasons, parsed, note)
+            )
         except ScreenerError as exc:
             _fail(str(exc))
     out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}")

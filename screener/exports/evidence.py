@@ -19,7 +19,7 @@ from screener.extraction.evidence import included_evidence
 from screener.extraction.service import format_value
 from screener.models import Citation
 from screener.project import Project
-from screener.screening.decisions import StudyOfMap
+from screener.screening.studies import StudyOfMap
 
 FORMATS = ("csv", "xlsx", "md")
 CITATION_COLUMNS = ("study", "authors", "year", "title", "journal", "doi", "pmid", "tags")

@@ -13,8 +13,8 @@ from functools import cache
 from screener.errors import ScreenerError
 from screener.models import Decision, Record, Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
-from screener.screening.decisions import StudyOfMap, current_retrievals, needed_reviews
 from screener.screening.state import StudyStatus, resolutions_in_force, stage_state
+from screener.screening.studies import StudyOfMap, current_retrievals, needed_reviews
 
 
 class StudySet(StrEnum):

@@ -18,14 +18,11 @@ from screener.models import (
 )
 from screener.project import Project
 from screener.protocol import ExtractionField
-from screener.screening.decisions import (
-    StudyOfMap,
-    check_reviewer,
-    vocabulary_terms,
-)
+from screener.screening.decisions import check_reviewer, vocabulary_terms
 from screener.screening.state import (
     event_order,
 )
+from screener.screening.studies import StudyOfMap
 
 __all__ = [
     "check_value",

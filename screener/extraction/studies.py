@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from screener.errors import ScreenerError
 from screener.models import Decision, Resolution, RetrievalStatus, Stage, Verdict
 from screener.project import Project
-from screener.screening.decisions import StudyOfMap, needed_reviews
 from screener.screening.state import (
     StudyStatus,
     resolutions_in_force,
     retrievals_in_force,
     stage_state,
 )
+from screener.screening.studies import StudyOfMap, needed_reviews
 
 
 def included_studies(project: Project) -> list[int]:

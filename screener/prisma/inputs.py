@@ -6,7 +6,7 @@ from screener.dedup.links import cluster, pair_states
 from screener.models import Stage
 from screener.prisma.counts import PrismaCounts, PrismaInputs, SourceFigures, prisma_counts
 from screener.project import Project
-from screener.screening.decisions import needed_reviews
+from screener.screening.studies import needed_reviews
 
 
 def project_prisma(project: Project) -> PrismaCounts:

@@ -6,10 +6,14 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from itertools import combinations
 from statistics import NormalDist
 from typing import Any
 
-from screener.models import Verdict
+from screener.models import Decision, Stage, Verdict
+from screener.project import Project
+from screener.screening.state import includes
+from screener.screening.studies import ReviewState, review_state
 
 # The two-sided 95% normal quantile (R's qnorm(0.975)), i.e. the "1.96" of kappa +- 1.96 SE.
 Z_95 = NormalDist().inv_cdf(0.975)
@@ -202,3 +206,44 @@ class _Table:
         mean_rate = (a_rate + b_rate) / 2
         pe = 2 * mean_rate * (1 - mean_rate)  # at most 1/2, so AC1 is always defined
         return (self.observed() - pe) / (1 - pe)
+
+
+@dataclass(frozen=True, slots=True)
+class PairAgreement:
+    stage: Stage
+    reviewer_a: str
+    reviewer_b: str
+    agreement: Agreement
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stage": str(self.stage),
+            "reviewer_a": self.reviewer_a,
+            "reviewer_b": self.reviewer_b,
+            **self.agreement.as_dict(),
+        }
+
+
+def agreement_report(project: Project, state: ReviewState | None = None) -> list[PairAgreement]:
+    """Agreement per stage and reviewer pair on the studies both decided (include and maybe
+    count as include)."""
+    state = state or review_state(project)
+    # Only decisions on studies still at a stage count: a full-text decision on a study whose
+    # report was later marked not retrieved, or that was re-resolved out, no longer does.
+    current = {key: d for key, d in state.decisions.items() if key[0] in state.states[key[1]]}
+    return pair_agreements(current)
+
+
+def pair_agreements(decisions: Mapping[tuple[int, Stage, str], Decision]) -> list[PairAgreement]:
+    report = []
+    for stage in Stage:
+        by_reviewer: dict[str, dict[int, bool]] = {}
+        for (study, s, who), d in decisions.items():
+            if s is stage:
+                by_reviewer.setdefault(who, {})[study] = includes(d.verdict)
+        for a, b in combinations(sorted(by_reviewer), 2):
+            shared = sorted(by_reviewer[a].keys() & by_reviewer[b].keys())
+            if shared:
+                pairs = [(by_reviewer[a][s], by_reviewer[b][s]) for s in shared]
+                report.append(PairAgreement(stage, a, b, agreement(pairs)))
+    return report

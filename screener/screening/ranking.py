@@ -17,8 +17,9 @@ import numpy as np
 
 from screener.models import Stage
 from screener.project import Project
-from screener.screening.decisions import highlight_scores, my_decisions
+from screener.screening.highlight import HighlightKind, find_highlights
 from screener.screening.state import includes
+from screener.screening.studies import my_decisions, study_lookup
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -225,3 +226,20 @@ def _percentiles(scores: dict[int, float]) -> dict[int, float]:
     studies = list(scores)
     ranks = rankdata([scores[s] for s in studies], method="max") / len(studies)
     return dict(zip(studies, ranks.tolist(), strict=True))
+
+
+def highlight_scores(project: Project) -> dict[int, float]:
+    """The built-in relevance ranking: per study, how many include-term matches its title,
+    abstract and keywords have, less the exclude-term matches (the best of its records).
+    The ranking's cold start (screener.screening.ranking.rank) until the reviewer has both an
+    include and an exclude to learn from."""
+    include = project.protocol.highlight_include
+    exclude = project.protocol.highlight_exclude
+    lookup = study_lookup(project)
+    scores: dict[int, float] = {}
+    for record_id, text in project.store.records.screening_texts():
+        spans = find_highlights(text, include, exclude)
+        score = float(sum(1 if s.kind is HighlightKind.INCLUDE else -1 for s in spans))
+        study = lookup(record_id)
+        scores[study] = max(score, scores.get(study, score))
+    return scores

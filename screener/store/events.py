@@ -16,6 +16,7 @@ from typing import Any
 from screener.errors import ScreenerError
 from screener.models import (
     Decision,
+    NewDecision,
     Resolution,
     Retrieval,
     RetrievalStatus,
@@ -43,25 +44,16 @@ class Events:
 
     # -- decisions -------------------------------------------------------------------------
 
-    def add_decision(
-        self,
-        record_id: int,
-        stage: Stage,
-        reviewer: str,
-        verdict: Verdict,
-        reasons: Sequence[str] = (),
-        tags: Mapping[str, Sequence[str]] | None = None,
-        note: str = "",
-    ) -> Decision:
+    def add_decision(self, decision: NewDecision) -> Decision:
         """Append one event and commit it before returning."""
         row = {
-            "record_id": record_id,
-            "stage": str(stage),
-            "reviewer": reviewer,
-            "verdict": str(verdict),
-            "reasons": json.dumps(list(reasons), ensure_ascii=False),
-            "tags": json.dumps({k: list(v) for k, v in (tags or {}).items()}, ensure_ascii=False),
-            "note": note,
+            "record_id": decision.record_id,
+            "stage": str(decision.stage),
+            "reviewer": decision.reviewer,
+            "verdict": str(decision.verdict),
+            "reasons": json.dumps(list(decision.reasons), ensure_ascii=False),
+            "tags": json.dumps({k: list(v) for k, v in decision.tags.items()}, ensure_ascii=False),
+            "note": decision.note,
         }
         return _decision(append_event(self.db, "decisions", row))
 

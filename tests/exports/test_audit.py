@@ -23,7 +23,7 @@ from screener.errors import ScreenerError
 from screener.exports.audit import write_audit
 from screener.exports.csv_safe import safe_cell
 from screener.importers.service import Search, import_files
-from screener.models import RetrievalStatus, SourceMethod, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, SourceMethod, Stage, Verdict
 from screener.prisma.inputs import project_prisma
 from screener.prisma.replay import replay_file, replay_lines
 from screener.project import Project, open_project
@@ -60,12 +60,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         tags = {"tissue": [tissue.terms[0], "a new tissue"]}
         decide(
             project,
-            study,
-            Stage.FULL_TEXT,
-            "bob",
-            Verdict.INCLUDE,
-            tags=tags,
-            note="=1+1 looks fine",
+            NewDecision(
+                study, Stage.FULL_TEXT, "bob", Verdict.INCLUDE, tags=tags, note="=1+1 looks fine"
+            ),
         )
         project.store.extraction.add_extraction(study, "sample_size", 12, "alice")
     return made
@@ -234,7 +231,7 @@ def _follow(project: Project, studies: list[int], plan: Plan) -> int:
             if stage is Stage.FULL_TEXT and verdict is Verdict.MAYBE:
                 verdict = Verdict.INCLUDE
             reasons = ("design",) if verdict is Verdict.EXCLUDE and stage is Stage.FULL_TEXT else ()
-            done += _attempt(decide, project, study, stage, who, verdict, reasons)
+            done += _attempt(decide, project, NewDecision(study, stage, who, verdict, reasons))
         if resolution is not None:
             final = Verdict.EXCLUDE if resolution is Verdict.EXCLUDE else Verdict.INCLUDE
             reasons = ("outcome",) if final is Verdict.EXCLUDE and stage is Stage.FULL_TEXT else ()
@@ -310,7 +307,9 @@ def test_reason_cells_are_the_codes_joined_and_made_safe(tmp_path: Path) -> None
     with open_project(made) as project:
         study = project.store.links.study_ids()[0]
         for codes in lists:
-            project.store.events.add_decision(study, Stage.FULL_TEXT, "zoe", Verdict.EXCLUDE, codes)
+            project.store.events.add_decision(
+                NewDecision(study, Stage.FULL_TEXT, "zoe", Verdict.EXCLUDE, codes)
+            )
         csv_path, _ = write_audit(project, tmp_path / "audit.csv")
     with csv_path.open(encoding="utf-8", newline="") as handle:
         cells = [r["reasons"] for r in csv.DictReader(handle) if r["reviewer"] == "zoe"]

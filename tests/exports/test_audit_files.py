@@ -14,7 +14,7 @@ import pytest
 from screener.errors import ScreenerError
 from screener.exports.audit import audit_jobs, write_audit
 from screener.exports.csv_safe import csv_cell, safe_cell
-from screener.models import Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import open_project
 from screener.store.audit import fill_cells
 from tests.prisma.helpers import screened_demo
@@ -27,13 +27,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         study = project.store.links.study_ids()[3]
         # the store takes any reviewer name (a copy merged from elsewhere may have one)
         project.store.events.add_decision(
-            study,
-            Stage.FULL_TEXT,
-            "=cmd",
-            Verdict.EXCLUDE,
-            ("design",),
-            {"tissue": ["skin, dermis"]},
-            'said "no", twice\nreally',
+            NewDecision(
+                study,
+                Stage.FULL_TEXT,
+                "=cmd",
+                Verdict.EXCLUDE,
+                ("design",),
+                {"tissue": ["skin, dermis"]},
+                'said "no", twice\nreally',
+            )
         )
         project.store.extraction.add_extraction(study, "notes", '-5 mg, "free" text', "alice")
         project.store.extraction.add_extraction(study, "sample_size", 12, "alice")
@@ -147,7 +149,9 @@ def test_events_saved_after_the_export_began_are_in_neither_file(
     with open_project(demo) as project:
         jobs = audit_jobs(project)
         study = project.store.links.study_ids()[5]
-        project.store.events.add_decision(study, Stage.TITLE_ABSTRACT, "late", Verdict.INCLUDE)
+        project.store.events.add_decision(
+            NewDecision(study, Stage.TITLE_ABSTRACT, "late", Verdict.INCLUDE)
+        )
         project.store.audit.write_file(str(tmp_path / "a.csv"), jobs["csv"], csv_cell)
         lines = "".join(project.store.audit.lines(jobs["json"], csv_cell))
         everything = "".join(project.store.audit.lines(audit_jobs(project)["json"], csv_cell))

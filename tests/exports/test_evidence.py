@@ -20,7 +20,7 @@ from screener.exports.registry import kind_named
 from screener.extraction import service as extraction
 from screener.extraction.evidence import included_evidence
 from screener.importers.service import import_files
-from screener.models import Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import Project, init_project, open_project
 from screener.screening import decisions as review
 from tests.paths import ROOT, TESTS
@@ -34,8 +34,8 @@ def include(project: Project, study: int, tags: dict[str, list[str]] | None = No
     """Both reviewers include ``study`` at both stages; alice tags it at title/abstract."""
     for stage in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
         for who in ("alice", "bob"):
-            tagged = tags if stage is Stage.TITLE_ABSTRACT and who == "alice" else None
-            review.decide(project, study, stage, who, Verdict.INCLUDE, tags=tagged)
+            tagged = tags if stage is Stage.TITLE_ABSTRACT and who == "alice" and tags else {}
+            review.decide(project, NewDecision(study, stage, who, Verdict.INCLUDE, tags=tagged))
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def demo(tmp_path: Path) -> Path:
         include(project, 2)
         include(project, 3, {"outcome": ["wound closure", "angiogenesis"]})
         for who in ("alice", "bob"):
-            review.decide(project, 4, Stage.TITLE_ABSTRACT, who, Verdict.EXCLUDE)
+            review.decide(project, NewDecision(4, Stage.TITLE_ABSTRACT, who, Verdict.EXCLUDE))
         both = {
             "tissue": ["skin/wound", "bone"],
             "outcomes": ["wound closure"],
@@ -107,7 +107,9 @@ def test_a_study_extracted_then_excluded_is_left_out(demo: Path, tmp_path: Path)
     not extracted yet has its row."""
     with open_project(demo) as project:
         for who in ("alice", "bob"):
-            review.decide(project, 1, Stage.FULL_TEXT, who, Verdict.EXCLUDE, reasons=["design"])
+            review.decide(
+                project, NewDecision(1, Stage.FULL_TEXT, who, Verdict.EXCLUDE, reasons=["design"])
+            )
         found = included_evidence(project)
         (path,) = evidence.write_evidence(project, tmp_path / "e.csv", ["csv"])
         chart = evidence_map.evidence_map(project)

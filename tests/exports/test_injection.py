@@ -10,7 +10,7 @@ import pytest
 
 from screener.exports.csv_safe import FORMULA_STARTS
 from screener.exports.registry import all_kinds
-from screener.models import Record, RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, Record, RetrievalStatus, Stage, Verdict
 from screener.project import Project, init_project, open_project
 from screener.screening import decisions as review
 from screener.store import NewSource
@@ -48,17 +48,19 @@ def _screen_everything(project: Project) -> None:
         for who in ("alice", "bob"):
             review.decide(
                 project,
-                study,
-                Stage.TITLE_ABSTRACT,
-                who,
-                Verdict.INCLUDE,
-                note=f"{HOSTILE[n % len(HOSTILE)]} note",
+                NewDecision(
+                    study,
+                    Stage.TITLE_ABSTRACT,
+                    who,
+                    Verdict.INCLUDE,
+                    note=f"{HOSTILE[n % len(HOSTILE)]} note",
+                ),
             )
         review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
         verdict = Verdict.INCLUDE if n < len(ids) // 2 else Verdict.EXCLUDE
         reasons = (reason,) if verdict is Verdict.EXCLUDE else ()
         for who in ("alice", "bob"):
-            review.decide(project, study, Stage.FULL_TEXT, who, verdict, reasons)
+            review.decide(project, NewDecision(study, Stage.FULL_TEXT, who, verdict, reasons))
 
 
 @pytest.fixture(scope="module")

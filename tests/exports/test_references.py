@@ -26,9 +26,10 @@ from screener.exports.study_outcomes import (
 )
 from screener.importers import bibtex as bibtex_importer
 from screener.importers import ris as ris_importer
-from screener.models import Record, RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, Record, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening import decisions as review
+from screener.screening import studies as study_states
 from screener.screening.state import StudyStatus
 from tests.paths import TESTS
 
@@ -53,9 +54,13 @@ def screened_demo(tmp_path: Path) -> tuple[Path, list[int]]:
             (s[5], INC, EXC),
             (s[7], INC, INC),
         ):
-            review.decide(project, study, TA, "alice", a, ("design",) if a is EXC else ())
-            review.decide(project, study, TA, "bob", b, ("design",) if b is EXC else ())
-        review.decide(project, s[6], TA, "alice", INC)
+            review.decide(
+                project, NewDecision(study, TA, "alice", a, ("design",) if a is EXC else ())
+            )
+            review.decide(
+                project, NewDecision(study, TA, "bob", b, ("design",) if b is EXC else ())
+            )
+        review.decide(project, NewDecision(s[6], TA, "alice", INC))
         review.resolve(project, s[3], TA, "carol", INC)
         review.set_retrieval(
             project, s[3], RetrievalStatus.NOT_RETRIEVED, "alice", reason="Authors did not reply"
@@ -63,12 +68,12 @@ def screened_demo(tmp_path: Path) -> tuple[Path, list[int]]:
         for study in (s[0], s[1], s[7]):
             review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
         review.set_retrieval(project, s[4], RetrievalStatus.SOUGHT, "alice")
-        review.decide(project, s[0], FT, "alice", INC)
-        review.decide(project, s[0], FT, "bob", INC)
-        review.decide(project, s[1], FT, "alice", EXC, ("design",))
-        review.decide(project, s[1], FT, "bob", EXC, ("design",))
-        review.decide(project, s[7], FT, "alice", INC)
-        review.decide(project, s[7], FT, "bob", EXC, ("outcome",))
+        review.decide(project, NewDecision(s[0], FT, "alice", INC))
+        review.decide(project, NewDecision(s[0], FT, "bob", INC))
+        review.decide(project, NewDecision(s[1], FT, "alice", EXC, ("design",)))
+        review.decide(project, NewDecision(s[1], FT, "bob", EXC, ("design",)))
+        review.decide(project, NewDecision(s[7], FT, "alice", INC))
+        review.decide(project, NewDecision(s[7], FT, "bob", EXC, ("outcome",)))
         review.resolve(project, s[7], FT, "carol", INC)
     return path, s
 
@@ -125,21 +130,23 @@ def _random_history(path: Path, seed: int) -> None:
         def screen(stage: Stage, chosen: list[int]) -> None:
             for study in chosen:
                 first, reasons = verdict_at(stage)
-                review.decide(project, study, stage, "alice", first, reasons)
+                review.decide(project, NewDecision(study, stage, "alice", first, reasons))
                 if rng.random() < 0.85:
-                    review.decide(project, study, stage, "bob", *verdict_at(stage, first))
-            for conflict in review.conflicts(project, stage):
+                    review.decide(
+                        project, NewDecision(study, stage, "bob", *verdict_at(stage, first))
+                    )
+            for conflict in study_states.conflicts(project, stage):
                 if rng.random() < 0.6:
                     verdict, reasons = verdict_at(stage)
                     verdict = INC if verdict is Verdict.MAYBE else verdict
                     review.resolve(project, conflict.study_id, stage, "carol", verdict, reasons)
 
         screen(TA, rng.sample(studies, 17))
-        for study in review.full_text_studies(project):
+        for study in study_states.full_text_studies(project):
             status = rng.choice(list(RetrievalStatus))
             reason = "gone" if status is RetrievalStatus.NOT_RETRIEVED else ""
             review.set_retrieval(project, study, status, "alice", reason=reason)
-        screen(FT, [s for s in review.full_text_studies(project) if rng.random() < 0.9])
+        screen(FT, [s for s in study_states.full_text_studies(project) if rng.random() < 0.9])
         for _ in range(25):  # second thoughts
             study, who, stage = (
                 rng.choice(studies),
@@ -150,7 +157,7 @@ def _random_history(path: Path, seed: int) -> None:
                 if rng.random() < 0.4:
                     review.undo_last(project, who, stage)
                 else:
-                    review.decide(project, study, stage, who, *verdict_at(stage))
+                    review.decide(project, NewDecision(study, stage, who, *verdict_at(stage)))
             except ScreenerError:
                 pass  # not at that stage: the history goes on
 
@@ -163,11 +170,11 @@ def test_outcomes_agree_with_review_state(tmp_path: Path, seed: int) -> None:
         outcomes = study_outcomes(project)
         only_included = study_outcomes(project, StudySet.INCLUDED)  # reads less
         screened = title_abstract_statuses(project)
-        state = review.review_state(project)
+        state = study_states.review_state(project)
         labels = {
             st: {r.code: r.label for r in project.protocol.stages[st].reasons} for st in Stage
         }
-        retrievals = review.current_retrievals(project)
+        retrievals = study_states.current_retrievals(project)
     assert list(outcomes) == state.study_ids
     assert screened == {study: s.status for study, s in state.states[TA].items()}
     included = {study: o for study, o in outcomes.items() if o.included}

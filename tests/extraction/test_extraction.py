@@ -13,10 +13,11 @@ from screener.demo import make_demo
 from screener.errors import ProtocolError, ScreenerError
 from screener.extraction import service as extraction
 from screener.extraction.service import FieldStatus
-from screener.models import ExtractionKind, RetrievalStatus, Stage, Verdict
+from screener.models import ExtractionKind, NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.protocol import FieldType
 from screener.screening import decisions as review
+from screener.screening import studies as study_states
 from screener.screening.state import StudyStatus
 from tests.paths import ROOT
 
@@ -34,10 +35,10 @@ def assert_light_read_agrees(project: Project) -> None:
 def include(project: Project, study: int, full_text: bool = True) -> None:
     """Both demo reviewers include ``study`` at title/abstract (and at full text)."""
     for who in ("alice", "bob"):
-        review.decide(project, study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE)
+        review.decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE))
     if full_text:
         for who in ("alice", "bob"):
-            review.decide(project, study, Stage.FULL_TEXT, who, Verdict.INCLUDE)
+            review.decide(project, NewDecision(study, Stage.FULL_TEXT, who, Verdict.INCLUDE))
 
 
 @pytest.fixture
@@ -49,7 +50,9 @@ def demo(tmp_path: Path) -> Path:
         include(project, 3, full_text=False)  # only at title/abstract: not extracted yet
         include(project, 4, full_text=False)  # 4: excluded at full text
         for who in ("alice", "bob"):
-            review.decide(project, 4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",))
+            review.decide(
+                project, NewDecision(4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",))
+            )
     return path
 
 
@@ -223,27 +226,31 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
             14: (inc, inc),
         }
         for study, (a, b) in plan.items():
-            review.decide(project, study, ta, "alice", a)
-            review.decide(project, study, ta, "bob", b)
+            review.decide(project, NewDecision(study, ta, "alice", a))
+            review.decide(project, NewDecision(study, ta, "bob", b))
         review.resolve(project, 6, ta, "alice", inc)  # conflict resolved: include
         review.set_retrieval(project, 7, RetrievalStatus.NOT_RETRIEVED, "bob", reason="lost")
         for study in (5, 6, 8, 9, 10, 13, 14):
-            review.decide(project, study, ft, "alice", inc)
+            review.decide(project, NewDecision(study, ft, "alice", inc))
         for study in (5, 6, 9, 10, 14):
-            review.decide(project, study, ft, "bob", inc)
-        review.decide(project, 8, ft, "bob", exc, ("design",))
-        review.decide(project, 13, ft, "bob", exc, ("design",))
+            review.decide(project, NewDecision(study, ft, "bob", inc))
+        review.decide(project, NewDecision(8, ft, "bob", exc, ("design",)))
+        review.decide(project, NewDecision(13, ft, "bob", exc, ("design",)))
         review.resolve(project, 13, ft, "bob", inc)  # full-text conflict resolved: include
-        project.store.events.add_decision(10, ft, "bob", Verdict.UNDO)  # withdrawn: awaiting again
-        review.decide(project, 9, ft, "alice", exc, ("outcome",))  # a change of mind
-        state = review.review_state(project)
+        project.store.events.add_decision(
+            NewDecision(10, ft, "bob", Verdict.UNDO)
+        )  # withdrawn: awaiting again
+        review.decide(project, NewDecision(9, ft, "alice", exc, ("outcome",)))  # a change of mind
+        state = study_states.review_state(project)
         expected = [s for s, st in state.states[ft].items() if st.status is StudyStatus.INCLUDED]
         assert extraction.included_studies(project) == sorted(expected) == [5, 6, 13, 14]
         duplicate = next(r for r, s in project.store.links.study_map().items() if s == 11)
-        review.decide(project, duplicate, ta, "alice", inc)  # a duplicate's id: study 11
-        review.decide(project, 11, ta, "bob", inc)
+        review.decide(
+            project, NewDecision(duplicate, ta, "alice", inc)
+        )  # a duplicate's id: study 11
+        review.decide(project, NewDecision(11, ta, "bob", inc))
         for who in ("alice", "bob"):
-            review.decide(project, 11, ft, who, inc)
+            review.decide(project, NewDecision(11, ft, who, inc))
         assert 11 in extraction.included_studies(project)
 
 
@@ -425,7 +432,7 @@ def test_events_map_to_the_study_of_their_record_after_dedup(demo: Path) -> None
             project.store.extraction.add_extraction(record, "notes", "from the duplicate", "alice"),
         ]
         found = extraction.study_extractions(
-            extraction.form_fields(project), events, review.StudyOfMap(study_map), dual=False
+            extraction.form_fields(project), events, study_states.StudyOfMap(study_map), dual=False
         )
         assert found[study].in_force()["notes"] == "from the duplicate"
 

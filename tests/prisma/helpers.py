@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from screener.demo import make_demo
-from screener.models import RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening.decisions import decide, resolve, set_retrieval
 
@@ -22,18 +22,18 @@ def screen_demo(project: Project) -> None:
     studies = project.store.links.study_ids()
     assert len(studies) == 21, len(studies)
     for s in studies[:12]:
-        decide(project, s, TA, "alice", INC)
-        decide(project, s, TA, "bob", MAYBE if s == studies[3] else INC)
+        decide(project, NewDecision(s, TA, "alice", INC))
+        decide(project, NewDecision(s, TA, "bob", MAYBE if s == studies[3] else INC))
     for s in studies[12:16]:
-        decide(project, s, TA, "alice", EXC)
-        decide(project, s, TA, "bob", EXC)
+        decide(project, NewDecision(s, TA, "alice", EXC))
+        decide(project, NewDecision(s, TA, "bob", EXC))
     for s in studies[16:18]:
-        decide(project, s, TA, "alice", INC)
-        decide(project, s, TA, "bob", EXC)
+        decide(project, NewDecision(s, TA, "alice", INC))
+        decide(project, NewDecision(s, TA, "bob", EXC))
     resolve(project, studies[16], TA, "carol", INC, note="meets all criteria")
-    decide(project, studies[18], TA, "alice", EXC)
+    decide(project, NewDecision(studies[18], TA, "alice", EXC))
     # An undone decision leaves the study unscreened.
-    decide(project, studies[19], TA, "alice", EXC)
+    decide(project, NewDecision(studies[19], TA, "alice", EXC))
     from screener.screening.decisions import undo_last
 
     undo_last(project, "alice", TA)
@@ -45,15 +45,15 @@ def screen_demo(project: Project) -> None:
     for s in full_text[2:]:
         set_retrieval(project, s, RetrievalStatus.RETRIEVED, "alice")
     for s in full_text[2:7]:
-        decide(project, s, FT, "alice", INC)
-        decide(project, s, FT, "bob", INC)
+        decide(project, NewDecision(s, FT, "alice", INC))
+        decide(project, NewDecision(s, FT, "bob", INC))
     for s, reason in zip(full_text[7:10], ("design", "design", "outcome"), strict=True):
-        decide(project, s, FT, "alice", EXC, [reason])
-        decide(project, s, FT, "bob", EXC, [reason])
-    decide(project, full_text[10], FT, "alice", INC)
-    decide(project, full_text[10], FT, "bob", EXC, ["comparator"])
+        decide(project, NewDecision(s, FT, "alice", EXC, [reason]))
+        decide(project, NewDecision(s, FT, "bob", EXC, [reason]))
+    decide(project, NewDecision(full_text[10], FT, "alice", INC))
+    decide(project, NewDecision(full_text[10], FT, "bob", EXC, ["comparator"]))
     resolve(project, full_text[10], FT, "carol", EXC, ["comparator"])
-    decide(project, full_text[11], FT, "alice", INC)
+    decide(project, NewDecision(full_text[11], FT, "alice", INC))
 
 
 def screened_demo(path: Path) -> Path:

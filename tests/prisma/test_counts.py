@@ -28,8 +28,8 @@ from screener.prisma.counts import (
 from screener.prisma.inputs import project_prisma
 from screener.prisma.stages import VerdictEvent, light_verdicts
 from screener.project import open_project
-from screener.screening.decisions import review_state
 from screener.screening.state import StudyStatus
+from screener.screening.studies import review_state
 from tests.prisma.helpers import screened_demo
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT

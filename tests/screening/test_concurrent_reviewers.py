@@ -13,7 +13,8 @@ from pathlib import Path
 from screener.importers.service import import_files
 from screener.models import Stage, Verdict
 from screener.project import init_project, open_project
-from screener.screening.decisions import my_decisions, vocabulary_terms
+from screener.screening.decisions import vocabulary_terms
+from screener.screening.studies import my_decisions
 
 STUDIES = 1000
 REVIEWERS = ("alice", "bob")
@@ -41,7 +42,7 @@ SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from screener.models import Stage, Verdict
+    from screener.models import NewDecision, Stage, Verdict
     from screener.project import open_project
     from screener.screening.decisions import decide
 
@@ -57,8 +58,8 @@ SCRIPT = textwrap.dedent(
             verdict = verdicts[(i + offset) % 3]
             reasons = ["design"] if verdict is Verdict.EXCLUDE else []
             tags = {"tissue": [f"tissue {i % 40}"]}
-            decide(project, study, Stage.TITLE_ABSTRACT, name, verdict, reasons, tags,
-                   note=f"{name} {i}")
+            decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, name, verdict, reasons, tags,
+                   note=f"{name} {i}"))
     """
 )
 

@@ -18,28 +18,30 @@ from hypothesis import strategies as st
 import screener.store.connection
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.models import RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
+from screener.screening.agreement import agreement_report
 from screener.screening.decisions import (
-    agreement_report,
     check_reviewer,
-    conflicts,
     decide,
+    parse_stage,
+    pdf_file,
+    resolve,
+    set_retrieval,
+    undo_last,
+    vocabulary_terms,
+)
+from screener.screening.queue import screening_queue
+from screener.screening.state import StudyStatus
+from screener.screening.studies import (
+    conflicts,
     full_text_studies,
     history,
     my_decisions,
     needed_reviews,
-    parse_stage,
-    pdf_file,
-    resolve,
     review_state,
-    screening_queue,
-    set_retrieval,
     study_state,
-    undo_last,
-    vocabulary_terms,
 )
-from screener.screening.state import StudyStatus
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 INCLUDE, EXCLUDE, MAYBE, UNDO = Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE, Verdict.UNDO
@@ -87,7 +89,7 @@ def both(project: Project, record: int, a: Verdict, b: Verdict, stage: Stage = T
     """alice decides ``a`` and bob ``b`` (full-text exclusions get the reason 'design')."""
     for name, verdict in (("alice", a), ("bob", b)):
         why = ("design",) if stage is FT and verdict is EXCLUDE else ()
-        decide(project, record, stage, name, verdict, why)
+        decide(project, NewDecision(record, stage, name, verdict, why))
 
 
 def status(project: Project, study: int, stage: Stage = TA) -> StudyStatus:
@@ -107,17 +109,19 @@ def test_demo_is_as_the_tests_expect(demo: Project) -> None:
 
 
 def test_a_decision_is_stored_on_the_study(demo: Project) -> None:
-    made = decide(demo, 2, TA, "alice", EXCLUDE, ["design"], {"tissue": ["bone"]}, "a review")
+    made = decide(
+        demo, NewDecision(2, TA, "alice", EXCLUDE, ["design"], {"tissue": ["bone"]}, "a review")
+    )
     assert (made.record_id, made.stage, made.reviewer, made.verdict) == (2, TA, "alice", EXCLUDE)
     assert (made.reasons, made.tags, made.note) == (("design",), {"tissue": ("bone",)}, "a review")
     assert made.uid and demo.store.events.decisions() == [made]
 
 
 def test_a_duplicate_record_id_stands_for_its_study(demo: Project) -> None:
-    made = decide(demo, DUPLICATE_OF_1, TA, "alice", INCLUDE)
+    made = decide(demo, NewDecision(DUPLICATE_OF_1, TA, "alice", INCLUDE))
     assert made.record_id == 1
     assert set(my_decisions(demo, "alice", TA)) == {1}
-    decide(demo, 1, TA, "bob", INCLUDE)
+    decide(demo, NewDecision(1, TA, "bob", INCLUDE))
     assert status(demo, 1) is StudyStatus.INCLUDED
     state = review_state(demo)
     assert DUPLICATE_OF_1 not in state.states[TA]
@@ -126,13 +130,13 @@ def test_a_duplicate_record_id_stands_for_its_study(demo: Project) -> None:
 
 def test_reviewer_names_are_checked_and_trimmed(demo: Project) -> None:
     assert check_reviewer(demo, "  alice ") == "alice"
-    assert decide(demo, 1, TA, " bob", INCLUDE).reviewer == "bob"
+    assert decide(demo, NewDecision(1, TA, " bob", INCLUDE)).reviewer == "bob"
 
 
 def test_a_protocol_without_reviewers_accepts_any_name(demo_path: Path) -> None:
     edit_protocol(demo_path, 'reviewers = ["alice", "bob"]', "reviewers = []")
     with open_project(demo_path) as project:
-        assert decide(project, 1, TA, "zoe", INCLUDE).reviewer == "zoe"
+        assert decide(project, NewDecision(1, TA, "zoe", INCLUDE)).reviewer == "zoe"
 
 
 def test_stage_names() -> None:
@@ -259,38 +263,43 @@ def test_decide_refuses_bad_input_and_changes_nothing(
     _included_at_ta(demo, 1)
     before = demo.store.dump()
     with pytest.raises(ScreenerError) as raised:
-        decide(demo, *args, **kwargs)  # type: ignore[arg-type]
+        decide(demo, NewDecision(*args, **kwargs))  # type: ignore[arg-type]
     assert str(raised.value).startswith(message), str(raised.value)
     assert demo.store.dump() == before  # not even the open vocabulary's new term
 
 
 def test_full_text_allows_include_and_an_exclusion_with_one_reason(demo: Project) -> None:
     _included_at_ta(demo, 1)
-    assert decide(demo, 1, FT, "alice", INCLUDE).stage is FT
-    assert decide(demo, 1, FT, "bob", EXCLUDE, ["outcome"]).reasons == ("outcome",)
+    assert decide(demo, NewDecision(1, FT, "alice", INCLUDE)).stage is FT
+    assert decide(demo, NewDecision(1, FT, "bob", EXCLUDE, ["outcome"])).reasons == ("outcome",)
 
 
 def test_title_abstract_reasons_are_optional_and_may_be_several(demo: Project) -> None:
-    assert decide(demo, 1, TA, "alice", EXCLUDE).reasons == ()
-    made = decide(demo, 2, TA, "alice", EXCLUDE, ["design", "oncology"])
+    assert decide(demo, NewDecision(1, TA, "alice", EXCLUDE)).reasons == ()
+    made = decide(demo, NewDecision(2, TA, "alice", EXCLUDE, ["design", "oncology"]))
     assert made.reasons == ("design", "oncology")
 
 
 def test_closed_vocabulary_terms_and_open_vocabulary_additions(demo: Project) -> None:
     made = decide(
         demo,
-        1,
-        TA,
-        "alice",
-        INCLUDE,
-        tags={"fraction": ["exosomes"], "tissue": [" kidney ", "bone", "kidney"]},
+        NewDecision(
+            1,
+            TA,
+            "alice",
+            INCLUDE,
+            tags={"fraction": ["exosomes"], "tissue": [" kidney ", "bone", "kidney"]},
+        ),
     )
     assert made.tags == {"fraction": ("exosomes",), "tissue": ("kidney", "bone")}
     (added,) = demo.store.events.vocabulary_terms()
     assert (added.vocabulary, added.term, added.reviewer) == ("tissue", "kidney", "alice")
     assert vocabulary_terms(demo)["tissue"][-2:] == ("liver", "kidney")
     # once added, the term is known: bob uses it without adding it again
-    decide(demo, 1, TA, "bob", INCLUDE, tags={"tissue": ["kidney"], "model": ["zebrafish"]})
+    decide(
+        demo,
+        NewDecision(1, TA, "bob", INCLUDE, tags={"tissue": ["kidney"], "model": ["zebrafish"]}),
+    )
     assert [(t.vocabulary, t.term, t.reviewer) for t in demo.store.events.vocabulary_terms()] == [
         ("tissue", "kidney", "alice"),
         ("model", "zebrafish", "bob"),
@@ -302,9 +311,9 @@ def test_closed_vocabulary_terms_and_open_vocabulary_additions(demo: Project) ->
 
 def test_undo_last_withdraws_the_latest_decisions_one_at_a_time(demo: Project) -> None:
     assert undo_last(demo, "alice", TA) is None  # nothing to undo yet
-    first = decide(demo, 3, TA, "alice", INCLUDE)
-    second = decide(demo, 2, TA, "alice", EXCLUDE)
-    bobs = decide(demo, 2, TA, "bob", INCLUDE)
+    first = decide(demo, NewDecision(3, TA, "alice", INCLUDE))
+    second = decide(demo, NewDecision(2, TA, "alice", EXCLUDE))
+    bobs = decide(demo, NewDecision(2, TA, "bob", INCLUDE))
     undone = undo_last(demo, "alice", TA)
     assert undone == second
     assert set(my_decisions(demo, "alice", TA)) == {3}
@@ -325,8 +334,8 @@ def test_undo_last_withdraws_the_latest_decisions_one_at_a_time(demo: Project) -
 
 
 def test_undo_after_a_changed_decision_leaves_the_study_undecided(demo: Project) -> None:
-    decide(demo, 1, TA, "alice", INCLUDE)
-    changed = decide(demo, 1, TA, "alice", EXCLUDE)
+    decide(demo, NewDecision(1, TA, "alice", INCLUDE))
+    changed = decide(demo, NewDecision(1, TA, "alice", EXCLUDE))
     assert undo_last(demo, "alice", TA) == changed
     assert my_decisions(demo, "alice", TA) == {}
     assert undo_last(demo, "alice", TA) is None
@@ -334,8 +343,8 @@ def test_undo_after_a_changed_decision_leaves_the_study_undecided(demo: Project)
 
 def test_undo_is_per_stage_and_checks_the_reviewer(demo: Project) -> None:
     _included_at_ta(demo, 1)
-    decide(demo, 1, FT, "alice", INCLUDE)
-    decide(demo, 4, TA, "alice", INCLUDE)
+    decide(demo, NewDecision(1, FT, "alice", INCLUDE))
+    decide(demo, NewDecision(4, TA, "alice", INCLUDE))
     undone = undo_last(demo, "alice", FT)
     assert undone is not None and undone.stage is FT and undone.record_id == 1
     assert set(my_decisions(demo, "alice", TA)) == {1, 4}
@@ -372,12 +381,12 @@ def test_a_reviewers_queue_does_not_change_when_the_other_reviewer_decides(
     with open_project(demo_path) as project:
         before = screening_queue(project, "alice", TA)
         for study in before[:5]:
-            decide(project, study, TA, "bob", EXCLUDE)
-        decide(project, before[7], TA, "bob", INCLUDE)
+            decide(project, NewDecision(study, TA, "bob", EXCLUDE))
+        decide(project, NewDecision(before[7], TA, "bob", INCLUDE))
         undo_last(project, "bob", TA)
         assert screening_queue(project, "alice", TA) == before
         # alice's own decision moves the study behind the ones she still has to decide
-        decide(project, before[0], TA, "alice", INCLUDE)
+        decide(project, NewDecision(before[0], TA, "alice", INCLUDE))
         assert screening_queue(project, "alice", TA) == [*before[1:], before[0]]
 
 
@@ -390,11 +399,11 @@ def test_a_study_leaves_a_third_reviewers_queue_once_two_have_decided(
     with open_project(demo_path) as project:
         before = screening_queue(project, "carol", TA)
         first, second, carols = before[0], before[3], before[5]
-        decide(project, carols, TA, "carol", INCLUDE)
+        decide(project, NewDecision(carols, TA, "carol", INCLUDE))
         carol_now = screening_queue(project, "carol", TA)
-        decide(project, first, TA, "alice", INCLUDE)
+        decide(project, NewDecision(first, TA, "alice", INCLUDE))
         assert screening_queue(project, "carol", TA) == carol_now  # one reviewer is not enough
-        decide(project, first, TA, "bob", EXCLUDE)
+        decide(project, NewDecision(first, TA, "bob", EXCLUDE))
         both(project, second, INCLUDE, INCLUDE)
         both(project, carols, INCLUDE, INCLUDE)  # carol decided it: it stays in her queue
         after = screening_queue(project, "carol", TA)
@@ -430,7 +439,7 @@ def test_full_text_queue_holds_only_studies_at_full_text(demo: Project) -> None:
     both(demo, 5, INCLUDE, EXCLUDE)
     assert screening_queue(demo, "alice", FT) == [3, 7]
     assert full_text_studies(demo) == [3, 7]
-    decide(demo, 3, FT, "alice", EXCLUDE, ["design"])
+    decide(demo, NewDecision(3, FT, "alice", EXCLUDE, ["design"]))
     assert screening_queue(demo, "alice", FT) == [7, 3]
     assert screening_queue(demo, "bob", FT) == [3, 7]
     with pytest.raises(ScreenerError, match="not in protocol.toml's reviewers"):
@@ -446,15 +455,15 @@ def test_single_screening_one_reviewer_decides(demo_path: Path) -> None:
         ids = project.store.links.study_ids()
         assert set(needed_reviews(project, ids).values()) == {1}
         before = screening_queue(project, "alice", TA)
-        decide(project, 2, TA, "bob", EXCLUDE)
-        decide(project, 3, TA, "bob", MAYBE)
+        decide(project, NewDecision(2, TA, "bob", EXCLUDE))
+        decide(project, NewDecision(3, TA, "bob", MAYBE))
         assert screening_queue(project, "alice", TA) == [s for s in before if s not in (2, 3)]
         assert status(project, 2) is StudyStatus.EXCLUDED
         assert status(project, 3) is StudyStatus.INCLUDED
         assert full_text_studies(project) == [3]
         # a second reviewer may still screen a study, and then the two can disagree
-        decide(project, 1, TA, "alice", INCLUDE)
-        decide(project, 1, TA, "bob", EXCLUDE)
+        decide(project, NewDecision(1, TA, "alice", INCLUDE))
+        decide(project, NewDecision(1, TA, "bob", EXCLUDE))
         assert [s.study_id for s in conflicts(project)] == [1]
 
 
@@ -468,8 +477,8 @@ def test_a_sample_of_studies_is_screened_twice(demo_path: Path) -> None:
         twice = [s for s in ids if needed[s] == 2]
         once = [s for s in ids if needed[s] == 1]
         before = screening_queue(project, "alice", TA)
-        decide(project, once[0], TA, "bob", INCLUDE)
-        decide(project, twice[0], TA, "bob", INCLUDE)
+        decide(project, NewDecision(once[0], TA, "bob", INCLUDE))
+        decide(project, NewDecision(twice[0], TA, "bob", INCLUDE))
         # the study that needs one reviewer is done; the other still waits for alice
         assert screening_queue(project, "alice", TA) == [s for s in before if s != once[0]]
         assert status(project, once[0]) is StudyStatus.INCLUDED
@@ -497,7 +506,7 @@ def test_conflicts_at_both_stages_resolved_and_re_resolved(demo: Project) -> Non
     both(demo, 2, MAYBE, EXCLUDE)
     both(demo, 3, INCLUDE, MAYBE)  # agreement: maybe counts as include
     both(demo, 4, EXCLUDE, EXCLUDE)
-    decide(demo, 5, TA, "alice", INCLUDE)  # awaiting bob
+    decide(demo, NewDecision(5, TA, "alice", INCLUDE))  # awaiting bob
     found = conflicts(demo)
     assert [(s.study_id, s.stage) for s in found] == [(1, TA), (2, TA)]
     assert [(d.reviewer, d.verdict) for d in found[0].decisions] == [
@@ -520,10 +529,10 @@ def test_conflicts_at_both_stages_resolved_and_re_resolved(demo: Project) -> Non
     assert full_text_studies(demo) == [1, 3]
 
     # at full text: exclusions for different reasons are a conflict, the same reason is not
-    decide(demo, 1, FT, "alice", EXCLUDE, ["design"])
-    decide(demo, 1, FT, "bob", EXCLUDE, ["outcome"])
-    decide(demo, 3, FT, "alice", EXCLUDE, ["outcome"])
-    decide(demo, 3, FT, "bob", EXCLUDE, ["outcome"])
+    decide(demo, NewDecision(1, FT, "alice", EXCLUDE, ["design"]))
+    decide(demo, NewDecision(1, FT, "bob", EXCLUDE, ["outcome"]))
+    decide(demo, NewDecision(3, FT, "alice", EXCLUDE, ["outcome"]))
+    decide(demo, NewDecision(3, FT, "bob", EXCLUDE, ["outcome"]))
     assert [(s.study_id, s.stage) for s in conflicts(demo)] == [(2, TA), (1, FT)]
     assert [s.study_id for s in conflicts(demo, FT)] == [1]
     assert status(demo, 3, FT) is StudyStatus.EXCLUDED
@@ -577,7 +586,7 @@ def test_resolve_refuses_a_study_without_conflict(
     demo: Project, record: int, stage: Stage, verdict: Verdict, resolver: str, message: str | None
 ) -> None:
     both(demo, 1, INCLUDE, EXCLUDE)
-    decide(demo, 2, TA, "alice", INCLUDE)
+    decide(demo, NewDecision(2, TA, "alice", INCLUDE))
     both(demo, 3, INCLUDE, INCLUDE)
     before = demo.store.dump()
     if message is None:
@@ -593,7 +602,7 @@ def test_a_resolution_stands_when_the_reviewers_change_their_minds(demo: Project
     """Once resolved, the resolution decides even if the reviewers later change their minds."""
     both(demo, 1, INCLUDE, EXCLUDE)
     resolve(demo, 1, TA, "carol", EXCLUDE)
-    decide(demo, 1, TA, "bob", INCLUDE)
+    decide(demo, NewDecision(1, TA, "bob", INCLUDE))
     assert status(demo, 1) is StudyStatus.EXCLUDED
     resolve(demo, 1, TA, "carol", INCLUDE)  # still resolvable: it has a resolution
     assert status(demo, 1) is StudyStatus.INCLUDED
@@ -606,14 +615,14 @@ def test_full_text_flow(demo: Project) -> None:
     _included_at_ta(demo, 1)
     _included_at_ta(demo, 3)
     both(demo, 2, EXCLUDE, EXCLUDE)
-    decide(demo, 4, TA, "alice", INCLUDE)  # awaiting bob
+    decide(demo, NewDecision(4, TA, "alice", INCLUDE))  # awaiting bob
     both(demo, 5, INCLUDE, EXCLUDE)  # conflict
     assert full_text_studies(demo) == [1, 3]
     for study in (2, 4, 5, 6):  # excluded, awaiting bob, in conflict, unscreened
         with pytest.raises(ScreenerError, match=f"study {study} was not included"):
             set_retrieval(demo, study, RetrievalStatus.SOUGHT, "alice")
         with pytest.raises(ScreenerError, match=f"study {study} is not at the full-text stage"):
-            decide(demo, study, FT, "alice", INCLUDE)
+            decide(demo, NewDecision(study, FT, "alice", INCLUDE))
 
     sought = set_retrieval(demo, 1, RetrievalStatus.SOUGHT, "alice")
     assert (sought.record_id, sought.status, sought.reviewer) == (1, "sought", "alice")
@@ -640,7 +649,7 @@ def test_full_text_flow(demo: Project) -> None:
     assert (gone.record_id, gone.reason) == (1, "authors did not answer")
     assert full_text_studies(demo) == [3]
     with pytest.raises(ScreenerError, match="study 1 is not at the full-text stage"):
-        decide(demo, 1, FT, "alice", INCLUDE)
+        decide(demo, NewDecision(1, FT, "alice", INCLUDE))
     assert study_state(demo, 1, FT) is None
 
     (demo.path / "fulltext").mkdir()
@@ -649,8 +658,8 @@ def test_full_text_flow(demo: Project) -> None:
     assert pdf_file(demo, got) == demo.path / "fulltext" / "smith.pdf"
     assert pdf_file(demo, sought) is None and pdf_file(demo, None) is None
     assert full_text_studies(demo) == [1, 3]
-    decide(demo, 1, FT, "alice", INCLUDE)
-    decide(demo, 1, FT, "bob", INCLUDE)
+    decide(demo, NewDecision(1, FT, "alice", INCLUDE))
+    decide(demo, NewDecision(1, FT, "bob", INCLUDE))
     assert status(demo, 1, FT) is StudyStatus.INCLUDED
 
     elsewhere = demo.path.parent / "jones.pdf"  # an absolute path outside the project
@@ -662,9 +671,9 @@ def test_full_text_flow(demo: Project) -> None:
 def test_full_text_follows_a_title_abstract_resolution(demo: Project) -> None:
     both(demo, 1, INCLUDE, EXCLUDE)
     with pytest.raises(ScreenerError, match="not at the full-text stage"):
-        decide(demo, 1, FT, "alice", INCLUDE)
+        decide(demo, NewDecision(1, FT, "alice", INCLUDE))
     resolve(demo, 1, TA, "carol", INCLUDE)
-    decide(demo, 1, FT, "alice", INCLUDE)
+    decide(demo, NewDecision(1, FT, "alice", INCLUDE))
     set_retrieval(demo, 1, RetrievalStatus.SOUGHT, "alice")
 
 
@@ -699,10 +708,10 @@ def test_agreement_report_on_a_hand_checked_example(demo: Project) -> None:
     plan.update({study: (EXCLUDE, EXCLUDE) for study in range(6, 11)})
     for study, (a, b) in plan.items():
         both(demo, study, a, b)
-    decide(demo, 11, TA, "alice", INCLUDE)  # only alice: not part of the table
-    decide(demo, 12, TA, "bob", INCLUDE)
+    decide(demo, NewDecision(11, TA, "alice", INCLUDE))  # only alice: not part of the table
+    decide(demo, NewDecision(12, TA, "bob", INCLUDE))
     undo_last(demo, "bob", TA)  # withdrawn: not part of it either
-    decide(demo, 12, TA, "alice", EXCLUDE)
+    decide(demo, NewDecision(12, TA, "alice", EXCLUDE))
 
     (pair,) = agreement_report(demo)
     assert (pair.stage, pair.reviewer_a, pair.reviewer_b) == (TA, "alice", "bob")
@@ -733,11 +742,11 @@ def test_agreement_per_stage_and_pair(demo_path: Path) -> None:
     with open_project(demo_path) as project:
         assert agreement_report(project) == []
         both(project, 1, INCLUDE, INCLUDE)
-        decide(project, 2, TA, "alice", INCLUDE)
-        decide(project, 2, TA, "carol", EXCLUDE)
-        decide(project, 3, TA, "carol", EXCLUDE)  # carol alone
-        decide(project, 1, FT, "alice", INCLUDE)
-        decide(project, 1, FT, "bob", EXCLUDE, ["design"])
+        decide(project, NewDecision(2, TA, "alice", INCLUDE))
+        decide(project, NewDecision(2, TA, "carol", EXCLUDE))
+        decide(project, NewDecision(3, TA, "carol", EXCLUDE))  # carol alone
+        decide(project, NewDecision(1, FT, "alice", INCLUDE))
+        decide(project, NewDecision(1, FT, "bob", EXCLUDE, ["design"]))
         report = agreement_report(project)
         # bob and carol decided no study in common: no line for them
         assert [
@@ -754,19 +763,19 @@ def test_a_third_reviewers_dissent_is_a_conflict(demo_path: Path) -> None:
     with_carol(demo_path)
     with open_project(demo_path) as project:
         both(project, 1, INCLUDE, INCLUDE)
-        decide(project, 1, TA, "carol", EXCLUDE)
+        decide(project, NewDecision(1, TA, "carol", EXCLUDE))
         (found,) = conflicts(project)
         assert [d.reviewer for d in found.decisions] == ["alice", "bob", "carol"]
 
 
 def test_history_filters(demo: Project) -> None:
     _included_at_ta(demo, 1)
-    e2 = decide(demo, 2, TA, "alice", EXCLUDE, ["design"])
-    m3 = decide(demo, 3, TA, "alice", MAYBE)
-    decide(demo, 4, TA, "alice", INCLUDE)
+    e2 = decide(demo, NewDecision(2, TA, "alice", EXCLUDE, ["design"]))
+    m3 = decide(demo, NewDecision(3, TA, "alice", MAYBE))
+    decide(demo, NewDecision(4, TA, "alice", INCLUDE))
     undo_last(demo, "alice", TA)  # study 4: withdrawn, not in the history
-    f1 = decide(demo, 1, FT, "alice", EXCLUDE, ["outcome"])
-    decide(demo, 5, TA, "bob", EXCLUDE)
+    f1 = decide(demo, NewDecision(1, FT, "alice", EXCLUDE, ["outcome"]))
+    decide(demo, NewDecision(5, TA, "bob", EXCLUDE))
     i1 = my_decisions(demo, "alice", TA)[1]
 
     assert history(demo, "alice") == [f1, m3, e2, i1]  # newest first
@@ -797,7 +806,7 @@ def test_a_database_locked_past_the_busy_timeout_is_a_plain_error(
         holder.execute("BEGIN IMMEDIATE")
         try:
             writes = [
-                lambda: decide(project, 2, TA, "alice", INCLUDE),
+                lambda: decide(project, NewDecision(2, TA, "alice", INCLUDE)),
                 lambda: undo_last(project, "alice", TA),
                 lambda: resolve(project, 1, TA, "carol", INCLUDE),
                 lambda: set_retrieval(project, 3, RetrievalStatus.SOUGHT, "alice"),
@@ -809,7 +818,9 @@ def test_a_database_locked_past_the_busy_timeout_is_a_plain_error(
             holder.execute("ROLLBACK")
             holder.close()
         assert project.store.dump() == before
-        assert decide(project, 2, TA, "alice", INCLUDE).record_id == 2  # and it works again
+        assert (
+            decide(project, NewDecision(2, TA, "alice", INCLUDE)).record_id == 2
+        )  # and it works again
 
 
 # -- properties over random screening sessions ----------------------------------------------
@@ -832,7 +843,9 @@ def _act(project: Project, who: str, study: int, action: str) -> None:
         if action == "undo":
             undo_last(project, who, TA)
         elif action == "ft":
-            decide(project, study, FT, who, EXCLUDE, [("design", "outcome")[study % 2]])
+            decide(
+                project, NewDecision(study, FT, who, EXCLUDE, [("design", "outcome")[study % 2]])
+            )
         elif action == "resolve":
             resolve(
                 project,
@@ -846,7 +859,7 @@ def _act(project: Project, who: str, study: int, action: str) -> None:
             status = RetrievalStatus.NOT_RETRIEVED if study == 2 else RetrievalStatus.SOUGHT
             set_retrieval(project, study, status, who, reason="no reply")
         else:
-            decide(project, study, TA, who, Verdict(action))
+            decide(project, NewDecision(study, TA, who, Verdict(action)))
     except ScreenerError:
         pass
 

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 
 from screener.demo import make_demo
-from screener.models import Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import Project, open_project
-from screener.screening.decisions import decide, highlight_scores, resolve, screening_queue
+from screener.screening.decisions import decide, resolve
+from screener.screening.queue import screening_queue
 from screener.screening.ranking import (
     cold_start_scores,
     feature_matrix,
+    highlight_scores,
     project_features,
     rank,
     record_text,
@@ -85,9 +87,9 @@ def test_cold_start_keeps_the_highlight_order_and_breaks_ties_by_seed(demo: Proj
 
 def test_the_model_learns_from_the_reviewers_include_and_exclude(demo: Project) -> None:
     ids = demo.store.links.study_ids()
-    decide(demo, ids[0], TA, "alice", INCLUDE)
-    decide(demo, ids[1], TA, "alice", EXCLUDE)
-    decide(demo, ids[2], TA, "alice", MAYBE)  # maybe counts as relevant
+    decide(demo, NewDecision(ids[0], TA, "alice", INCLUDE))
+    decide(demo, NewDecision(ids[1], TA, "alice", EXCLUDE))
+    decide(demo, NewDecision(ids[2], TA, "alice", MAYBE))  # maybe counts as relevant
     ranking = rank(demo, "alice", TA)
     assert ranking.learnt and (ranking.relevant, ranking.irrelevant) == (2, 1)
     assert set(ranking.scores) == set(ids)
@@ -99,13 +101,13 @@ def test_the_model_learns_from_the_reviewers_include_and_exclude(demo: Project) 
 
 def test_the_ranking_never_learns_from_another_reviewer_or_a_resolution(demo: Project) -> None:
     ids = demo.store.links.study_ids()
-    decide(demo, ids[0], TA, "alice", INCLUDE)
-    decide(demo, ids[1], TA, "alice", EXCLUDE)
+    decide(demo, NewDecision(ids[0], TA, "alice", INCLUDE))
+    decide(demo, NewDecision(ids[1], TA, "alice", EXCLUDE))
     features = project_features(demo)
     before = rank(demo, "alice", TA, features=features)
-    decide(demo, ids[0], TA, "bob", EXCLUDE)  # a conflict on ids[0]
-    decide(demo, ids[2], TA, "bob", INCLUDE)
-    decide(demo, ids[3], TA, "bob", EXCLUDE)
+    decide(demo, NewDecision(ids[0], TA, "bob", EXCLUDE))  # a conflict on ids[0]
+    decide(demo, NewDecision(ids[2], TA, "bob", INCLUDE))
+    decide(demo, NewDecision(ids[3], TA, "bob", EXCLUDE))
     resolve(demo, ids[0], TA, "carol", EXCLUDE)
     assert training_labels(demo, "alice", TA) == {ids[0]: 1, ids[1]: 0}
     after = rank(demo, "alice", TA, features=features)

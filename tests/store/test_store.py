@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from screener.errors import ScreenerError
-from screener.models import LinkMethod, LinkVerdict, MatchInput, Record, Stage, Verdict
+from screener.models import LinkMethod, LinkVerdict, MatchInput, NewDecision, Record, Stage, Verdict
 from screener.screening.state import current_decisions
 from screener.store import SCHEMA_VERSION, NewDedupEvent, NewSource, Store
 from screener.store.records import _strings_from_json, _strings_json
@@ -74,7 +74,7 @@ def test_failed_import_leaves_nothing(tmp_path: Path) -> None:
 def test_log_is_append_only(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.records.add_source(_source(), [_record(1, title="a")])
-        store.events.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+        store.events.add_decision(NewDecision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE))
         for sql in (
             "DELETE FROM decisions",
             "UPDATE decisions SET verdict = 'exclude'",
@@ -84,25 +84,29 @@ def test_log_is_append_only(tmp_path: Path) -> None:
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 store.db.execute(sql)
         with pytest.raises(ScreenerError, match="FOREIGN KEY"):  # no such record
-            store.events.add_decision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+            store.events.add_decision(
+                NewDecision(99, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+            )
 
 
 def test_undo_is_an_event(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.records.add_source(_source(), [_record(1, title="a"), _record(2, title="b")])
         store.events.add_decision(
-            1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"]
+            NewDecision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE, reasons=["design"])
         )
         store.events.add_decision(
-            2,
-            Stage.TITLE_ABSTRACT,
-            "alice",
-            Verdict.INCLUDE,
-            tags={"tissue": ["skin/wound"]},
-            note="rat model",
+            NewDecision(
+                2,
+                Stage.TITLE_ABSTRACT,
+                "alice",
+                Verdict.INCLUDE,
+                tags={"tissue": ["skin/wound"]},
+                note="rat model",
+            )
         )
-        store.events.add_decision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO)
-        store.events.add_decision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE)
+        store.events.add_decision(NewDecision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.UNDO))
+        store.events.add_decision(NewDecision(2, Stage.TITLE_ABSTRACT, "bob", Verdict.MAYBE))
         events = store.events.decisions()
         assert [e.verdict for e in events] == ["exclude", "include", "undo", "maybe"]
         current = current_decisions(events)
@@ -206,7 +210,9 @@ def test_two_writers_do_not_lose_work(tmp_path: Path) -> None:
     def screen(reviewer: str) -> None:
         with Store(path) as mine:
             for record_id in range(1, 51):
-                mine.events.add_decision(record_id, Stage.TITLE_ABSTRACT, reviewer, Verdict.INCLUDE)
+                mine.events.add_decision(
+                    NewDecision(record_id, Stage.TITLE_ABSTRACT, reviewer, Verdict.INCLUDE)
+                )
 
     threads = [threading.Thread(target=screen, args=(name,)) for name in ("alice", "bob")]
     for thread in threads:

@@ -19,9 +19,12 @@ from screener.dedup.service import run_dedup
 from screener.demo import demo_template, make_demo
 from screener.errors import ScreenerError
 from screener.importers.service import import_files
-from screener.models import RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import PROTOCOL_FILE, Project, open_project
 from screener.screening import decisions as review
+from screener.screening import studies
+from screener.screening.agreement import agreement_report
+from screener.screening.queue import screening_queue
 from screener.screening.state import StudyStatus
 from screener.sync.service import export_events, import_events, write_jsonl
 
@@ -60,12 +63,12 @@ def in_force(project: Project, reviewer: str) -> dict[frozenset[Key], tuple[Any,
     """A reviewer's decisions in force, by the keys of the study's records (ids differ)."""
     return {
         study_keys(project, study): (d.verdict, d.reasons, d.tags, d.note)
-        for study, d in review.my_decisions(project, reviewer, TA).items()
+        for study, d in studies.my_decisions(project, reviewer, TA).items()
     }
 
 
 def conflict_keys(project: Project) -> set[frozenset[Key]]:
-    return {study_keys(project, s.study_id) for s in review.conflicts(project)}
+    return {study_keys(project, s.study_id) for s in studies.conflicts(project)}
 
 
 def added_terms(project: Project) -> set[tuple[str, str]]:
@@ -90,7 +93,7 @@ def screen(project: Project, reviewer: str, keys: list[Key], disagree: bool = Fa
     at = [record_at(project, k) for k in keys]
 
     def decide(i: int, verdict: Verdict, *reasons: str, **extra: Any) -> None:
-        review.decide(project, at[i], TA, reviewer, verdict, reasons, **extra)
+        review.decide(project, NewDecision(at[i], TA, reviewer, verdict, reasons, **extra))
 
     decide(0, Verdict.EXCLUDE, "design")  # changed below: the latest event is in force
     if disagree:
@@ -157,8 +160,8 @@ def test_two_copies_agree_after_syncing_both_ways(
         for who in ("alice", "bob"):
             assert in_force(pa, who) == in_force(pb, who)
             assert len(in_force(pa, who)) == 10
-        report_a = [pair.as_dict() for pair in review.agreement_report(pa)]
-        assert report_a == [pair.as_dict() for pair in review.agreement_report(pb)]
+        report_a = [pair.as_dict() for pair in agreement_report(pa)]
+        assert report_a == [pair.as_dict() for pair in agreement_report(pb)]
         assert report_a[0]["n"] == 10 and report_a[0]["percent_agreement"] == 80.0
         conflicts = conflict_keys(pa)
         assert conflicts == conflict_keys(pb)
@@ -195,7 +198,7 @@ def test_two_copies_agree_after_syncing_both_ways(
     with open_project(a) as pa, open_project(b) as pb:
         assert conflict_keys(pa) == conflict_keys(pb)
         assert len(conflict_keys(pb)) == 1
-        state = review.study_state(pb, pb.store.links.study_of(record_at(pb, study_plan[1])), TA)
+        state = studies.study_state(pb, pb.store.links.study_of(record_at(pb, study_plan[1])), TA)
         assert state is not None and state.status == "included"
 
 
@@ -203,7 +206,9 @@ def test_retrievals_travel_with_their_record(tmp_path: Path, study_plan: list[Ke
     a, b = make_copy(tmp_path / "a"), make_copy(tmp_path / "b", reverse=True)
     for path, who in ((a, "alice"), (b, "bob")):
         with open_project(path) as project:
-            review.decide(project, record_at(project, study_plan[2]), TA, who, Verdict.INCLUDE)
+            review.decide(
+                project, NewDecision(record_at(project, study_plan[2]), TA, who, Verdict.INCLUDE)
+            )
     sync(a, "alice", b, tmp_path / "alice.jsonl")
     with open_project(b) as project:
         review.set_retrieval(
@@ -217,7 +222,7 @@ def test_retrievals_travel_with_their_record(tmp_path: Path, study_plan: list[Ke
     assert report.added["retrieval"] == 1
     with open_project(a) as project:
         study = project.store.links.study_of(record_at(project, study_plan[2]))
-        assert study not in review.full_text_studies(project)
+        assert study not in studies.full_text_studies(project)
         (retrieval,) = project.store.events.retrievals()
         assert (retrieval.reason, retrieval.reviewer) == ("no reply from the authors", "bob")
 
@@ -231,8 +236,8 @@ def test_file_keeps_the_copys_order_when_the_clock_went_back(
     monkeypatch.setattr("screener.store.events.now_iso", lambda: next(times).isoformat())
     with open_project(a) as project:
         record = record_at(project, study_plan[0])
-        review.decide(project, record, TA, "alice", Verdict.INCLUDE)
-        review.decide(project, record, TA, "alice", Verdict.EXCLUDE, ["design"])
+        review.decide(project, NewDecision(record, TA, "alice", Verdict.INCLUDE))
+        review.decide(project, NewDecision(record, TA, "alice", Verdict.EXCLUDE, ["design"]))
         assert [v for v, *_ in in_force(project, "alice").values()] == [Verdict.EXCLUDE]
     monkeypatch.undo()
     sync(a, "alice", b, tmp_path / "alice.jsonl")
@@ -250,7 +255,7 @@ def test_resolutions_made_in_both_copies_agree_after_sync(
     a, b = make_copy(tmp_path / "a"), make_copy(tmp_path / "b")
     for path, who, verdict in ((a, "alice", Verdict.INCLUDE), (b, "bob", Verdict.EXCLUDE)):
         with open_project(path) as project:
-            review.decide(project, record_at(project, study_plan[2]), TA, who, verdict)
+            review.decide(project, NewDecision(record_at(project, study_plan[2]), TA, who, verdict))
     sync(a, "alice", b, tmp_path / "alice.jsonl")
     sync(b, "bob", a, tmp_path / "bob.jsonl")
     with open_project(a) as project:
@@ -262,7 +267,7 @@ def test_resolutions_made_in_both_copies_agree_after_sync(
     outcomes = []
     for path in (a, b):
         with open_project(path) as project:
-            state = review.study_state(
+            state = studies.study_state(
                 project, project.store.links.study_of(record_at(project, study_plan[2])), TA
             )
             assert state is not None and state.resolution is not None
@@ -305,7 +310,9 @@ def test_export_format(tmp_path: Path, study_plan: list[Key]) -> None:
     a = make_copy(tmp_path / "a")
     with open_project(a) as project:
         screen(project, "alice", study_plan)
-        review.decide(project, record_at(project, study_plan[1]), TA, "bob", Verdict.INCLUDE)
+        review.decide(
+            project, NewDecision(record_at(project, study_plan[1]), TA, "bob", Verdict.INCLUDE)
+        )
         review.resolve(project, record_at(project, study_plan[1]), TA, "alice", Verdict.INCLUDE)
         events = export_events(project, "alice")
         first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
@@ -444,7 +451,10 @@ def alice_file(tmp_path: Path, study_plan: list[Key]) -> tuple[Path, Path, list[
     with open_project(a) as project:
         for i in range(5):
             review.decide(
-                project, record_at(project, study_plan[i]), TA, "alice", Verdict.EXCLUDE, ["design"]
+                project,
+                NewDecision(
+                    record_at(project, study_plan[i]), TA, "alice", Verdict.EXCLUDE, ["design"]
+                ),
             )
         write_jsonl(tmp_path / "alice.jsonl", export_events(project, "alice"))
     with open_project(b) as project:
@@ -586,9 +596,9 @@ def test_random_order_and_second_review_sample_agree_between_copies(tmp_path: Pa
         text = protocol.read_text(encoding="utf-8")
         protocol.write_text(text + "\n[screening]\nsecond_review_percent = 50\n", "utf-8")
         with open_project(path) as project:
-            queue = review.screening_queue(project, "alice", TA, order="random", seed=3)
+            queue = screening_queue(project, "alice", TA, order="random", seed=3)
             orders.append([study_keys(project, s) for s in queue])
-            needed = review.needed_reviews(project, project.store.links.study_ids())
+            needed = studies.needed_reviews(project, project.store.links.study_ids())
             samples.append({study_keys(project, s): n for s, n in needed.items()})
     assert orders[0] == orders[1]
     assert samples[0] == samples[1] and set(samples[0].values()) == {1, 2}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screener.extraction import service as extraction
-from screener.models import ExtractionKind, Stage, Verdict
+from screener.models import ExtractionKind, NewDecision, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
 from screener.tui.modals.choice import ChoiceModal
@@ -38,7 +38,7 @@ def include(path: Path, *studies: int) -> None:
         for study in studies:
             for stage in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
                 for who in ("alice", "bob"):
-                    review.decide(project, study, stage, who, Verdict.INCLUDE)
+                    review.decide(project, NewDecision(study, stage, who, Verdict.INCLUDE))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import pytest
 from screener.demo import make_demo
 from screener.models import Stage, Verdict
 from screener.project import open_project
-from screener.screening.decisions import my_decisions
+from screener.screening.studies import my_decisions
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.skipif(

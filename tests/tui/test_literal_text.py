@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from screener.importers.service import import_files
 from screener.models import Stage, Verdict
 from screener.project import init_project, open_project
-from screener.screening import decisions as review
+from screener.screening import studies
 from screener.screening.highlight import find_highlights
 from screener.tui.text import clean, highlighted, literal
 from tests.tui.helpers import all_text, make_app, shown
@@ -71,6 +71,6 @@ async def test_nasty_citation_text_is_shown_literally(tmp_path: Path) -> None:
         row = app.screen.query_one(DataTable).get_row_at(0)
         assert "[b]markup[/b]" in row[-1].plain
     with open_project(path) as project:
-        assert review.my_decisions(project, "alice", Stage.TITLE_ABSTRACT)[1].verdict is (
+        assert studies.my_decisions(project, "alice", Stage.TITLE_ABSTRACT)[1].verdict is (
             Verdict.INCLUDE
         )

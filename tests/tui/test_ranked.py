@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from screener.models import Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
+from screener.screening import studies
 from screener.tui.screens.dashboard import DashboardScreen
 from screener.tui.screens.screening import ScreeningScreen
 from tests.tui.helpers import demo_copy, make_app, shown
@@ -25,7 +26,7 @@ def demo(tmp_path: Path) -> Path:
 
 def mine(path: Path, reviewer: str = "alice") -> dict:
     with open_project(path) as project:
-        return review.my_decisions(project, reviewer, TA)
+        return studies.my_decisions(project, reviewer, TA)
 
 
 async def test_ranked_screening_shows_relevance_and_saves_before_the_next_record(
@@ -64,7 +65,8 @@ async def test_the_ranking_ignores_the_other_reviewers_decisions(demo: Path) -> 
         ids = project.store.links.study_ids()
         for study in ids[:6]:
             review.decide(
-                project, study, TA, "bob", Verdict.INCLUDE if study % 2 else Verdict.EXCLUDE
+                project,
+                NewDecision(study, TA, "bob", Verdict.INCLUDE if study % 2 else Verdict.EXCLUDE),
             )
     app = make_app(demo, order="ranked")
     async with app.run_test(size=SIZE) as pilot:
@@ -87,7 +89,8 @@ async def test_the_dashboard_shows_the_stopping_aid(demo: Path) -> None:
     with open_project(demo) as project:
         for i, study in enumerate(project.store.links.study_ids()[:5]):
             review.decide(
-                project, study, TA, "alice", Verdict.INCLUDE if i == 0 else Verdict.EXCLUDE
+                project,
+                NewDecision(study, TA, "alice", Verdict.INCLUDE if i == 0 else Verdict.EXCLUDE),
             )
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from screener.errors import ScreenerError
-from screener.models import LinkMethod, LinkVerdict, RetrievalStatus, Stage, Verdict
+from screener.models import LinkMethod, LinkVerdict, NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
+from screener.screening import ranking, studies
 from screener.store import NewDedupEvent
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.terms import TermsModal
@@ -32,14 +33,16 @@ def demo(tmp_path: Path) -> Path:
 
 def mine(path: Path, reviewer: str = "alice", stage: Stage = Stage.TITLE_ABSTRACT) -> dict:
     with open_project(path) as project:
-        return review.my_decisions(project, reviewer, stage)
+        return studies.my_decisions(project, reviewer, stage)
 
 
 def both_include(path: Path, *studies: int) -> None:
     with open_project(path) as project:
         for study in studies:
             for who in ("alice", "bob"):
-                review.decide(project, study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE)
+                review.decide(
+                    project, NewDecision(study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE)
+                )
 
 
 async def test_include_is_saved_before_the_next_study_is_shown(demo: Path) -> None:
@@ -186,13 +189,15 @@ async def test_blind_screening_hides_the_other_reviewers_decision(demo: Path) ->
     with open_project(demo) as project:
         review.decide(
             project,
-            1,
-            Stage.TITLE_ABSTRACT,
-            "bob",
-            Verdict.EXCLUDE,
-            ("design",),
-            {"model": ("bobs-zebrafish",)},
-            "BOB-SECRET-NOTE",
+            NewDecision(
+                1,
+                Stage.TITLE_ABSTRACT,
+                "bob",
+                Verdict.EXCLUDE,
+                ("design",),
+                {"model": ("bobs-zebrafish",)},
+                "BOB-SECRET-NOTE",
+            ),
         )
     app = make_app(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -207,9 +212,12 @@ async def test_blind_screening_hides_the_other_reviewers_decision(demo: Path) ->
 
 async def test_conflict_is_shown_unblinded_and_resolved(demo: Path) -> None:
     with open_project(demo) as project:
-        review.decide(project, 1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
+        review.decide(project, NewDecision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE))
         review.decide(
-            project, 1, Stage.TITLE_ABSTRACT, "bob", Verdict.EXCLUDE, ("design",), note="a review"
+            project,
+            NewDecision(
+                1, Stage.TITLE_ABSTRACT, "bob", Verdict.EXCLUDE, ("design",), note="a review"
+            ),
         )
     app = make_app(demo, start="conflicts")
     async with app.run_test(size=SIZE) as pilot:
@@ -271,8 +279,8 @@ async def test_full_text_retrieval_marks(demo: Path, tmp_path: Path) -> None:
 
 async def test_history_filters_and_jumps_to_a_decision(demo: Path) -> None:
     with open_project(demo) as project:
-        review.decide(project, 1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE)
-        review.decide(project, 2, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE)
+        review.decide(project, NewDecision(1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE))
+        review.decide(project, NewDecision(2, Stage.TITLE_ABSTRACT, "alice", Verdict.EXCLUDE))
     app = make_app(demo, start="history")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -294,8 +302,8 @@ async def test_dashboard_shows_progress_and_kappa(demo: Path) -> None:
             (3, "include", "exclude"),
             (4, "exclude", "exclude"),
         ):
-            review.decide(project, study, Stage.TITLE_ABSTRACT, "alice", Verdict(a))
-            review.decide(project, study, Stage.TITLE_ABSTRACT, "bob", Verdict(b))
+            review.decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, "alice", Verdict(a)))
+            review.decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, "bob", Verdict(b)))
     app = make_app(demo, start="dashboard")
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, DashboardScreen)
@@ -344,7 +352,7 @@ async def test_command_palette_offers_the_screens_and_actions(demo: Path) -> Non
 
 async def test_ranked_order_shows_the_best_highlight_score_first(demo: Path) -> None:
     with open_project(demo) as project:
-        scores = review.highlight_scores(project)
+        scores = ranking.highlight_scores(project)
     app = make_app(demo, order="ranked")
     async with app.run_test(size=SIZE):
         screen = app.screen

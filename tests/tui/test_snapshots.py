@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from screener.models import LinkMethod, LinkVerdict, Stage, Verdict
+from screener.models import LinkMethod, LinkVerdict, NewDecision, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
 from screener.store import NewDedupEvent
@@ -29,19 +29,23 @@ def demo(tmp_path: Path) -> Path:
         ):
             review.decide(
                 project,
-                study,
-                Stage.TITLE_ABSTRACT,
-                "alice",
-                Verdict(a),
-                note="alice's note" if study == 1 else "",
+                NewDecision(
+                    study,
+                    Stage.TITLE_ABSTRACT,
+                    "alice",
+                    Verdict(a),
+                    note="alice's note" if study == 1 else "",
+                ),
             )
             review.decide(
                 project,
-                study,
-                Stage.TITLE_ABSTRACT,
-                "bob",
-                Verdict(b),
-                ("design",) if b == "exclude" else (),
+                NewDecision(
+                    study,
+                    Stage.TITLE_ABSTRACT,
+                    "bob",
+                    Verdict(b),
+                    ("design",) if b == "exclude" else (),
+                ),
             )
         project.store.links.add_events(
             [NewDedupEvent(5, 6, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike")]
@@ -109,7 +113,7 @@ def test_extraction_comparison(demo: Path, snap_compare) -> None:  # type: ignor
 
     with open_project(demo) as project:
         for who in ("alice", "bob"):
-            review.decide(project, 3, Stage.FULL_TEXT, who, Verdict.INCLUDE)
+            review.decide(project, NewDecision(3, Stage.FULL_TEXT, who, Verdict.INCLUDE))
         alice = {
             "tissue": ["skin/wound"],
             "fraction": "exosomes",

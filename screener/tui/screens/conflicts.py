@@ -17,6 +17,7 @@ from screener.dedup.service import study_records
 from screener.errors import ScreenerError
 from screener.models import Stage, Verdict
 from screener.screening import decisions as review
+from screener.screening import studies
 from screener.screening.state import StageState
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
@@ -54,7 +55,7 @@ class ConflictsScreen(Screen[None]):
         self.reload()
 
     def reload(self, index: int = 0) -> None:
-        self.conflicts = review.conflicts(self.project)
+        self.conflicts = studies.conflicts(self.project)
         options = self.query_one(OptionList)
         options.clear_options()
         summaries = self.project.store.records.summaries(s.study_id for s in self.conflicts)

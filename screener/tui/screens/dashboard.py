@@ -17,7 +17,8 @@ from textual.widgets import Footer, Header, Static
 from screener.dedup.service import dedup_summary
 from screener.prisma.inputs import project_prisma
 from screener.project import open_project
-from screener.screening.decisions import agreement_report, progress_summary, review_state
+from screener.screening.agreement import agreement_report
+from screener.screening.studies import progress_summary, review_state
 from screener.tui.text import literal
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid

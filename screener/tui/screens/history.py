@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screener.models import Decision, Stage, Verdict
-from screener.screening import decisions as review
+from screener.screening import studies
 from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES
 from screener.tui.text import literal
 
@@ -52,7 +52,7 @@ class HistoryScreen(Screen[None]):
 
     def reload(self) -> None:
         app = self.app
-        self.rows = review.history(
+        self.rows = studies.history(
             app.project,
             app.reviewer,
             self.stage,  # type: ignore[attr-defined]

@@ -21,10 +21,12 @@ from textual.worker import get_current_worker
 from screener.dedup.links import merged_study
 from screener.dedup.service import study_records
 from screener.errors import ScreenerError
-from screener.models import Decision, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.models import Decision, NewDecision, Retrieval, RetrievalStatus, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
+from screener.screening import studies
 from screener.screening.highlight import find_highlights
+from screener.screening.queue import screening_queue
 from screener.screening.ranking import (
     ProjectFeatures,
     Ranking,
@@ -155,7 +157,7 @@ class ScreeningScreen(Screen[None]):
                 )
             )
         try:
-            self.ids = review.screening_queue(
+            self.ids = screening_queue(
                 self.project,
                 self.reviewer,
                 self.stage,
@@ -166,10 +168,10 @@ class ScreeningScreen(Screen[None]):
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.ids = []
-        self.mine = review.my_decisions(self.project, self.reviewer, self.stage)
+        self.mine = studies.my_decisions(self.project, self.reviewer, self.stage)
         self.decided = sum(1 for s in self.ids if s in self.mine)
         if self.stage is Stage.FULL_TEXT:
-            self.retrievals = review.current_retrievals(self.project)
+            self.retrievals = studies.current_retrievals(self.project)
         target = keep if keep in self.ids else self._next_undecided(-1)
         self.show_position(self.ids.index(target) if target in self.ids else 0)
         if self.ranked:
@@ -430,7 +432,8 @@ class ScreeningScreen(Screen[None]):
         """Commit a decision event; only then is anything shown as saved."""
         try:
             made = review.decide(
-                self.project, study, self.stage, self.reviewer, verdict, reasons, tags, note
+                self.project,
+                NewDecision(study, self.stage, self.reviewer, verdict, reasons, tags, note),
             )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)

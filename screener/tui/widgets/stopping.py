@@ -11,9 +11,9 @@ from textual.widgets import Static
 
 from screener.models import Stage
 from screener.project import Project, open_project
-from screener.screening.decisions import my_decisions
 from screener.screening.state import event_order, includes
 from screener.screening.stopping import stopping_estimate
+from screener.screening.studies import my_decisions
 
 
 def stopping_figures(project: Project, reviewer: str) -> dict[str, Any]:
