@@ -9,6 +9,7 @@ import click
 from screener.cli.common import fail, opened_project, out, print_json, work_bar
 from screener.dedup.service import DedupReport, run_dedup
 from screener.errors import ScreenerError
+from screener.overview import record_count
 
 
 @click.command(name="dedup")
@@ -27,7 +28,7 @@ def dedup_command(project: Path, dry_run: bool, as_json: bool) -> None:
       screener dedup projects/my-review --dry-run
     """
     with opened_project(project) as opened:
-        bar, update = work_bar("Finding duplicates", opened.store.records.count())
+        bar, update = work_bar("Finding duplicates", record_count(opened))
         try:
             report = run_dedup(opened, dry_run=dry_run, progress=update)
         except ScreenerError as exc:

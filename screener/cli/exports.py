@@ -25,6 +25,7 @@ from screener.exports.csv_safe import write_csv
 from screener.exports.kinds import ExportKind
 from screener.exports.references import Progress
 from screener.exports.study_outcomes import StudySet
+from screener.overview import record_count
 from screener.project import Project
 
 
@@ -141,7 +142,7 @@ def _run(project: Path, output: str | None, default_name: str, what: str, write:
     (for projects of PROGRESS_THRESHOLD records or more)."""
     with opened_project(project) as opened:
         target = export_target(output, opened, default_name)
-        bar, update = work_bar(f"Writing the {what}", opened.store.records.count())
+        bar, update = work_bar(f"Writing the {what}", record_count(opened))
         spinner = err.status(f"Choosing the studies for the {what}…")
 
         def progress(done: int, total: int) -> None:

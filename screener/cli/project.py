@@ -15,7 +15,7 @@ from screener.cli.common import STAGE_NAMES, fail, opened_project, out, print_js
 from screener.cli.importing import report_imports
 from screener.cli.prisma import print_prisma
 from screener.errors import ScreenerError
-from screener.overview import project_status, source_summary
+from screener.overview import project_sources, project_status, source_summary
 from screener.project import init_project
 
 
@@ -51,41 +51,43 @@ def status(project: Path, as_json: bool) -> None:
       screener status projects/my-review --json
     """
     with opened_project(project) as opened:
-        data = project_status(opened)
+        overview = project_status(opened)
     if as_json:
-        print_json(data)
+        print_json(overview.as_dict())
         return
-    out.print(f"[bold]{escape(data['title'])}[/]  ({escape(data['project'])})")
+    out.print(f"[bold]{escape(overview.title)}[/]  ({escape(overview.project)})")
+    skipped = overview.skipped_records
     out.print(
-        f"Records: {data['records']} from {len(data['sources'])} source(s)"
-        + (f", {data['skipped_records']} empty records skipped" if data["skipped_records"] else "")
+        f"Records: {overview.records} from {len(overview.sources)} source(s)"
+        + (f", {skipped} empty records skipped" if skipped else "")
     )
-    if data["sources"]:
-        out.print(_sources_table(data["sources"]))
-    removed = data["duplicates_removed"]
+    if overview.sources:
+        out.print(_sources_table([source_summary(s) for s in overview.sources]))
+    dedup = overview.dedup
     out.print(
-        f"Studies: {data['studies']} ({removed['total']} duplicates removed: "
-        f"{removed['automatic']} automatic, {removed['by_reviewer']} by reviewer)"
+        f"Studies: {dedup.studies} ({dedup.duplicates_removed} duplicates removed: "
+        f"{dedup.duplicates_removed_automatic} automatic, "
+        f"{dedup.duplicates_removed_by_reviewer} by reviewer)"
     )
-    out.print(f"Pairs awaiting duplicate review: {data['pairs_awaiting_review']}")
-    if data["related_links"]:
-        out.print(f"Related preprint links: {data['related_links']}")
-    if data["records_not_compared"]:
+    out.print(f"Pairs awaiting duplicate review: {dedup.pairs_awaiting_review}")
+    if dedup.related_links:
+        out.print(f"Related preprint links: {dedup.related_links}")
+    if dedup.records_not_compared:
         out.print(
-            f"{records_text(data['records_not_compared'])} not yet checked for duplicates "
+            f"{records_text(dedup.records_not_compared)} not yet checked for duplicates "
             f"(`screener dedup {escape(str(project))}`)"
         )
-    if data["studies_outdated"]:
+    if dedup.studies_outdated:
         out.print(
             f"Studies not yet updated for protocol.toml's [dedup]: "
             f"`screener dedup {escape(str(project))}`"
         )
-    for stage, figures in data["stages"].items():
-        done = figures["records_with_decisions"]
-        by = ", ".join(f"{escape(k)} {v}" for k, v in figures["decisions_by_reviewer"].items())
+    for stage, figures in overview.stages.items():
+        done = figures.records_with_decisions
+        by = ", ".join(f"{escape(k)} {v}" for k, v in figures.decisions_by_reviewer.items())
         who = f" ({by})" if by else ""
         out.print(f"{STAGE_NAMES[stage]}: {records_text(done)} with decisions{who}")
-    print_prisma(data["prisma"])
+    print_prisma(overview.prisma.as_dict())
 
 
 def _sources_table(sources: list[dict[str, Any]]) -> Table:
@@ -121,7 +123,7 @@ def sources(project: Path, as_json: bool) -> None:
       screener sources projects/my-review
     """
     with opened_project(project) as opened:
-        rows = [source_summary(s) for s in opened.store.records.sources()]
+        rows = [source_summary(s) for s in project_sources(opened)]
     if as_json:
         print_json(rows)
     elif rows:
