@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from screener.errors import ScreenerError
 from screener.models import Stage
 from screener.project import Project, open_project
 from screener.screening.decisions import check_reviewer
+from screener.tui.ranking import RankedOrder, SessionRanking
 
 USER_CONFIG = Path("~/.config/screener/config.toml")
 ResultType = TypeVar("ResultType")
@@ -69,9 +71,24 @@ class SessionApp(App[None]):
         self.cursor_blink = cursor_blink
         self.keymap = {**self.project.protocol.keys, **user_keys}
         self.sub_title = f"{self.project.protocol.title} · {reviewer}"
+        self.ranking = SessionRanking(project_path, self.reviewer, seed)
 
     def on_unmount(self) -> None:
         self.project.close()
+
+    def request_ranking(self, stage: Stage) -> None:
+        """Retrain the ranking of ``stage`` on a worker thread (one more run if one is under
+        way); each result arrives as a :class:`RankingReady` message."""
+        if self.ranking.want(stage):
+            self.run_worker(
+                partial(self.ranking.retrain, stage, self._ranking_ready),
+                thread=True,
+                group="ranking",
+                description=f"ranking {stage}",
+            )
+
+    def _ranking_ready(self, stage: Stage, order: RankedOrder) -> None:
+        self.post_message(RankingReady(stage, order))  # thread-safe: posted to the UI loop
 
     def key_label(self, binding: Binding) -> str:
         """The keys of a binding as the keymap has set them, for help and the palette."""
@@ -80,9 +97,23 @@ class SessionApp(App[None]):
 
 
 class ScreenerScreen(Screen[ResultType]):
-    """A screen of the session: ``self.app`` is the :class:`SessionApp`."""
+    """A screen of the session: ``self.app`` is the :class:`SessionApp`. The session keeps
+    one instance of each screen; when it shows again after another screen (not a dialog)
+    covered it, :meth:`reread` brings its data up to date."""
 
     app = getters.app(SessionApp)
+    _covered = False
+
+    def on_screen_suspend(self) -> None:
+        self._covered = not isinstance(self.app.screen, ModalScreen)
+
+    def on_screen_resume(self) -> None:
+        if self._covered:
+            self._covered = False
+            self.reread()
+
+    def reread(self) -> None:
+        """Read the screen's data again (what other screens may have changed)."""
 
 
 class ScreenerModal(ModalScreen[ResultType]):
@@ -99,3 +130,12 @@ class OpenStudy(Message):
         super().__init__()
         self.record_id = record_id
         self.stage = stage
+
+
+class RankingReady(Message):
+    """A new ranking of ``stage`` from the session's ranking worker."""
+
+    def __init__(self, stage: Stage, order: RankedOrder) -> None:
+        super().__init__()
+        self.stage = stage
+        self.order = order

@@ -51,7 +51,7 @@ async def test_ranked_screening_shows_relevance_and_saves_before_the_next_record
         showing = screen.current
         await app.workers.wait_for_complete()
         await pilot.pause()
-        ranking = screen.ranking
+        ranking = screen.order.ranking if screen.order else None
         assert ranking is not None and ranking.learnt
         assert (ranking.relevant, ranking.irrelevant) == (1, 1)
         assert screen.current == showing  # the record on screen stays
@@ -74,7 +74,7 @@ async def test_the_ranking_ignores_the_other_reviewers_decisions(demo: Path) -> 
         assert isinstance(screen, ScreeningScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.ranking is not None and not screen.ranking.learnt  # bob's don't count
+        assert screen.order is not None and not screen.order.ranking.learnt  # bob's don't count
         assert "by highlight terms" in shown(app, "#meta")
 
 

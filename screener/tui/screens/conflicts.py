@@ -55,6 +55,9 @@ class ConflictsScreen(ScreenerScreen[None]):
         self.title = "Conflicts"
         self.reload()
 
+    def reread(self) -> None:
+        self.reload(self.query_one(OptionList).highlighted or 0)
+
     def reload(self, index: int = 0) -> None:
         self.conflicts = studies.conflicts(self.project)
         options = self.query_one(OptionList)

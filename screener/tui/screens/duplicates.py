@@ -46,6 +46,9 @@ class DuplicatesScreen(ScreenerScreen[None]):
         self.title = "Duplicate review"
         self._run(None)
 
+    def reread(self) -> None:
+        self._run(None)
+
     @work(thread=True, exclusive=True)
     def _run(self, verdict: str | None) -> None:
         """Write a decision (if any) and re-read the pairs on this thread's own connection:

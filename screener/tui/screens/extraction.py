@@ -95,6 +95,9 @@ class ExtractionScreen(ScreenerScreen[None]):
         self.reload()
         self.query_one("#extract-fields", OptionList).focus()
 
+    def reread(self) -> None:
+        self.reload()
+
     # -- data ------------------------------------------------------------------------------
 
     def reload(self) -> None:

@@ -50,6 +50,9 @@ class HistoryScreen(ScreenerScreen[None]):
         self.reload()
         table.focus()
 
+    def reread(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         project = self.app.project
         self.rows = studies.history(

@@ -4,35 +4,26 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, ProgressBar, Static
-from textual.worker import get_current_worker
 
 from screener.dedup.service import study_of, study_records
 from screener.errors import ScreenerError
 from screener.models import Decision, NewDecision, Retrieval, RetrievalStatus, Stage, Verdict
-from screener.project import Project, open_project
+from screener.project import Project
 from screener.screening import decisions as review
 from screener.screening import studies
 from screener.screening.queue import screening_queue
-from screener.screening.ranking import (
-    ProjectFeatures,
-    Ranking,
-    cold_start_scores,
-    project_features,
-    rank,
-)
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
+from screener.tui.ranking import RankedOrder
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import STAGE_LABELS, literal
 from screener.tui.widgets.study import (
@@ -69,6 +60,7 @@ class ScreeningScreen(ScreenerScreen[None]):
     ]
 
     position: reactive[int] = reactive(0, init=False)
+    WARM_GRACE = 1.0  # seconds the first study waits for the model's ranking
 
     def __init__(self, stage: Stage = Stage.TITLE_ABSTRACT) -> None:
         super().__init__()
@@ -80,11 +72,8 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.retrievals: dict[int, Retrieval] = {}
         self.status_text = ""
         self.decided = 0  # how many of ``ids`` this reviewer has decided (kept, not counted)
-        # Ranked order: the latest ranking, and the features it reuses (built once, on the
-        # ranking worker's thread; the lock keeps two workers from building them at once).
-        self.ranking: Ranking | None = None
-        self._features: ProjectFeatures | None = None
-        self._ranking_lock = threading.Lock()
+        self.order: RankedOrder | None = None  # ranked order: the ranking the queue follows
+        self._warm: RankedOrder | None = None  # the highlight-term order, while warming up
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -124,33 +113,35 @@ class ScreeningScreen(ScreenerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        latest = self.app.ranking.latest.get(self.stage)
+        self.order = latest if latest is not None and latest.final else None
         self.title = f"{STAGE_LABELS[self.stage]} screening"
         self.query_one("#criteria-text", Static).update(criteria_text(self.project.protocol))
         self.reload()
 
+    def reread(self) -> None:
+        self.reload(keep=self.current)
+
     # -- the queue -------------------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study."""
+        """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study.
+        In ranked order the scores come from the session's ranking worker, never from this
+        thread: until the first ranking arrives the screen says that it is ranking."""
         app = self.app
-        seed = app.seed
-        scores = None
-        if self.ranked:  # the last ranking, else the cold start; never trained here
-            scores = (
-                self.ranking.scores
-                if self.ranking
-                else cold_start_scores(
-                    self.project, self.project.protocol.seed if seed is None else seed
-                )
-            )
+        if self.ranked and self.order is None:
+            self.ids, self.mine, self.decided = [], {}, 0
+            self.show_position(0)
+            app.request_ranking(self.stage)
+            return
         try:
             self.ids = screening_queue(
                 self.project,
                 self.reviewer,
                 self.stage,
                 order=app.order,
-                seed=seed,
-                scores=scores,
+                seed=app.seed,
+                scores=self.order.ranking.scores if self.order else None,
             )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
@@ -162,39 +153,41 @@ class ScreeningScreen(ScreenerScreen[None]):
         target = keep if keep in self.ids else self._next_undecided(-1)
         self.show_position(self.ids.index(target) if target in self.ids else 0)
         if self.ranked:
-            self.retrain()
+            app.request_ranking(self.stage)
 
     # -- the ranking -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="ranking")
-    def retrain(self) -> None:
-        """Retrain the ranking on the reviewer's own decisions, on this thread's own
-        connection; the screen never waits for it (it re-orders when the scores arrive)."""
-        app = self.app
-        with self._ranking_lock, open_project(app.project_path) as project:
-            if get_current_worker().is_cancelled:
-                return  # a newer decision started a newer run
-            if self._features is None:
-                self._features = project_features(project)
-            ranking = rank(
-                project, self.reviewer, self.stage, features=self._features, seed=app.seed
-            )
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.apply_ranking, ranking)
-
-    def apply_ranking(self, ranking: Ranking) -> None:
-        """Re-order the studies not yet shown (after the current one) by the new scores;
-        what is on screen stays."""
-        self.ranking = ranking
+    def apply_ranking(self, order: RankedOrder) -> None:
+        """A new ranking from the worker. The model's first one fills the queue (its top
+        study is shown); the highlight-term order shown while the model warms up does so only
+        if the model takes longer than :attr:`WARM_GRACE` seconds. Later ones re-order the
+        studies not yet shown: what is on screen stays."""
+        if self.order is None:
+            if order.final:
+                self.order = order
+                self.reload()
+            elif self._warm is None:
+                self._warm = order
+                self.set_timer(self.WARM_GRACE, self._show_warm)
+            return
+        if self.order.final and not order.final:
+            return  # the features are being built again: keep the model's order meanwhile
+        self.order = order
+        scores = order.ranking.scores
         head, rest = self.ids[: self.position + 1], self.ids[self.position + 1 :]
         undecided = [s for s in rest if s not in self.mine]
-        undecided.sort(key=lambda s: -ranking.scores.get(s, 0.0))
+        undecided.sort(key=lambda s: -scores.get(s, 0.0))
         self.ids = head + undecided + [s for s in rest if s in self.mine]
         if self.current is not None:
             self.query_one(StudyView).show_relevance(self._relevance(self.current))
 
+    def _show_warm(self) -> None:
+        if self.order is None and self._warm is not None:
+            self.order = self._warm
+            self.reload()
+
     def _relevance(self, study: int) -> Text:
-        return relevance_text(self.ranking if self.ranked else None, study)
+        return relevance_text(self.order if self.ranked else None, study)
 
     def _next_undecided(self, after: int) -> int | None:
         n = len(self.ids)
@@ -231,15 +224,18 @@ class ScreeningScreen(ScreenerScreen[None]):
         view = self.query_one(StudyView)
         study = self.current
         if study is None:
-            view.show_message(
-                "Nothing to screen at this stage yet."
-                if self.stage is Stage.FULL_TEXT
-                else "No studies to screen: import records first."
-            )
+            view.show_message(self._empty_message())
         else:
             records = study_records(self.project, study)
             view.show(records, self.project.protocol, self._relevance(study))
         self._show_decision()
+
+    def _empty_message(self) -> str:
+        if self.ranked and self.order is None:
+            return "Ranking the studies… the top-ranked one shows as soon as the ranking is ready."
+        if self.stage is Stage.FULL_TEXT:
+            return "Nothing to screen at this stage yet."
+        return "No studies to screen: import records first."
 
     def _show_decision(self) -> None:
         study = self.current
@@ -311,7 +307,7 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.pending_note.pop(study, None)
         self.status_text = f"Saved: {made.verdict} study {study}"
         if self.ranked:  # the decision is committed: learn from it in the background
-            self.retrain()
+            self.app.request_ranking(self.stage)
         return True
 
     def action_exclude_with_reason(self) -> None:
@@ -401,7 +397,7 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.status_text = f"Undone: {undone.verdict} on study {study}"
         self.show_study(study)
         if self.ranked:
-            self.retrain()
+            self.app.request_ranking(self.stage)
 
     def action_move(self, step: int) -> None:
         if self.ids:

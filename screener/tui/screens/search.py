@@ -42,6 +42,10 @@ class SearchScreen(ScreenerScreen[None]):
         self._status("Indexing new records…")
         self._index()
 
+    def reread(self) -> None:
+        self.ready = False  # records may have been imported meanwhile
+        self._index()
+
     def _status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(literal(text))
 
