@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.dedup.links import merged_study
@@ -24,6 +24,7 @@ from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
+from screener.tui.widgets.footer import KeysFooter
 
 
 class ConflictsScreen(ScreenerScreen[None]):
@@ -49,7 +50,7 @@ class ConflictsScreen(ScreenerScreen[None]):
             yield OptionList(id="conflict-list")
             with VerticalScroll(id="conflict-detail", can_focus=False):
                 yield Static(id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Conflicts"

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.overview import ProjectStatus, project_status
 from screener.project import open_project
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid
 
@@ -64,7 +65,7 @@ class DashboardScreen(ScreenerScreen[None]):
         with VerticalScroll(id="dashboard"):
             yield Static(literal("Reading the project…"), id="figures")
             yield StoppingAid(id="stopping")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Dashboard"

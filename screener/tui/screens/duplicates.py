@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.dedup.service import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
 from screener.errors import ScreenerError
@@ -16,6 +16,7 @@ from screener.models import LinkVerdict
 from screener.project import open_project
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 
 class DuplicatesScreen(ScreenerScreen[None]):
@@ -40,7 +41,7 @@ class DuplicatesScreen(ScreenerScreen[None]):
         yield Static(id="pair-status")
         with VerticalScroll(id="pair", can_focus=False):
             yield Static(id="pair-table")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Duplicate review"

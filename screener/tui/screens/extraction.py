@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.dedup.links import merged_study
@@ -30,6 +30,7 @@ from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 STATUS_MARKS = {
     FieldStatus.EQUAL: ("= agree", "green"),
@@ -87,7 +88,7 @@ class ExtractionScreen(ScreenerScreen[None]):
             with Vertical(id="extract-detail"):
                 yield Static(id="extract-citation")
                 yield OptionList(id="extract-fields")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Extraction"

@@ -9,7 +9,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.tui.screens.conflicts import ConflictsScreen
 from screener.tui.screens.dashboard import DashboardScreen
@@ -20,6 +20,7 @@ from screener.tui.screens.screening import ScreeningScreen
 from screener.tui.screens.search import SearchScreen
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 SECTIONS: tuple[tuple[str, type[ScreenerScreen[None]]], ...] = (
     ("Dashboard", DashboardScreen),
@@ -43,7 +44,7 @@ class HelpScreen(ScreenerScreen[None]):
         yield Header(show_clock=False)
         with VerticalScroll(id="help"):
             yield Static(id="keys")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Keys"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screener.lookup import study_summaries
 from screener.models import Decision, Stage, Verdict
 from screener.screening import studies
 from screener.tui.session import OpenStudy, ScreenerScreen
 from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
+from screener.tui.widgets.footer import KeysFooter
 
 FILTERS = {
     "all": (),
@@ -41,7 +42,7 @@ class HistoryScreen(ScreenerScreen[None]):
         yield Header(show_clock=False)
         yield Static(id="history-filter")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "My decisions"

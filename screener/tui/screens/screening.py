@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 
 from screener.dedup.service import study_of, study_records
 from screener.errors import ScreenerError
@@ -26,6 +26,7 @@ from screener.tui.modals.terms import TermsModal
 from screener.tui.ranking import RankedOrder
 from screener.tui.session import ScreenerScreen
 from screener.tui.text import STAGE_LABELS, literal
+from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.study import (
     StudyView,
     criteria_text,
@@ -110,7 +111,7 @@ class ScreeningScreen(ScreenerScreen[None]):
             with VerticalScroll(id="criteria", can_focus=False):
                 yield Static(id="criteria-text")
         yield Static(id="decision")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         latest = self.app.ranking.latest.get(self.stage)

@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from screener.errors import ScreenerError
 from screener.lookup import find_studies, study_summaries, update_search_index
 from screener.project import open_project
 from screener.tui.session import OpenStudy, ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 
 class SearchScreen(ScreenerScreen[None]):
@@ -31,7 +32,7 @@ class SearchScreen(ScreenerScreen[None]):
         yield Input(placeholder='words, "a phrase", prefix*  (Enter to search)', id="query")
         yield Static(id="search-status")
         yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Search"
