@@ -125,8 +125,8 @@ class ScreenerApp(SessionApp):
         name = str(message.stage)
         if self.is_screen_installed(name):
             screen = self.get_screen(name)
-            if isinstance(screen, ScreeningScreen):
-                screen.apply_ranking(message.order)
+            if isinstance(screen, ScreeningScreen) and screen.is_attached:
+                screen.apply_ranking(message.order)  # one not shown rereads it on resume
 
     def action_open_export(self) -> None:
         """The export menu (x on the dashboard): write any export kind of this project."""

@@ -7,11 +7,9 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,15 +17,19 @@ from screener.errors import ScreenerError
 from screener.exports.kinds import ExportKind, default_target
 from screener.exports.registry import all_kinds
 from screener.project import open_project
+from screener.tui.session import ScreenerModal
 from screener.tui.text import literal
 
 KEYS = "123456789abcdefghijklmnopqrstuvw"
 
 
-class ExportModal(ModalScreen[None]):
+class ExportModal(ScreenerModal[None]):
     """Number keys (or ↑↓ Enter) choose a kind; Escape closes. The project is only read."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="dialog.cancel", priority=True),
+        *(Binding(key, f"choose({n})", show=False, priority=True) for n, key in enumerate(KEYS)),
+    ]
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
     ExportModal #export-status { height: auto; margin: 1 0 0 0; }
@@ -82,12 +84,9 @@ class ExportModal(ModalScreen[None]):
         options = self.query_one("#export-kinds", OptionList)
         options.styles.max_height = max(6, min(3 * len(self.kinds) + 2, room))
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character and event.character in KEYS:
-            index = KEYS.index(event.character)
-            if index < len(self.kinds):
-                event.stop()
-                self.choose(self.kinds[index])
+    def action_choose(self, index: int) -> None:
+        if index < len(self.kinds):
+            self.choose(self.kinds[index])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -136,4 +135,4 @@ class ExportModal(ModalScreen[None]):
             self.app.notify(plain, severity="error" if error else "information")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

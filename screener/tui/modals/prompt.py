@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from screener.tui.session import ScreenerModal
+from screener.tui.session import ScreenerModal, edit_text
 from screener.tui.text import literal
 
 
 class PromptModal(ScreenerModal[str | None]):
     """Enter returns the text (possibly empty); Escape cancels (None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel", priority=True),
+        Binding("enter", "save", "Save", show=False, priority=True),
+    ]
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -31,9 +35,11 @@ class PromptModal(ScreenerModal[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.app.cursor_blink
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
+    def type_key(self, event: events.Key) -> bool:
+        return edit_text(self.query_one(Input), event)
+
+    def action_save(self) -> None:
+        self.finish(self.query_one(Input).value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.tui.session import ScreenerModal
+from screener.tui.session import ScreenerModal, edit_text
 from screener.tui.text import literal
 
 
@@ -20,10 +20,11 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     """Returns the selected terms when closed with Escape (new terms included)."""
 
     BINDINGS = [
-        Binding("escape", "done", "Done", id="terms.done"),
-        Binding("ctrl+n", "add", "Add new term", id="terms.add"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "done", "Done", id="terms.done", priority=True),
+        Binding("ctrl+n", "add", "Add new term", id="terms.add", priority=True),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+        Binding("enter", "toggle_term", "Toggle", show=False, priority=True),
     ]
 
     def __init__(
@@ -65,13 +66,17 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.query_one(OptionList).highlighted = 0
-        self._refill()
+    def type_key(self, event: events.Key) -> bool:
+        typed = self.query_one(Input)
+        before = typed.value
+        if not edit_text(typed, event):
+            return False
+        if typed.value != before:  # filter at once: Enter may follow before Input.Changed
+            self.query_one(OptionList).highlighted = 0
+            self._refill()
+        return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_toggle_term(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None or not options.option_count:
             self.action_add()
@@ -86,8 +91,9 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         self._refill()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.on_input_submitted(Input.Submitted(self.query_one(Input), ""))
+        event.stop()  # a click
+        self.query_one(OptionList).highlighted = event.option_index
+        self.action_toggle_term()
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -112,9 +118,8 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         self._refill()
 
     def action_done(self) -> None:
-        self.dismiss(tuple(self.selected))
+        self.finish(tuple(self.selected))
 
-    def on_key(self, event: events.Key) -> None:
-        # Keep typing in the filter even when the list has focus.
-        if not self.query_one(Input).has_focus and event.is_printable:
-            self.query_one(Input).focus()
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # a paste: typed keys filter at once (type_key)
+        self._refill()

@@ -131,7 +131,7 @@ class ConflictsScreen(ScreenerScreen[None]):
                 self.note = text.strip()
                 self._show()
 
-        self.app.push_screen(PromptModal("Why this resolution?", self.note), saved)
+        self.app.ask(PromptModal("Why this resolution?", self.note), saved)
 
     def action_resolve(self, verdict: str) -> None:
         state = self.selected
@@ -144,7 +144,7 @@ class ConflictsScreen(ScreenerScreen[None]):
             and (rules.reason_required or state.stage is Stage.FULL_TEXT)
         ):
             options = [(r.code, r.label) for r in rules.reasons]
-            self.app.push_screen(
+            self.app.ask(
                 ChoiceModal("Exclusion reason", options),
                 lambda code: self._resolve(state, Verdict.EXCLUDE, (code,)) if code else None,
             )

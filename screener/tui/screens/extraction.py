@@ -295,7 +295,7 @@ class ExtractionScreen(ScreenerScreen[None]):
                 self._save(state.field, state.values[choice], consensus=True)
 
         title = f"Consensus: {state.field.label}"
-        self.app.push_screen(ChoiceModal(title, options), picked)
+        self.app.ask(ChoiceModal(title, options), picked)
 
     def _ask(
         self,
@@ -318,9 +318,7 @@ class ExtractionScreen(ScreenerScreen[None]):
                 added = [t for t in selected if t not in before]  # one term: the newest pick
                 then((added or list(selected))[-1] if selected else None)
 
-            self.app.push_screen(
-                TermsModal(form_field.vocabulary, terms, before, vocabulary.open), chosen
-            )
+            self.app.ask(TermsModal(form_field.vocabulary, terms, before, vocabulary.open), chosen)
             return
         hint = {
             FieldType.TEXT: "text; empty clears",
@@ -337,7 +335,7 @@ class ExtractionScreen(ScreenerScreen[None]):
             except ScreenerError as exc:
                 self.notify(str(exc), severity="error", markup=False)
 
-        self.app.push_screen(PromptModal(title, format_value(current), form_field.help), typed)
+        self.app.ask(PromptModal(title, format_value(current), form_field.help), typed)
 
     def _save(self, form_field: ExtractionField, value: object, *, consensus: bool) -> None:
         """Commit the value, then show it as saved: the project has it before the screen

@@ -24,7 +24,7 @@ from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
 from screener.tui.ranking import RankedOrder
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import ScreenerScreen, in_order
 from screener.tui.text import STAGE_LABELS, literal
 from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.study import (
@@ -40,7 +40,7 @@ class ScreeningScreen(ScreenerScreen[None]):
     """Shows the reviewer's queue at one stage; each decision is committed before the next
     study is shown."""
 
-    BINDINGS = [
+    BINDINGS = in_order(
         Binding("i,right", "decide('include')", "Include", id="include"),
         Binding("e,left", "decide('exclude')", "Exclude", id="exclude"),
         Binding("m", "decide('maybe')", "Maybe", id="maybe"),
@@ -52,13 +52,29 @@ class ScreeningScreen(ScreenerScreen[None]):
         Binding("k,up", "move(-1)", "Previous", id="previous"),
         Binding("f", "retrieval", "Retrieval", id="retrieval"),
         Binding("o", "open_pdf", "Open PDF", show=False, id="open-pdf"),
-        Binding("pagedown,space", "scroll(1)", "Scroll down", show=False, id="scroll-down"),
+        Binding(
+            "pagedown,space",
+            "scroll(1)",
+            "Scroll down",
+            show=False,
+            id="scroll-down",
+            priority=True,
+        ),
         Binding("pageup", "scroll(-1)", "Scroll up", show=False, id="scroll-up"),
         Binding("slash", "app.open_screen('search')", "Search", id="search"),
-        Binding("h", "app.open_screen('history')", "History", show=False, id="history"),
-        Binding("d", "app.open_screen('dashboard')", "Dashboard", show=False, id="dashboard"),
+        Binding(
+            "h", "app.open_screen('history')", "History", show=False, id="history", priority=True
+        ),
+        Binding(
+            "d",
+            "app.open_screen('dashboard')",
+            "Dashboard",
+            show=False,
+            id="dashboard",
+            priority=True,
+        ),
         Binding("escape", "app.open_screen('dashboard')", "Dashboard", show=False),
-    ]
+    )
 
     position: reactive[int] = reactive(0, init=False)
     WARM_GRACE = 1.0  # seconds the first study waits for the model's ranking
@@ -114,14 +130,19 @@ class ScreeningScreen(ScreenerScreen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        latest = self.app.ranking.latest.get(self.stage)
-        self.order = latest if latest is not None and latest.final else None
+        self._take_latest_ranking()
         self.title = f"{STAGE_LABELS[self.stage]} screening"
         self.query_one("#criteria-text", Static).update(criteria_text(self.project.protocol))
         self.reload()
 
     def reread(self) -> None:
+        self._take_latest_ranking()
         self.reload(keep=self.current)
+
+    def _take_latest_ranking(self) -> None:
+        latest = self.app.ranking.latest.get(self.stage)
+        if latest is not None and latest.final:
+            self.order = latest
 
     # -- the queue -------------------------------------------------------------------------
 
@@ -324,7 +345,7 @@ class ScreeningScreen(ScreenerScreen[None]):
             if code:
                 self.action_decide("exclude", (code,))
 
-        self.app.push_screen(ChoiceModal("Exclusion reason", options), picked)
+        self.app.ask(ChoiceModal("Exclusion reason", options), picked)
 
     def _resave(self, study: int) -> None:
         """A tag or note changed on a study already decided: a new event with the same
@@ -362,12 +383,12 @@ class ScreeningScreen(ScreenerScreen[None]):
                 self.pending_tags[study] = {k: v for k, v in current.items() if v}
                 self._resave(study)
 
-            self.app.push_screen(
+            self.app.ask(
                 TermsModal(name, terms, current.get(name, ()), vocabularies[name].open),
                 picked_terms,
             )
 
-        self.app.push_screen(ChoiceModal("Tag: which vocabulary?", options), picked_vocabulary)
+        self.app.ask(ChoiceModal("Tag: which vocabulary?", options), picked_vocabulary)
 
     def action_note(self) -> None:
         study = self.current
@@ -381,7 +402,7 @@ class ScreeningScreen(ScreenerScreen[None]):
                 self.pending_note[study] = text.strip()
                 self._resave(study)
 
-        self.app.push_screen(PromptModal(f"Note on study {study}", note), saved)
+        self.app.ask(PromptModal(f"Note on study {study}", note), saved)
 
     def action_undo(self) -> None:
         try:
@@ -443,17 +464,17 @@ class ScreeningScreen(ScreenerScreen[None]):
             if status is RetrievalStatus.SOUGHT:
                 save(status)
             elif status is RetrievalStatus.RETRIEVED:
-                self.app.push_screen(
+                self.app.ask(
                     PromptModal("PDF path (relative to the project folder)"),
                     lambda path: save(status, pdf=path) if path is not None else None,
                 )
             else:
-                self.app.push_screen(
+                self.app.ask(
                     PromptModal("Why could the report not be retrieved?"),
                     lambda reason: save(status, reason=reason) if reason is not None else None,
                 )
 
-        self.app.push_screen(ChoiceModal(f"Full text of study {study}", options), picked)
+        self.app.ask(ChoiceModal(f"Full text of study {study}", options), picked)
 
     def action_open_pdf(self) -> None:
         study = self.current
