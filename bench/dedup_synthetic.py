@@ -5,7 +5,9 @@ family names, ~3,000 journals); each paper is then exported by one to four datab
 which writes it in its own style (MEDLINE "Smith JA" and "1535-41", WoS upper-case journals,
 DOIs as URLs...) plus the noise real exports carry. About 2% of the records are near-misses
 of another paper, which a deduplicator must keep apart: same team and journal, erratum, Part 1/2,
-preprint and journal version, conference abstract and full article.
+preprint and journal version, conference abstract and full article; about 3% more are hard
+negatives (synthetic_hard_negatives.py: editorial series, comments and replies, proceedings
+paper and later article, same title in another journal, no DOI and no pages).
 
     python bench/dedup_synthetic.py N OUT_DIR [--seed S] [--duplicate-share 0.3]
 """
@@ -23,9 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # its modules beside it
 
+from synthetic_hard_negatives import HARD_NEGATIVE_KINDS, add_hard_negatives  # noqa: E402
 from synthetic_papers import add_near_misses, article  # noqa: E402
 from synthetic_render import copies_per_paper, databases, render  # noqa: E402
 from synthetic_world import (  # noqa: E402
+    HARD_NEGATIVE_SHARE,
     MAX_DUPLICATE_SHARE,
     NEAR_MISS_KINDS,
     NEAR_MISS_SHARE,
@@ -37,15 +41,27 @@ from synthetic_world import (  # noqa: E402
     world,
 )
 
-__all__ = ["NEAR_MISS_KINDS", "PaperKind", "build", "generate", "world", "write_gold", "write_ris"]
+__all__ = [
+    "HARD_NEGATIVE_KINDS",
+    "NEAR_MISS_KINDS",
+    "PaperKind",
+    "build",
+    "generate",
+    "world",
+    "write_gold",
+    "write_ris",
+]
 
 # ---------------------------------------------------------------------------- public interface
 
 
-def build(n: int, seed: int = 1, duplicate_share: float = 0.3) -> SyntheticExport:
+def build(
+    n: int, seed: int = 1, duplicate_share: float = 0.3, hard_negatives: bool = True
+) -> SyntheticExport:
     """``n`` records in random order (ids ``id_0000001``...), the gold duplicate groups and
     what went into them. ``duplicate_share`` is the share of records that are extra copies
-    of another record's paper (what a perfect deduplication removes)."""
+    of another record's paper (what a perfect deduplication removes); ``hard_negatives``
+    adds HARD_NEGATIVE_SHARE of papers that a deduplicator must keep apart."""
     if n < 0:
         raise ValueError(f"the number of records must not be negative, not {n}")
     if not 0 <= duplicate_share <= MAX_DUPLICATE_SHARE:
@@ -53,16 +69,21 @@ def build(n: int, seed: int = 1, duplicate_share: float = 0.3) -> SyntheticExpor
             f"duplicate_share must be between 0 and {MAX_DUPLICATE_SHARE}, not {duplicate_share}"
         )
     w = world()
-    return _build(w, n, random.Random(seed), duplicate_share)
+    hard_share = HARD_NEGATIVE_SHARE if hard_negatives else 0.0
+    return _build(w, n, random.Random(seed), duplicate_share, hard_share)
 
 
-def _build(w: World, n: int, rng: random.Random, duplicate_share: float) -> SyntheticExport:
+def _build(
+    w: World, n: int, rng: random.Random, duplicate_share: float, hard_share: float
+) -> SyntheticExport:
     ids = Identifiers(rng)
     extra_copies = round(duplicate_share * n)
     paper_count = n - extra_copies
     near_miss_count = min(round(NEAR_MISS_SHARE * n), paper_count // 2)
-    papers = [article(rng, w, ids) for _ in range(paper_count - near_miss_count)]
+    hard_count = min(round(hard_share * n), paper_count // 4)
+    papers = [article(rng, w, ids) for _ in range(paper_count - near_miss_count - hard_count)]
     papers += add_near_misses(rng, w, ids, papers, near_miss_count)
+    papers += add_hard_negatives(rng, w, ids, papers, hard_count)
     copies = copies_per_paper(rng, len(papers), extra_copies)
     rendered: list[tuple[int, RecordDict]] = []
     for index, (paper, count) in enumerate(zip(papers, copies, strict=True)):
@@ -72,16 +93,21 @@ def _build(w: World, n: int, rng: random.Random, duplicate_share: float) -> Synt
     width = max(7, len(str(n)))
     members: dict[int, list[str]] = {}
     records = []
+    paper_of = {}
     for position, (index, record) in enumerate(rendered, 1):
         record["id"] = f"id_{position:0{width}d}"
         records.append(record)
+        paper_of[record["id"]] = index
         if copies[index] > 1:
             members.setdefault(index, []).append(record["id"])
     return SyntheticExport(
         records=records,
         groups=sorted(members.values()),
         papers=len(papers),
-        near_misses=Counter(str(p.kind) for p in papers if p.kind is not PaperKind.ARTICLE),
+        near_misses=Counter(str(p.kind) for p in papers if p.kind in NEAR_MISS_KINDS),
+        hard_negatives=Counter(str(p.kind) for p in papers if p.kind in HARD_NEGATIVE_KINDS),
+        paper_of=paper_of,
+        kinds=tuple(str(p.kind) for p in papers),
     )
 
 
@@ -169,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(
         f"near-misses        {sum(export.near_misses.values()):>8}   "
         + ", ".join(f"{kind}: {export.near_misses[kind]}" for kind in NEAR_MISS_KINDS)
+    )
+    print(
+        f"hard negatives     {sum(export.hard_negatives.values()):>8}   "
+        + ", ".join(f"{kind}: {export.hard_negatives[kind]}" for kind in HARD_NEGATIVE_KINDS)
     )
     with_doi = sum(1 for record in records if record["doi"]) / max(1, len(records))
     with_pmid = sum(1 for record in records if record["pmid"]) / max(1, len(records))

@@ -32,12 +32,14 @@ RecordDict = dict[str, Any]
 FIRST_YEAR, LAST_YEAR = 1990, 2025
 YEAR_GROWTH = 1.045
 NEAR_MISS_SHARE = 0.02
+HARD_NEGATIVE_SHARE = 0.03
 MAX_DUPLICATE_SHARE = 0.7  # groups hold at most four records: a share above 0.75 cannot be met
 EXTRA_COPIES_WEIGHTS = ((1, 72), (2, 20), (3, 8))  # groups of two, three and four records
 
 
 class PaperKind(StrEnum):
-    """What a paper is: an ordinary article or a near-miss of another paper."""
+    """What a paper is: an ordinary article, a near-miss of another paper, or a hard
+    negative (synthetic_hard_negatives.py)."""
 
     ARTICLE = "article"
     SAME_TEAM = "same_team"  # same authors and journal, a different paper
@@ -45,9 +47,20 @@ class PaperKind(StrEnum):
     PART = "part"  # "Part 2" of a two-part paper
     PREPRINT = "preprint"  # bioRxiv/medRxiv version of a journal article
     CONFERENCE = "conference"  # meeting abstract of a later full article
+    SERIES = "series"  # an editorial series' item: one title, editor, first page per issue
+    REPLY = "reply"  # a comment on an article, or its authors' reply
+    PROCEEDINGS = "proceedings"  # the proceedings paper an article extends
+    SAME_TITLE = "same_title"  # another team's paper of the same title in another journal
+    BARE = "bare"  # the same team, journal and year, a title word apart, no DOI, no pages
 
 
-NEAR_MISS_KINDS = tuple(kind for kind in PaperKind if kind is not PaperKind.ARTICLE)
+NEAR_MISS_KINDS = (
+    PaperKind.SAME_TEAM,
+    PaperKind.ERRATUM,
+    PaperKind.PART,
+    PaperKind.PREPRINT,
+    PaperKind.CONFERENCE,
+)
 
 
 class Database(StrEnum):
@@ -117,12 +130,16 @@ class Paper:
 
 @dataclass(frozen=True, slots=True)
 class SyntheticExport:
-    """What :func:`build` made: the records, the gold groups and how many of each kind."""
+    """What :func:`build` made: the records, the gold groups, how many of each kind, and
+    for scoring each record's paper (an index into ``kinds``, each paper's kind)."""
 
     records: list[RecordDict]
     groups: list[list[str]]
     papers: int
     near_misses: Counter[str]
+    hard_negatives: Counter[str]
+    paper_of: dict[str, int]
+    kinds: tuple[str, ...]
 
 
 class Zipf(Generic[T]):

@@ -236,8 +236,9 @@ class RecordSummary:
 class LinkVerdict(StrEnum):
     """What an event says about a pair of records.
 
-    Automatic runs write SAME (one study), RELATED (a preprint and its journal version) or
-    REVIEW (uncertain: a reviewer must decide). Reviewers write SAME, DIFFERENT or SKIP, and
+    Automatic runs write SAME (one study), RELATED (related items never merged: a preprint
+    or a correction and its article, see screener.dedup.kinds) or REVIEW (uncertain: a
+    reviewer must decide). Reviewers write SAME, DIFFERENT or SKIP, and
     UNDO withdraws their latest event on the pair.
     """
 
@@ -259,7 +260,8 @@ class LinkMethod(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DedupEvent:
-    """One event of the append-only duplicate-link log (``record_a < record_b``)."""
+    """One event of the append-only duplicate-link log (``record_a < record_b``); ``rule``
+    names the matching rule behind an automatic event ('' for a reviewer's)."""
 
     id: int
     record_a: int
@@ -271,6 +273,7 @@ class DedupEvent:
     reviewer: str
     run_id: int | None
     created_at: datetime
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ class PairState:
 
     ``verdict`` is SAME, RELATED, REVIEW or DIFFERENT; ``reviewer`` is '' when the verdict is
     automatic; ``skipped`` marks an automatic REVIEW verdict a reviewer has put off.
-    ``score`` and ``reason`` are those of the automatic judgement (0 and '' without one).
+    ``score``, ``reason`` and ``rule`` are those of the automatic judgement (0 and '' without
+    one).
     """
 
     a: int
@@ -32,6 +33,7 @@ class PairState:
     reason: str = ""
     reviewer: str = ""
     skipped: bool = False
+    rule: str = ""
 
 
 def reviewer_stacks(events: Iterable[DedupEvent]) -> dict[tuple[int, int], list[DedupEvent]]:
@@ -78,14 +80,16 @@ def pair_states(events: Iterable[DedupEvent]) -> dict[tuple[int, int], PairState
     for pair in sorted(automatic.keys() | stacks.keys()):
         auto = automatic.get(pair)
         top = stacks[pair][-1] if pair in stacks else None
-        score, reason = (auto.score, auto.reason) if auto else (0.0, "")
+        score, reason, rule = (auto.score, auto.reason, auto.rule) if auto else (0.0, "", "")
         if top is not None and top.verdict is not LinkVerdict.SKIP:
             states[pair] = PairState(
-                *pair, top.verdict, LinkMethod.REVIEWER, score, reason, top.reviewer
+                *pair, top.verdict, LinkMethod.REVIEWER, score, reason, top.reviewer, rule=rule
             )
         elif auto is not None:
             skipped = top is not None  # the top of the stack can only be a SKIP here
-            states[pair] = PairState(*pair, auto.verdict, auto.method, score, reason, "", skipped)
+            states[pair] = PairState(
+                *pair, auto.verdict, auto.method, score, reason, "", skipped, rule
+            )
     return states
 
 

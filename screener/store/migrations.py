@@ -231,6 +231,12 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_7(db: Database) -> None:
+    """The name of the matching rule behind each automatic duplicate-link event, so that
+    the dedup map and an explanation can say which rule linked two records."""
+    db.execute("ALTER TABLE dedup_events ADD COLUMN rule TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -238,6 +244,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

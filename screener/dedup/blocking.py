@@ -1,0 +1,111 @@
+"""Blocking: the pairs of records worth comparing, found through keys they share (an
+identifier, the beginning or end of the title, its longest words, first author and year,
+volume and first page) instead of comparing every record with every other."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from screener.dedup.prepared import Prepared
+
+MAX_BLOCK = 60  # more records sharing an id or a page: a bogus value that tells nothing
+# Blocks on first author + year and on a title's longest words grow with the project
+# (every "Wang 2020"): pairs in such blocks are picked by title similarity in one C call
+# (cdist) instead of all being compared.
+SIMILAR_TITLE_KEYS = frozenset("aw")
+# Title beginnings and endings shared by too many records are lengthened instead.
+LONGER_KEYS: dict[str, Callable[[str], str]] = {"t": lambda c: c[:48], "u": lambda c: c[-48:]}
+SMALL_BLOCK = 8
+SIMILAR_PARTNERS = 10
+MAX_SIMILAR_BLOCK = 5000
+TITLE_CUTOFF = 70  # titles less alike than this are not a pair worth comparing
+
+
+def blocking_keys(p: Prepared) -> Iterable[str]:
+    if p.doi:
+        yield "d" + p.doi
+    if p.pmid:
+        yield "p" + p.pmid
+    compact = p.title.replace(" ", "")
+    if len(compact) >= 12:
+        yield "t" + compact[:24]
+        yield "u" + compact[-24:]
+        longest = sorted(p.core.split(), key=lambda w: (-len(w), w))[:3]
+        yield "w" + " ".join(sorted(longest))
+    if p.core != p.title and len(p.core) >= 12:
+        yield "t" + p.core.replace(" ", "")[:24]  # a notice beside the article it is about
+    if p.authors and p.year:
+        yield f"a{p.authors[0][0]}{p.year}"
+    if p.volume and p.page and p.year:
+        yield f"v{p.year}|{p.volume}|{p.page}"
+    if p.page and p.authors and p.volume:
+        yield f"b{p.authors[0][0]}|{p.volume}|{p.page}"
+
+
+def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)``, ``i < j``, that share at least one blocking key."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, p in enumerate(prepared):
+        for key in blocking_keys(p):
+            blocks[key].append(index)
+    n = len(prepared)
+    seen: set[int] = set()
+    for key, members in blocks.items():
+        size = len(members)
+        if size < 2:
+            continue
+        if key[0] in SIMILAR_TITLE_KEYS and size > SMALL_BLOCK:
+            if size <= MAX_SIMILAR_BLOCK:
+                seen.update(_similar_title_pairs(prepared, members, n))
+        elif size <= MAX_BLOCK:
+            seen.update(_all_pairs(members, n))
+        elif key[0] in LONGER_KEYS:
+            # "...: a randomized controlled trial": split on twice as many letters
+            longer = LONGER_KEYS[key[0]]
+            sub: dict[str, list[int]] = defaultdict(list)
+            for i in members:
+                sub[longer(prepared[i].title.replace(" ", ""))].append(i)
+            for part in sub.values():
+                if 1 < len(part) <= MAX_BLOCK:
+                    seen.update(_all_pairs(part, n))
+    pairs = [divmod(code, n) for code in seen]
+    if compared_up_to:
+        pairs = [
+            (i, j)
+            for i, j in pairs
+            if prepared[i].id > compared_up_to or prepared[j].id > compared_up_to
+        ]
+    pairs.sort()
+    return pairs
+
+
+def _all_pairs(members: list[int], n: int) -> Iterator[int]:
+    """Every pair of a block (members in ascending order), coded ``i * n + j``."""
+    for x, i in enumerate(members):
+        for j in members[x + 1 :]:
+            yield i * n + j
+
+
+def _similar_title_pairs(prepared: Sequence[Prepared], members: list[int], n: int) -> list[int]:
+    """Pairs (coded ``i * n + j``) of a block whose titles are at least TITLE_CUTOFF alike,
+    at most SIMILAR_PARTNERS per record (the most alike), so that a block of look-alike
+    titles cannot make the pairs grow with its square."""
+    titles = [prepared[i].core for i in members]
+    scores = process.cdist(
+        titles, titles, scorer=fuzz.ratio, score_cutoff=TITLE_CUTOFF, dtype=np.uint8
+    )
+    np.fill_diagonal(scores, 0)
+    partners = min(SIMILAR_PARTNERS, len(members) - 1)
+    best = np.argpartition(scores, -partners, axis=1)[:, -partners:]
+    rows = np.repeat(np.arange(len(members)), partners)
+    cols = best.ravel()
+    keep = scores[rows, cols] > 0
+    codes = set()
+    for x, y in zip(rows[keep].tolist(), cols[keep].tolist(), strict=True):
+        i, j = members[x], members[y]
+        codes.add(i * n + j if i < j else j * n + i)
+    return list(codes)
