@@ -9,8 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from screener.cli import _fail, _print_json, _project, export, main, out, reviewer_name
-from screener.cli.output import export_target, output_option
+from screener.cli.common import REVIEWER_HELP, fail, opened_project, out, print_json, reviewer_name
 from screener.errors import ScreenerError
 from screener.extraction.service import (
     FieldState,
@@ -26,10 +25,8 @@ from screener.extraction.service import (
 )
 from screener.project import Project
 
-REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
-
-@main.group(name="extract")
+@click.group(name="extract")
 def extract() -> None:
     """Data extraction of the studies included at full text, with the form of
     protocol.toml's [extraction] section; with dual = true two reviewers extract every
@@ -51,13 +48,13 @@ def _record(
     reviewer: str,
     consensus: bool,
 ) -> None:
-    with _project(project_path) as project:
+    with opened_project(project_path) as project:
         try:
             form_field = field_named(project, field)
             parsed = parse_text(form_field, value, unit)
             (event,) = record_values(project, study, reviewer, {field: parsed}, consensus=consensus)
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         what = "consensus" if consensus else "value"
         shown = format_value(event.value) or "(cleared)"
         out.print(
@@ -122,7 +119,7 @@ def _state_dict(state: FieldState) -> dict[str, Any]:
 @extract.command(name="show")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.argument("study", type=int, required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def extract_show(project: Path, study: int | None, as_json: bool) -> None:
     """Show the extraction of every included study (values in force and progress), or of
     one STUDY field by field with each reviewer's value.
@@ -132,14 +129,14 @@ def extract_show(project: Path, study: int | None, as_json: bool) -> None:
       screener extract show projects/my-review
       screener extract show projects/my-review 12 --json
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             form_fields(opened)
             found = project_extractions(opened, _one(opened, study))
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if as_json:
-            _print_json(
+            print_json(
                 [
                     {
                         "study": s,
@@ -199,7 +196,7 @@ def _print_study(project: Project, fields: tuple[FieldState, ...]) -> None:
 
 @extract.command(name="conflicts")
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def extract_conflicts(project: Path, as_json: bool) -> None:
     """List the fields where two reviewers' values differ and no consensus is set.
 
@@ -207,14 +204,14 @@ def extract_conflicts(project: Path, as_json: bool) -> None:
     Example:
       screener extract conflicts projects/my-review --json
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             form_fields(opened)
             found = conflicts(opened)
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if as_json:
-            _print_json([{"study": s, **_state_dict(f)} for s, f in found])
+            print_json([{"study": s, **_state_dict(f)} for s, f in found])
             return
         if not found:
             out.print("No differing values: every compared field agrees or has a consensus.")
@@ -223,65 +220,3 @@ def extract_conflicts(project: Path, as_json: bool) -> None:
         for study, f in found:
             given = "; ".join(f"{r}: {format_value(v)}" for r, v in f.values.items())
             out.print(f"  study {study} · {escape(f.field.name)} · {escape(given)}")
-
-
-# -- exports --------------------------------------------------------------------------------
-
-
-@export.command(name="evidence")
-@click.argument("project", type=click.Path(path_type=Path))
-@output_option("evidence.csv, .xlsx and .md")
-@click.option(
-    "--format",
-    "formats",
-    type=click.Choice(["csv", "xlsx", "md"]),
-    multiple=True,
-    help="Only this format (repeatable; default: all three).",
-)
-def export_evidence(project: Path, output: str | None, formats: tuple[str, ...]) -> None:
-    """Write the evidence table: one row per study included at full text, with its citation,
-    DOI, PMID, screening tags, the extracted values in force and who extracted them.
-
-    \b
-    Example:
-      screener export evidence projects/my-review
-      screener export evidence projects/my-review --format xlsx -o evidence.xlsx
-    """
-    from screener.exports.evidence import FORMATS, write_evidence
-
-    with _project(project) as opened:
-        chosen = list(dict.fromkeys(formats)) or list(FORMATS)
-        target = export_target(output, opened, f"evidence.{chosen[0]}")
-        try:
-            paths = write_evidence(opened, target, chosen)
-        except ScreenerError as exc:
-            _fail(str(exc))
-        for path in paths:
-            out.print(f"Wrote {escape(str(path))}")
-
-
-@export.command(name="evidence-map")
-@click.argument("project", type=click.Path(path_type=Path))
-@click.option("--rows", default="tissue", show_default=True, help="Vocabulary of the rows.")
-@click.option("--columns", default="outcome", show_default=True, help="Vocabulary of columns.")
-@output_option("evidence-map.csv (the SVG beside it)")
-def export_evidence_map(project: Path, rows: str, columns: str, output: str | None) -> None:
-    """Write the evidence map: how many included studies have each pair of a row term and a
-    column term (terms from the extracted values in force of fields bound to the vocabulary,
-    and from screening tags), as a CSV crosstab and an SVG heat map.
-
-    \b
-    Example:
-      screener export evidence-map projects/my-review
-      screener export evidence-map projects/my-review --rows model --columns outcome -o map.csv
-    """
-    from screener.exports.evidence_map import write_evidence_map
-
-    with _project(project) as opened:
-        target = export_target(output, opened, "evidence-map.csv")
-        try:
-            paths = write_evidence_map(opened, target, rows, columns)
-        except ScreenerError as exc:
-            _fail(str(exc))
-        for path in paths:
-            out.print(f"Wrote {escape(str(path))}")

@@ -9,79 +9,11 @@ from typing import Any
 import click
 from rich.markup import escape
 
-from screener.cli import _fail, _print_json, _project, export, main, out
-from screener.cli.output import export_target, output_option
+from screener.cli.common import fail, opened_project, out, print_json
 from screener.errors import ScreenerError
-from screener.exports import audit, prisma_csv, prisma_md, prisma_svg
-from screener.exports.kinds import ExportKind
-
-_EXAMPLE_DIR = "projects/my-review"
 
 
-def _first_lower(text: str) -> str:
-    """ "Full event log" -> "full event log", but "PRISMA 2020" stays."""
-    return text[0].lower() + text[1:] if text[1:2].islower() else text
-
-
-def _export_command(kind: ExportKind, more: str = "") -> None:
-    name = kind.name
-
-    @export.command(
-        name=name,
-        help=f"""Write {_first_lower(kind.summary)}.
-{more}
-    \b
-    Example:
-      screener export {name} {_EXAMPLE_DIR} -o {kind.default_file}
-    """,
-    )
-    @click.argument("project", type=click.Path(path_type=Path))
-    @output_option(kind.default_file)
-    def command(project: Path, output: str | None) -> None:
-        with _project(project) as opened:
-            target = export_target(output, opened, kind.default_file)
-            try:
-                written = kind.write(opened, target)
-            except ScreenerError as exc:
-                _fail(str(exc))
-        for path in written:
-            out.print(f"Wrote {escape(str(path))}")
-
-
-_export_command(
-    prisma_csv.KINDS[0],
-    """
-    The file is the PRISMA2020 R package's / Shiny app's template (PRISMA.csv) row for row,
-    with its n column filled in: load it in the app (estech.shinyapps.io/prisma_flowdiagram)
-    or with PRISMA2020::PRISMA_data(read.csv(...)). Boxes that do not apply are NA.
-""",
-)
-_export_command(
-    prisma_svg.KINDS[0],
-    """
-    A PRISMA 2020 flow diagram for A4 paper, with an other-methods column when some files
-    were imported with --method website, organisation or citation, and the records, reports
-    still awaiting screening, retrieval or assessment shown where there are any.
-""",
-)
-_export_command(
-    prisma_md.KINDS[0],
-    """
-    A Markdown table of every count and a Mermaid flowchart (flowchart TD) of the flow.
-""",
-)
-_export_command(
-    audit.KINDS[0],
-    """
-    The full event log, oldest first: imports, dedup runs and links, decisions, resolutions,
-    retrievals, vocabulary terms and extractions. The CSV has one row per event; the JSONL
-    beside it (audit.jsonl, or the CSV's name with .jsonl) has every field, for
-    `screener prisma replay`.
-""",
-)
-
-
-@main.group()
+@click.group()
 def prisma() -> None:
     """PRISMA 2020 counts of a project, or replayed from its audit log.
 
@@ -105,10 +37,10 @@ def prisma_show(project: Path, as_json: bool) -> None:
     """
     from screener.prisma.inputs import project_prisma
 
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         figures = project_prisma(opened).as_dict()
     if as_json:
-        _print_json(figures)
+        print_json(figures)
     else:
         print_prisma(figures)
 
@@ -132,9 +64,9 @@ def prisma_replay(audit: Path, as_json: bool) -> None:
     try:
         figures = replay_file(audit).as_dict()
     except ScreenerError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
-        _print_json(figures)
+        print_json(figures)
     else:
         print_prisma(figures)
 

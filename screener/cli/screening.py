@@ -10,7 +10,15 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 
-from screener.cli import STAGE_NAMES, _fail, _print_json, _project, main, out, reviewer_name
+from screener.cli.common import (
+    REVIEWER_HELP,
+    STAGE_NAMES,
+    fail,
+    opened_project,
+    out,
+    print_json,
+    reviewer_name,
+)
 from screener.errors import ScreenerError
 from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.protocol import QUEUE_ORDERS
@@ -18,8 +26,6 @@ from screener.screening.agreement import PairAgreement, agreement_report
 from screener.screening.decisions import decide, parse_stage, resolve, set_retrieval
 from screener.screening.state import StageState
 from screener.screening.studies import conflicts
-
-REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
 
 def _stage(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
@@ -50,7 +56,7 @@ stage_option = click.option(
 )
 
 
-@main.command(name="decide")
+@click.command(name="decide")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.argument("verdict", type=click.Choice(["include", "exclude", "maybe"]))
 @click.option("--reviewer", help=REVIEWER_HELP)
@@ -82,13 +88,13 @@ def decide_command(
     """
     name = reviewer_name(reviewer)
     parsed = _tags(tags)
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             made = decide(
                 opened, NewDecision(record_id, stage, name, Verdict(verdict), reasons, parsed, note)
             )
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}")
 
 
@@ -110,7 +116,7 @@ def _state_dict(state: StageState) -> dict[str, Any]:
     }
 
 
-@main.command(name="conflicts")
+@click.command(name="conflicts")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--stage", callback=_stage, help="Only this stage (default: both).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -122,10 +128,10 @@ def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None
     Example:
       screener conflicts projects/my-review --stage ta --json
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         found = conflicts(opened, stage)
     if as_json:
-        _print_json([_state_dict(s) for s in found])
+        print_json([_state_dict(s) for s in found])
         return
     if not found:
         out.print("No conflicts waiting.")
@@ -147,7 +153,7 @@ def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None
     out.print(f"{len(found)} conflict(s) waiting: `screener resolve` or the TUI's conflicts screen")
 
 
-@main.command(name="resolve")
+@click.command(name="resolve")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.argument("verdict", type=click.Choice(["include", "exclude"]))
 @click.option("--record", "record_id", type=int, required=True, help="Study id.")
@@ -171,11 +177,11 @@ def resolve_command(
       screener resolve projects/my-review include --record 12 --resolver carol \\
           --note "abstract mentions exosomes from adipose MSC"
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             made = resolve(opened, record_id, stage, resolver, Verdict(verdict), reasons, note)
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     who = escape(made.resolver)
     out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({who})")
 
@@ -184,7 +190,7 @@ def _number(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-@main.command(name="agreement")
+@click.command(name="agreement")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def agreement_command(project: Path, as_json: bool) -> None:
@@ -196,10 +202,10 @@ def agreement_command(project: Path, as_json: bool) -> None:
     Example:
       screener agreement projects/my-review --json
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         report = agreement_report(opened)
     if as_json:
-        _print_json([pair.as_dict() for pair in report])
+        print_json([pair.as_dict() for pair in report])
         return
     if not report:
         out.print("No study has been decided by two reviewers yet.")
@@ -241,7 +247,7 @@ def agreement_table(report: list[PairAgreement]) -> Group:
     return Group(*tables)
 
 
-@main.command(name="retrieval")
+@click.command(name="retrieval")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.argument("status", type=click.Choice([s.value for s in RetrievalStatus]))
 @click.option("--record", "record_id", type=int, required=True, help="Study id.")
@@ -266,13 +272,13 @@ def retrieval_command(
           --pdf fulltext/smith2021.pdf
     """
     name = reviewer_name(reviewer)
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             made = set_retrieval(
                 opened, record_id, RetrievalStatus(status), name, reason=reason, pdf_path=pdf_path
             )
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     out.print(f"Study {made.record_id}: {made.status}")
 
 
@@ -303,11 +309,11 @@ def run_tui(
     try:
         app = ScreenerApp(project, reviewer, stage=stage, order=order, seed=seed, start=start)
     except ScreenerError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     app.run()
 
 
-@main.command(name="screen")
+@click.command(name="screen")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--reviewer", help=REVIEWER_HELP)
 @stage_option

@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from screener.cli import _fail, _new_bar, _print_json, main, out
+from screener.cli.common import fail, new_bar, out, print_json
 from screener.errors import ScreenerError
 from screener.screening.labelled import DEFAULT_LABEL_COLUMN
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from screener.screening.simulate import SimulationReport, StepProgress
 
 
-@main.command(name="simulate")
+@click.command(name="simulate")
 @click.argument("labelled_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--label-column",
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     type=click.IntRange(1, 100),
     help="Simulate with seeds 1..N (each seed draws its own prior records).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json: bool) -> None:
     """Simulate prioritised screening of a labelled dataset, as ASReview's `simulate` does.
 
@@ -55,8 +55,8 @@ def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json
     try:
         labelled = load_labelled(labelled_file, label_column)
     except ScreenerError as exc:
-        _fail(str(exc))
-    bar = _new_bar()
+        fail(str(exc))
+    bar = new_bar()
     tasks: dict[int, Any] = {}
 
     def seed_bar(seed: int) -> StepProgress:
@@ -75,7 +75,7 @@ def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json
         if bar.live.is_started:
             bar.stop()
     if as_json:
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
         return
     _print_report(report)
 

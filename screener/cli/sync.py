@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from screener.cli import _fail, _print_json, _project, err, main, out, reviewer_name
+from screener.cli.common import err, fail, opened_project, out, print_json, reviewer_name
 from screener.errors import ScreenerError
 from screener.sync.service import TABLES, export_events, import_events, write_jsonl
 
@@ -26,7 +26,7 @@ def _count(kind: str, n: int) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-@main.group(name="sync")
+@click.group(name="sync")
 def sync() -> None:
     """Move one reviewer's screening events between copies of a project (one copy per
     reviewer's machine). Each reviewer exports their own events and the others import
@@ -61,16 +61,16 @@ def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool
       screener sync export projects/my-review --reviewer alice -o alice.jsonl
     """
     name = reviewer_name(reviewer)
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             events = export_events(opened, name)
             write_jsonl(output, events)
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     kinds = Counter(e["kind"] for e in events[1:])
     counts = {kind: kinds[kind] for kind in TABLES}
     if as_json:
-        _print_json({"file": str(output), "reviewer": name, "events": counts})
+        print_json({"file": str(output), "reviewer": name, "events": counts})
         return
     detail = ", ".join(_count(kind, n) for kind, n in counts.items())
     out.print(
@@ -92,13 +92,13 @@ def sync_import(project: Path, file: Path, as_json: bool) -> None:
     Example:
       screener sync import projects/my-review alice.jsonl
     """
-    with _project(project) as opened:
+    with opened_project(project) as opened:
         try:
             report = import_events(opened, file)
         except ScreenerError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     if as_json:
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
         return
     for warning in report.warnings:
         err.print(f"[bold yellow]warning:[/] {escape(warning)}")

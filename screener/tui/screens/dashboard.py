@@ -14,11 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from screener.dedup.service import dedup_summary
-from screener.prisma.inputs import project_prisma
+from screener.overview import ProjectStatus, project_status
 from screener.project import open_project
-from screener.screening.agreement import agreement_report
-from screener.screening.studies import progress_summary, review_state
 from screener.tui.text import literal
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid
@@ -26,19 +23,10 @@ from screener.tui.widgets.stopping import StoppingAid
 STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
 
 
-def gather(project_path: Any) -> dict[str, Any]:
+def gather(project_path: Any) -> ProjectStatus:
     """Every figure the dashboard shows, read on a connection of the calling thread."""
     with open_project(project_path) as project:
-        state = review_state(project)
-        return {
-            "title": project.protocol.title,
-            "sources": len(project.store.records.sources()),
-            "records": project.store.records.count(),
-            "dedup": dedup_summary(project).as_dict(),
-            "progress": progress_summary(state),
-            "agreement": [pair.as_dict() for pair in agreement_report(project, state)],
-            "prisma": project_prisma(project).as_dict(),
-        }
+        return project_status(project)
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -94,20 +82,20 @@ class DashboardScreen(Screen[None]):
         data = gather(self.app.project_path)  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show, data)
 
-    def _show(self, data: dict[str, Any]) -> None:
+    def _show(self, data: ProjectStatus) -> None:
         self.query_one("#figures", Static).update(Group(*self._parts(data)))
 
-    def _parts(self, data: dict[str, Any]) -> list[Any]:
-        dedup = data["dedup"]
-        removed = dedup["duplicates_removed"]
+    def _parts(self, data: ProjectStatus) -> list[Any]:
+        dedup = data.dedup
         head = Text.assemble(
-            literal(data["title"], "bold"),
+            literal(data.title, "bold"),
             "\n",
             literal(
-                f"{data['sources']} source(s) · {data['records']} records · "
-                f"{removed['total']} duplicates removed ({removed['automatic']} automatic, "
-                f"{removed['by_reviewer']} by reviewer) · {dedup['studies']} studies · "
-                f"{dedup['pairs_awaiting_review']} duplicate pair(s) awaiting review (d)"
+                f"{len(data.sources)} source(s) · {data.records} records · "
+                f"{dedup.duplicates_removed} duplicates removed "
+                f"({dedup.duplicates_removed_automatic} automatic, "
+                f"{dedup.duplicates_removed_by_reviewer} by reviewer) · {dedup.studies} studies · "
+                f"{dedup.pairs_awaiting_review} duplicate pair(s) awaiting review (d)"
             ),
         )
         parts: list[Any] = [head, Text("")]
@@ -126,7 +114,7 @@ class DashboardScreen(Screen[None]):
             1,
         )
         for key, label in STAGES:
-            p = data["progress"][key]
+            p = data.progress[key]
             progress.add_row(
                 label,
                 str(p["studies"]),
@@ -137,14 +125,14 @@ class DashboardScreen(Screen[None]):
                 str(p["included"]),
                 str(p["excluded"]),
             )
-        parts += [progress, Text(""), prisma_table(data["prisma"]), Text("")]
+        parts += [progress, Text(""), prisma_table(data.prisma.as_dict()), Text("")]
         reviewers = _table(
             "Decisions by reviewer",
             ("stage", "reviewer", "decided", "include", "maybe", "exclude"),
             2,
         )
         for key, label in STAGES:
-            for name, counts in data["progress"][key]["by_reviewer"].items():
+            for name, counts in data.progress[key]["by_reviewer"].items():
                 reviewers.add_row(
                     label,
                     literal(name),
@@ -162,7 +150,7 @@ class DashboardScreen(Screen[None]):
             2,
         )
         labels = dict(STAGES)
-        for pair in data["agreement"]:
+        for pair in (p.as_dict() for p in data.agreement):
             ci = (
                 "–"
                 if pair["kappa"] is None
