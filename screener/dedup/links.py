@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from screener.dedup.kinds import RelatedKind
+from screener.dedup.rule_names import related_kind_of
 from screener.importers.fields import fold
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, Record, StoredRecord
 
@@ -130,26 +132,37 @@ def _link_order(state: PairState) -> tuple[int, float, int, int]:
     return rank, -state.score if state.method is LinkMethod.RULE else 0.0, state.a, state.b
 
 
+def _joins(state: PairState, merge_preprints: bool) -> bool:
+    if state.verdict is LinkVerdict.SAME:
+        return True
+    # [dedup] merge_preprints joins a preprint to its journal version; other related items
+    # (a correction, a reply, a registry entry) are never one study with their article
+    return (
+        merge_preprints
+        and state.verdict is LinkVerdict.RELATED
+        and related_kind_of(state.rule) is RelatedKind.PREPRINT
+    )
+
+
 def merging_links(
-    states: dict[tuple[int, int], PairState], *, merge_related: bool = False
+    states: dict[tuple[int, int], PairState], *, merge_preprints: bool = False
 ) -> list[PairState]:
     """The links that join records into one study, in the order they are applied: exact id,
     then rule links by descending score, then reviewer links."""
-    joining = {LinkVerdict.SAME, LinkVerdict.RELATED} if merge_related else {LinkVerdict.SAME}
-    return sorted((s for s in states.values() if s.verdict in joining), key=_link_order)
+    return sorted((s for s in states.values() if _joins(s, merge_preprints)), key=_link_order)
 
 
 def cluster(
     record_ids: Iterable[int],
     states: dict[tuple[int, int], PairState],
     *,
-    merge_related: bool = False,
+    merge_preprints: bool = False,
 ) -> Clustering:
     """Union-find over the joining links (see :func:`merging_links`) with reviewer DIFFERENT
     verdicts as cannot-links: a union that would put two such records in one study is not
     made and is reported in ``blocked``."""
     parent: dict[int, int] = {}  # a record absent from it is its own root
-    links = merging_links(states, merge_related=merge_related)
+    links = merging_links(states, merge_preprints=merge_preprints)
     all_ids = set(record_ids)
     all_ids.update(record for state in states.values() for record in (state.a, state.b))
 

@@ -86,7 +86,7 @@ class _Links:
 
     states: dict[tuple[int, int], PairState]
     clustering: Clustering
-    merge_related: bool
+    merge_preprints: bool
 
     def pending(self) -> list[PairState]:
         """Pairs awaiting a reviewer, skipped ones last. One pair stands for each two studies
@@ -110,13 +110,15 @@ class _Links:
         return list(chosen.values())
 
     def joining(self) -> list[PairState]:
-        return merging_links(self.states, merge_related=self.merge_related)
+        return merging_links(self.states, merge_preprints=self.merge_preprints)
 
 
 def _links(project: Project, events: Sequence[DedupEvent], record_ids: Iterable[int]) -> _Links:
     states = pair_states(events)
-    merge_related = project.protocol.merge_preprints
-    return _Links(states, cluster(record_ids, states, merge_related=merge_related), merge_related)
+    merge_preprints = project.protocol.merge_preprints
+    return _Links(
+        states, cluster(record_ids, states, merge_preprints=merge_preprints), merge_preprints
+    )
 
 
 def _current_links(project: Project) -> _Links:

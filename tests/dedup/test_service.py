@@ -115,7 +115,7 @@ def check_cache(project: Project) -> None:
     """The studies cache equals what the event log gives now."""
     states = pair_states(project.store.links.events())
     merge = project.protocol.merge_preprints
-    expected = cluster(project.store.records.ids(), states, merge_related=merge).study_of
+    expected = cluster(project.store.records.ids(), states, merge_preprints=merge).study_of
     assert project.store.links.study_map() == expected
 
 
