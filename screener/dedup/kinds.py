@@ -82,15 +82,18 @@ def notice_kinds(title: str, type_: str, raw_title: str = "") -> frozenset[str]:
         if _ANY_NOTICE.search(title)
         else set()
     )
-    if _CORRECTION_CITATION.search(raw_title):
+    if "(" in raw_title and _CORRECTION_CITATION.search(raw_title):
         found.add("erratum")
-    low = type_.casefold()
-    for kind in ("erratum", "retraction", "comment"):
-        if kind in low:
-            found.add(kind)
-    if "letter" in low and "comment" not in found:
+    found |= _type_kinds(type_)
+    if "letter" in type_.casefold() and "comment" not in found:
         found.add("comment")
     return frozenset(found)
+
+
+@lru_cache(maxsize=1 << 10)
+def _type_kinds(type_: str) -> frozenset[str]:
+    low = type_.casefold()
+    return frozenset(kind for kind in ("erratum", "retraction", "comment") if kind in low)
 
 
 _CONFERENCE_JOURNAL = re.compile(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from screener.dedup.blocking import candidate_pairs
-from screener.dedup.evidence import Evidence, FieldEvidence, compare, title_level
+from screener.dedup.evidence import compare, title_level
 from screener.dedup.frequencies import Frequencies
 from screener.dedup.prepared import Prepared, prepare
 from screener.dedup.rules import Decision, Rule, decide
@@ -28,34 +28,44 @@ class Candidate:
     rule: str = ""
 
 
-def judge(x: Prepared, y: Prepared, freq: Frequencies) -> tuple[Decision, Evidence | None]:
-    """The decision on a pair and its evidence. Pairs whose titles are plainly different
-    and that share no identifier, volume and first page are decided on the titles alone
-    (evidence None): no rule can link them, and most candidate pairs are such."""
-    if not _same_identifier(x, y) and not (x.page and x.page == y.page and x.volume == y.volume):
+def judge(x: Prepared, y: Prepared, freq: Frequencies) -> tuple[Decision, float]:
+    """The decision on a pair and the probability that the two are one paper. Two shortcuts
+    give the decision the rules would give without weighing every field: plainly different
+    titles and no identifier, volume and first page in common (most candidate pairs: no rule
+    links them), and the same identifier with the same title and sort of item (the
+    commonest duplicates: same_identifier merges them)."""
+    if _same_identifier(x, y):
+        if x.core_key == y.core_key and x.numbers == y.numbers and _same_sort(x, y):
+            label = "same DOI" if x.doi and x.doi == y.doi else "same PMID"
+            return Decision(LinkVerdict.SAME, Rule.SAME_IDENTIFIER, label), 1.0
+    elif not (x.page and x.page == y.page and x.volume == y.volume):
         level, similarity = title_level(x, y)
         if level in ("missing", "different"):
             rule = Rule.NO_TITLE if level == "missing" else Rule.WEAK_EVIDENCE
             why = (
                 "a record has no title" if level == "missing" else f"titles {similarity:.2f} alike"
             )
-            return Decision(LinkVerdict.DIFFERENT, rule, why), None
+            return Decision(LinkVerdict.DIFFERENT, rule, why), 0.0
     evidence = compare(x, y, freq)
-    return decide(x, y, evidence, freq), evidence
+    return decide(x, y, evidence, freq), evidence.probability
 
 
 def _same_identifier(x: Prepared, y: Prepared) -> bool:
     return bool((x.doi and x.doi == y.doi) or (x.pmid and x.pmid == y.pmid))
 
 
-def candidate(x: Prepared, y: Prepared, decision: Decision, evidence: Evidence) -> Candidate:
+def _same_sort(x: Prepared, y: Prepared) -> bool:
+    return x.kinds == y.kinds and x.channel is y.channel
+
+
+def candidate(x: Prepared, y: Prepared, decision: Decision, probability: float) -> Candidate:
     first, second = (x.id, y.id) if x.id < y.id else (y.id, x.id)
     return Candidate(
         first,
         second,
         decision.verdict,
         decision.method,
-        round(evidence.probability, 4),
+        round(probability, 4),
         decision.reason,
         str(decision.rule),
     )
@@ -79,9 +89,9 @@ def find_candidates(
     step = max(1, total // 100)
     for count, (i, j) in enumerate(pairs, 1):
         x, y = prepared[i], prepared[j]
-        decision, evidence = judge(x, y, freq)
-        if decision.verdict is not LinkVerdict.DIFFERENT and evidence is not None:
-            found.append(candidate(x, y, decision, evidence))
+        decision, probability = judge(x, y, freq)
+        if decision.verdict is not LinkVerdict.DIFFERENT:
+            found.append(candidate(x, y, decision, probability))
         if progress and count % step == 0:
             progress(count, total)
     if progress:
@@ -89,4 +99,4 @@ def find_candidates(
     return found
 
 
-__all__ = ["Candidate", "Evidence", "FieldEvidence", "find_candidates", "judge", "prepare"]
+__all__ = ["Candidate", "find_candidates", "judge", "prepare"]

@@ -219,6 +219,7 @@ def name_letters(name: str) -> str:
     return _AUTHOR_SPLIT.sub("", _ascii(name))
 
 
+@lru_cache(maxsize=1 << 16)
 def author_key(author: str) -> tuple[str, str]:
     """(family name letters, first initial) of a ``Family, Given`` author."""
     family, _, given = author.partition(",")
@@ -260,6 +261,8 @@ _SUPPLEMENT_NUMBER = re.compile(r"\b(?:supp\w*|s)\.?\s*(\d+)", re.IGNORECASE)
 def supplement_number(volume: str, issue: str) -> str:
     """The number of the supplement a record is in ("61 (Suppl 1)", "10 SUPPL. 1", "S2"),
     or ''. Some exports put it where the volume or issue belongs ("1", "1)")."""
+    if not volume and not issue:
+        return ""
     match = _SUPPLEMENT_NUMBER.search(f"{volume} {issue}")
     return match.group(1).lstrip("0") or "0" if match else ""
 
