@@ -26,6 +26,7 @@ TITLE_CUTOFF = 70  # titles less alike than this are not a pair worth comparing
 
 
 def blocking_keys(p: Prepared) -> Iterable[str]:
+    """The keys under which a record is compared with others that share one."""
     if p.doi:
         yield "d" + p.doi
     if p.pmid:

@@ -117,9 +117,11 @@ class Frequencies:
         return blind
 
     def reliable(self, field: str) -> bool:
+        """Whether a difference in ``field`` tells two papers apart in this project."""
         return self.reliability[field].reliable
 
     def m(self, field: str) -> float:
+        """How often copies of one paper agree on ``field`` in this project."""
         return self.reliability[field].m
 
 

@@ -59,6 +59,7 @@ def _same_sort(x: Prepared, y: Prepared) -> bool:
 
 
 def candidate(x: Prepared, y: Prepared, decision: Decision, probability: float) -> Candidate:
+    """The pair's link as the service stores it (smaller id first)."""
     first, second = (x.id, y.id) if x.id < y.id else (y.id, x.id)
     return Candidate(
         first,

@@ -62,6 +62,7 @@ class Prepared:
 
 
 def prepare(record: MatchInput) -> Prepared:
+    """A record's fields normalised once for every comparison it takes part in."""
     bare_title = strip_title_notes(clean_text(record.title))
     title = spelling(fold_text(bare_title))
     kinds = notice_kinds(bare_title, record.type, record.title)

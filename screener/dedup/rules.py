@@ -251,15 +251,21 @@ def different_journals(pair: Pair) -> Decision | None:
     """Journal names that cannot be one another's abbreviation, in a project whose copies
     of one paper name their journal alike, and no first page in common to show one name is
     a variant of the other: two publications (a digest and its article, an abstract given
-    at two meetings, a guideline printed twice). Never merged, not asked."""
+    at two meetings, a guideline printed twice). Never merged; asked about only when both
+    venues are meetings, whose names databases write in many ways ("ICIS 2019
+    Proceedings", "40th International Conference on Information Systems"), and all else
+    would merge them."""
     e = pair.evidence
     if (
-        e.level("journal") == "differ"
-        and e.level("pages") not in ("first", "range")
-        and pair.freq.reliable("journal")
+        e.level("journal") != "differ"
+        or e.level("pages") in ("first", "range")
+        or not pair.freq.reliable("journal")
     ):
-        return Decision(LinkVerdict.DIFFERENT, Rule.DIFFERENT_JOURNALS, e.get("journal").note)
-    return None
+        return None
+    why = e.get("journal").note
+    if pair.x.meeting and pair.y.meeting and e.posterior - e.get("journal").weight >= SAME_BITS:
+        return Decision(LinkVerdict.REVIEW, Rule.DIFFERENT_JOURNALS, f"two meetings' names; {why}")
+    return Decision(LinkVerdict.DIFFERENT, Rule.DIFFERENT_JOURNALS, why)
 
 
 # Fields that differ between two papers of one team in one journal issue.

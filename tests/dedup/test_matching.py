@@ -121,6 +121,13 @@ def test_two_identical_conference_papers_are_merged() -> None:
     assert verdicts([PROCEEDINGS_PAPER, copy]) == {(1, 2): LinkVerdict.SAME}
 
 
+def test_one_conference_paper_under_two_names_of_its_meeting_is_asked_about() -> None:
+    other_name = replace(
+        PROCEEDINGS_PAPER, id=2, journal="ICIS 2018 Proceedings", start_page="", end_page=""
+    )
+    assert verdicts([PROCEEDINGS_PAPER, other_name]) == {(1, 2): LinkVerdict.REVIEW}
+
+
 def test_a_proceedings_paper_and_its_journal_version_are_related_not_merged() -> None:
     journal_version = replace(
         PROCEEDINGS_PAPER,
