@@ -1,0 +1,25 @@
+"""Text as data: control characters as visible stand-ins, so that citation and user text
+never moves the cursor, retitles the window or writes the clipboard of the terminal."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (but tab and newline), DEL and C1 controls (U+0080-U+009F, which some
+# terminals obey as escapes too).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture", e.g. ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with tabs as spaces and every other control character but the line break
+    replaced by a visible stand-in (one character for C0 and DEL, ``\\x9b`` for C1)."""
+    return CONTROL.sub(_stand_in, text.replace("\t", " "))
