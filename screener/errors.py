@@ -49,8 +49,11 @@ class ProtocolError(ScreenerError):
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
+        if len(problems) == 1:  # one line, like every other refusal
+            super().__init__(f"{path}: {problems[0]}")
+            return
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s) in the protocol:\n{lines}")
+        super().__init__(f"{path}: {len(problems)} problems in the protocol:\n{lines}")
 
 
 class DuplicateSourceError(ScreenerError):

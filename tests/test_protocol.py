@@ -151,7 +151,8 @@ def test_screening_and_keys_sections() -> None:
         (
             "screening",
             {"speed": 3},
-            "screening.speed: unknown setting (known: order, second_review_percent, seed)",
+            "screening.speed: unknown setting; did you mean 'seed'? "
+            "(known: order, second_review_percent, seed)",
         ),
         ("screening", 3, "screening: must be a section (table)"),
         ("keys", {"include": 5}, 'keys.include: must be a key name such as "y", "ctrl+y"'),
