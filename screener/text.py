@@ -23,3 +23,12 @@ def visible(text: str) -> str:
     """``text`` with tabs as spaces and every other control character but the line break
     replaced by a visible stand-in (one character for C0 and DEL, ``\\x9b`` for C1)."""
     return CONTROL.sub(_stand_in, text.replace("\t", " "))
+
+
+def control_problem(text: str, *, lines: bool) -> str | None:
+    """What is wrong with control characters in ``text`` (None when nothing): a note may
+    hold tabs and line breaks (``lines``), a name, a term or a path none at all."""
+    found = CONTROL.search(text) or (None if lines else re.search(r"[\t\n]", text))
+    if found is None:
+        return None
+    return f"contains the control character U+{ord(found.group()):04X} at {found.start() + 1}"
