@@ -238,7 +238,7 @@ def _extraction(context: Context, row: dict[str, Any]) -> None:
     checked, added = check_value(
         form_field, value, known, vocabulary is not None and vocabulary.open
     )
-    _same("the value", value, checked)
+    _same("the value", row["value"], json.dumps(checked, ensure_ascii=False))
     _new_terms([(form_field.vocabulary, term) for term in added])
 
 
