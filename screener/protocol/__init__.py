@@ -282,6 +282,10 @@ def _highlights(check: Checker, data: dict[str, Any]) -> dict[str, tuple[str, ..
                     f"highlights.{side}[{i}]",
                     f"{term!r}: use words, phrases and * wildcards only",
                 )
+            elif not term.replace("*", "").strip():
+                check.problem(
+                    f"highlights.{side}[{i}]", "has no letters: it would match every word"
+                )
         lists[side] = terms
     return lists
 

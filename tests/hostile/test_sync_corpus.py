@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from screener.demo import make_demo
+from screener.extraction.service import record_values
 from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
-from screener.extraction.service import record_values
 from screener.sync.service import export_events, import_events, write_jsonl
 from tests.hostile.conftest import dump, one_line_refusal, run
 

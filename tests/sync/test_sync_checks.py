@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from screener.cli import main
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
+from screener.models import NewDecision, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening import decisions as review
 from screener.store.events import after_latest
