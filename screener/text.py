@@ -19,10 +19,12 @@ def _stand_in(match: re.Match[str]) -> str:
     return f"\\x{code:02x}"
 
 
-def visible(text: str) -> str:
-    """``text`` with tabs as spaces and every other control character but the line break
-    replaced by a visible stand-in (one character for C0 and DEL, ``\\x9b`` for C1)."""
-    return CONTROL.sub(_stand_in, text.replace("\t", " "))
+def visible(text: str, *, lines: bool = True) -> str:
+    """``text`` with tabs as spaces and every other control character replaced by a
+    visible stand-in (one character for C0 and DEL, ``\\x9b`` for C1); line breaks too
+    unless ``lines`` (a one-line message keeps to one line whatever a file name holds)."""
+    shown = CONTROL.sub(_stand_in, text.replace("\t", " "))
+    return shown if lines else shown.replace("\n", "\u2424")
 
 
 def control_problem(text: str, *, lines: bool) -> str | None:

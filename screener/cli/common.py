@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.segment import Segment
 from rich.text import Text
 
-from screener.errors import ScreenerError
+from screener.errors import ProtocolError, ScreenerError
 from screener.exports.kinds import default_target
 from screener.project import Project, open_project
 from screener.text import CONTROL, visible
@@ -79,7 +79,21 @@ def records_text(count: int) -> str:
 
 
 def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    """The error as one line (a line break in a file name or a note is shown as ␤), exit 1."""
+    err.print(f"[bold red]error:[/] {escape(visible(message, lines=False))}")
+    sys.exit(1)
+
+
+def fail_protocol(exc: ProtocolError) -> NoReturn:
+    """Every problem of protocol.toml, one a line under the error."""
+    if len(exc.problems) == 1:
+        fail(str(exc))
+    err.print(
+        f"[bold red]error:[/] {escape(visible(exc.path, lines=False))}: "
+        f"{len(exc.problems)} problems in the protocol:"
+    )
+    for problem in exc.problems:
+        err.print(f"  {escape(visible(problem, lines=False))}")
     sys.exit(1)
 
 
@@ -87,6 +101,8 @@ def fail(message: str) -> NoReturn:
 def opened_project(path: Path) -> Iterator[Project]:
     try:
         project = open_project(path)
+    except ProtocolError as exc:
+        fail_protocol(exc)
     except ScreenerError as exc:
         fail(str(exc))
     try:
