@@ -79,8 +79,8 @@ def records_text(count: int) -> str:
 
 
 def fail(message: str) -> NoReturn:
-    """The error as one line (a line break in a file name or a note is shown as ␤), exit 1."""
-    err.print(f"[bold red]error:[/] {escape(visible(message, lines=False))}")
+    """The error (control characters shown as stand-ins by the console), exit status 1."""
+    err.print(f"[bold red]error:[/] {escape(message)}")
     sys.exit(1)
 
 

@@ -139,6 +139,20 @@ def by_bob(lines: Lines) -> int:
     return i + 1
 
 
+def on_record(match: dict[str, Any], of: dict[str, Any] | None = None, position: int = 0) -> Edit:
+    """The event moved to the record of another event (``of``), or to another position."""
+
+    def edit(lines: Lines) -> int:
+        i = first(lines, **match)
+        record = dict(lines[first(lines, **of)]["record"] if of else lines[i]["record"])
+        if position:
+            record["position"] = position
+        lines[i]["record"] = record
+        return i + 1
+
+    return edit
+
+
 def before_inclusion(lines: Lines) -> int:
     """alice's full-text decision moved before bob's inclusion at title/abstract."""
     i = first(lines, kind="decision", stage="full_text", verdict="include")
@@ -186,18 +200,13 @@ CASES: dict[str, tuple[Edit, str]] = {
         setting(TA_INCLUDE, tags={"tissue": [" bone"]}),
         "not as screener stores",
     ),
-    "full text not reached": (
-        setting(FT_INCLUDE, record={"source_sha256": None, "position": 0}),
-        "record",
-    ),
+    "full text not reached": (on_record(FT_INCLUDE, position=10), "not at full text then"),
+    "retrieval not included": (on_record(SOUGHT, position=10), "not included at title/abstract"),
     "full text before inclusion": (before_inclusion, "not at full text then"),
     "full-text exclusion without reason": (setting(FT_EXCLUDE, reasons=[]), "needs a reason"),
     "two full-text reasons": (setting(FT_EXCLUDE, reasons=["design", "outcome"]), "one reason"),
     "maybe at full text": (setting(FT_INCLUDE, verdict="maybe"), "is one of include, exclude"),
-    "resolution without conflict": (
-        setting(RESOLUTION, record=None),
-        "without 'record'",
-    ),
+    "resolution without conflict": (on_record(RESOLUTION, of=FT_INCLUDE), "had no conflict then"),
     "resolution undo": (setting(RESOLUTION, verdict="undo"), "not one of include, exclude"),
     "field not in the protocol": (setting(EXTRACTION, field="blood_type"), "no extraction field"),
     "value with a unit not allowed": (

@@ -14,7 +14,7 @@ import pytest
 
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.models import NewDecision, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening import decisions as review
 from screener.store.events import after_latest
@@ -178,3 +178,52 @@ def test_stamping_after_the_latest_never_overflows_nor_follows_past_the_skew(
         assert after_latest(db, "resolutions", "2026-05-01T10:00:00+02:00") == (
             "2026-05-01T11:00:00.000001+00:00"  # 08:00 UTC: compared as instants
         )
+
+
+# -- defect 3: the viewer is only ever given a file inside the project ----------------------
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "../../../../etc/passwd",
+        "/etc/shadow",
+        "~/.ssh/id_rsa",
+        "--help",
+        "-x.pdf",
+        "https://example.org/a.pdf",
+        "fulltext/../../outside.pdf",
+        ".",
+    ],
+)
+def test_pdf_file_never_gives_a_path_outside_the_project_or_an_option(
+    copies: tuple[Path, Path], stored: str
+) -> None:
+    a, _ = copies
+    with open_project(a) as project:
+        db = project.store.db
+        db.execute(  # as an older screener let it in
+            """INSERT INTO retrievals (record_id, status, pdf_path, reviewer, created_at, uid)
+            VALUES (1, 'retrieved', ?, 'alice', '2026-01-01T00:00:00.000000+00:00', ?)""",
+            [stored, "d" * 32],
+        )
+        (retrieval,) = project.store.events.retrievals()
+        assert review.pdf_file(project, retrieval) is None
+        with pytest.raises(ScreenerError):
+            review.project_pdf_path(project, stored)
+
+
+def test_pdf_file_is_absolute_and_inside_the_project(copies: tuple[Path, Path]) -> None:
+    a, _ = copies
+    (a / "fulltext").mkdir()
+    (a / "fulltext" / "-dash.pdf").write_bytes(b"%PDF-1.4\n")
+    with open_project(a) as project:
+        for who in ("alice", "bob"):
+            decide(project, 1, who, Verdict.INCLUDE)
+        made = review.set_retrieval(
+            project, 1, RetrievalStatus.RETRIEVED, "alice", pdf_path="./fulltext/-dash.pdf"
+        )
+        assert made.pdf_path == "fulltext/-dash.pdf"
+        shown = review.pdf_file(project, made)
+        assert shown is not None and shown.is_absolute() and not str(shown).startswith("-")
+        assert shown == a.resolve() / "fulltext" / "-dash.pdf"
