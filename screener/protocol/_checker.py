@@ -8,7 +8,7 @@ from typing import Any
 
 
 def did_you_mean(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
+    close = difflib.get_close_matches(key, sorted(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -24,11 +24,14 @@ class Checker:
     def known(self, data: dict[str, Any], allowed: Iterable[str], path: str) -> None:
         """Every key of a section that is not one of ``allowed`` (a typo would otherwise
         be ignored silently), with the closest known key."""
-        names = sorted(allowed)
-        for key in sorted(set(data) - set(names)):
+        names = set(allowed)
+        if data.keys() <= names:
+            return
+        listed = ", ".join(sorted(names))
+        for key in sorted(set(data) - names):
             where = f"{path}.{key}" if path else key
             hint = did_you_mean(key, names)
-            self.problem(where, f"unknown setting{hint} (known: {', '.join(names)})")
+            self.problem(where, f"unknown setting{hint} (known: {listed})")
 
     def string(self, data: dict[str, Any], key: str, path: str, required: bool = True) -> str:
         value = data.get(key)
