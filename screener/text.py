@@ -27,10 +27,14 @@ def visible(text: str, *, lines: bool = True) -> str:
     return shown if lines else shown.replace("\n", "\u2424")
 
 
+_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab, LF, CR
+_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def control_problem(text: str, *, lines: bool) -> str | None:
     """What is wrong with control characters in ``text`` (None when nothing): a note may
-    hold tabs and line breaks (``lines``), a name, a term or a path none at all."""
-    found = CONTROL.search(text) or (None if lines else re.search(r"[\t\n]", text))
+    hold tabs and line breaks, CR LF ones too (``lines``), a name, a term or a path none."""
+    found = (_IN_LINES if lines else _ANY).search(text)
     if found is None:
         return None
     return f"contains the control character U+{ord(found.group()):04X} at {found.start() + 1}"

@@ -25,7 +25,7 @@ from screener.screening.possible import (
 )
 from screener.screening.studies import needed_reviews
 
-_LATER = "; import the other reviewers' files first if they had decided it"
+_LATER = "; import the other reviewers' files with it (or first) if they had decided it"
 
 
 @dataclass(slots=True)
@@ -68,9 +68,39 @@ class Context:
 
 
 def check_event(context: Context, kind: str, row: dict[str, Any]) -> None:
-    """Raise ScreenerError when the command making this event would have refused it; an
-    accepted event is then part of what later lines are checked against."""
+    """Raise ScreenerError when the command making this event would have refused it (all
+    but the study's state); the event then counts among the study's events for
+    :func:`check_state`."""
     _CHECKS[kind](context, row)
+
+
+def check_state(context: Context, kind: str, row: dict[str, Any]) -> None:
+    """Raise ScreenerError when the study could not have been where this event needs it, in
+    any history its author may have seen (every file being imported counts, so files that
+    need each other are imported together)."""
+    if kind not in ("decision", "resolution", "retrieval") or row.get("verdict") == "undo":
+        return
+    author = row["resolver"] if kind == "resolution" else row["reviewer"]
+    study_id, study = context.study(row["record_id"])
+    stage = Stage(row.get("stage", Stage.TITLE_ABSTRACT))
+    if kind == "retrieval":
+        if not could_be_included(_seen(study, Stage.TITLE_ABSTRACT, row, author)):
+            raise ScreenerError(
+                f"a full-text retrieval of study {study_id}, which was not included at "
+                f"title/abstract then{_LATER}"
+            )
+        return
+    reached = stage is Stage.TITLE_ABSTRACT or _at_full_text(study, row, author)
+    if kind == "decision" and not reached:
+        raise ScreenerError(
+            f"a full-text decision on study {study_id}, which was not at full text then{_LATER}"
+        )
+    if kind == "resolution" and not (
+        reached and could_be_in_conflict(_seen(study, stage, row, author), stage)
+    ):
+        raise ScreenerError(
+            f"a resolution of study {study_id} at {stage}, which had no conflict then{_LATER}"
+        )
 
 
 def _same(what: str, given: object, stored: object) -> None:
@@ -139,12 +169,7 @@ def _decision(context: Context, row: dict[str, Any]) -> None:
             tags,
             {k: list(dict.fromkeys(t.strip() for t in v)) for k, v in tags.items()},
         )
-    study_id, study = context.study(row["record_id"])
-    ft = stage is Stage.FULL_TEXT and verdict is not Verdict.UNDO
-    if ft and not _at_full_text(study, row, author):
-        raise ScreenerError(
-            f"a full-text decision on study {study_id}, which was not at full text then{_LATER}"
-        )
+    _, study = context.study(row["record_id"])
     study.decisions.append(
         Decision(
             0,
@@ -168,12 +193,7 @@ def _resolution(context: Context, row: dict[str, Any]) -> None:
     reasons = json.loads(row["reasons"])
     rules.check_reasons(project, stage, verdict, reasons)
     rules.check_text("a note", row["note"], rules.NOTE_LIMIT, lines=True)
-    study_id, study = context.study(row["record_id"])
-    reached = stage is Stage.TITLE_ABSTRACT or _at_full_text(study, row, author)
-    if not reached or not could_be_in_conflict(_seen(study, stage, row, author), stage):
-        raise ScreenerError(
-            f"a resolution of study {study_id} at {stage}, which had no conflict then{_LATER}"
-        )
+    _, study = context.study(row["record_id"])
     study.resolutions.append(
         Resolution(
             0,
@@ -195,12 +215,7 @@ def _retrieval(context: Context, row: dict[str, Any]) -> None:
     _same("the reason", row["reason"], row["reason"].strip())
     stored = rules.check_retrieval(context.project, status, row["reason"], row["pdf_path"])
     _same("the PDF path", row["pdf_path"], stored)
-    study_id, study = context.study(row["record_id"])
-    if not could_be_included(_seen(study, Stage.TITLE_ABSTRACT, row, author)):
-        raise ScreenerError(
-            f"a full-text retrieval of study {study_id}, which was not included at "
-            f"title/abstract then{_LATER}"
-        )
+    _, study = context.study(row["record_id"])
     study.retrievals.append(
         Retrieval(
             0,

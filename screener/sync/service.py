@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,7 @@ from screener.errors import ScreenerError
 from screener.project import Project
 from screener.screening.decisions import project_pdf_path
 from screener.store.events import MAX_CLOCK_SKEW, utc_time
-from screener.sync.checks import Context, check_event, check_term
+from screener.sync.checks import Context, check_event, check_state, check_term
 from screener.sync.jsonl import (
     ACTOR,
     FORMAT,
@@ -28,7 +28,14 @@ from screener.sync.jsonl import (
     write_jsonl,
 )
 
-__all__ = ["TABLES", "SyncReport", "export_events", "import_events", "write_jsonl"]
+__all__ = [
+    "TABLES",
+    "SyncReport",
+    "export_events",
+    "import_events",
+    "import_files",
+    "write_jsonl",
+]
 
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text, written to the file as JSON values
 # A column whose name a line of the file already uses: extractions.kind (value or consensus)
@@ -137,37 +144,45 @@ class SyncReport:
 
 
 def import_events(project: Project, path: Path) -> SyncReport:
-    """Merge a file written by :func:`export_events` into this copy, in one transaction.
+    """:func:`import_files` of one file."""
+    return import_files(project, [path])[0]
+
+
+def import_files(project: Project, paths: Sequence[Path]) -> list[SyncReport]:
+    """Merge files written by :func:`export_events` into this copy, in one transaction.
 
     Every line is checked first: its JSON and fields (:mod:`screener.sync.jsonl`), its time
     (a UTC instant, not more than a day ahead of this clock), that this copy has its record
     (the same source file, by sha256, and a record at that position), and that the command
-    making such an event would have accepted it (:mod:`screener.sync.checks`). Any problem
-    raises an error naming the file and the line, and nothing changes. Events keep their
-    uid and time (as UTC); those already here (by uid, with the same content, or a
-    vocabulary term already added by anyone) are skipped, so importing a file again, or
-    into the copy it came from, changes nothing.
+    making such an event would have accepted it (:mod:`screener.sync.checks`), the study's
+    state judged with the events of every file given. Any problem raises an error naming
+    the file and the line, and nothing changes. Events keep their uid and time (as UTC);
+    those already here (by uid, with the same content, or a vocabulary term already added
+    by anyone) are skipped, so importing a file again, or into the copy it came from,
+    changes nothing.
 
     Events are ordered by time, then uid, in every copy (``state.event_order``), so once
     two copies hold the same events they agree on every decision, resolution and
     retrieval in force, whatever order they were imported in.
     """
-    header, lines = read_lines(path)
-    merge = _Merge.of(project, str(path), header["reviewer"])
-    # Terms first: a decision may use a term whose line its clock put after it.
-    for line in sorted(lines, key=lambda line: line.event["kind"] != "vocabulary_term"):
-        merge.take(line)
-    added_rows = project.store.events.merge_rows({t: r for t, r in merge.rows.items() if r})
-    counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
-    added = {kind: added_rows.get(table, 0) for kind, table in TABLES.items()}
-    present = {kind: counts[kind] - added[kind] for kind in TABLES}
-    warnings = []
-    if header["project_title"] != project.protocol.title:
-        warnings.append(
-            f"the file was exported from a project titled {shown(header['project_title'])}; "
-            f"this one is {project.protocol.title!r}"
-        )
-    return SyncReport(str(path), header["reviewer"], added, present, warnings)
+    context = Context.of(project)
+    existing = {t: {r["uid"]: r for r in project.store.events.rows(t)} for t in TABLES.values()}
+    merges = []
+    for path in paths:
+        header, lines = read_lines(path)
+        merge = _Merge.of(project, str(path), header, lines, context, existing)
+        # Terms first: a decision may use a term whose line its clock put after it.
+        for line in sorted(lines, key=lambda line: line.event["kind"] != "vocabulary_term"):
+            merge.take(line)
+        merges.append(merge)
+    for merge in merges:
+        merge.check_states()
+    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES.values()}
+    for merge in merges:
+        for table, new in merge.rows.items():
+            rows[table] += new
+    project.store.events.merge_rows({t: r for t, r in rows.items() if r})
+    return [merge.report() for merge in merges]
 
 
 @dataclass(slots=True)
@@ -176,43 +191,44 @@ class _Merge:
 
     project: Project
     file: str
-    reviewer: str
+    header: dict[str, Any]
+    lines: list[Line]
     context: Context
+    existing: dict[str, dict[str, dict[str, Any]]]
     keys: dict[tuple[str, int], int]
     sources: dict[str, str]
-    existing: dict[str, dict[str, dict[str, Any]]]
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: dict[str, list[dict[str, Any]]]
+    new: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, project: Project, file: str, reviewer: str) -> _Merge:
+    def of(
+        cls,
+        project: Project,
+        file: str,
+        header: dict[str, Any],
+        lines: list[Line],
+        context: Context,
+        existing: dict[str, dict[str, dict[str, Any]]],
+    ) -> _Merge:
         store = project.store
-        return cls(
-            project,
-            file,
-            reviewer,
-            Context.of(project),
-            {key: id_ for id_, key in store.records.keys().items()},
-            {s.sha256: s.file_name for s in store.records.sources()},
-            {t: {r["uid"]: r for r in store.events.rows(t)} for t in TABLES.values()},
-            {table: [] for table in TABLES.values()},
-        )
+        keys = {key: id_ for id_, key in store.records.keys().items()}
+        sources = {s.sha256: s.file_name for s in store.records.sources()}
+        rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES.values()}
+        return cls(project, file, header, lines, context, existing, keys, sources, rows)
 
     def take(self, line: Line) -> None:
         """Check one line; keep its row unless this copy has the event already."""
-        where = At(self.file, line.number)
         try:
             self._take(line)
         except ScreenerError as exc:
-            raise where.error(str(exc)) from None
+            raise At(self.file, line.number).error(str(exc)) from None
 
     def _take(self, line: Line) -> None:
-        kind, uid = line.event["kind"], line.event["uid"]
+        kind, uid, reviewer = line.event["kind"], line.event["uid"], self.header["reviewer"]
         actor = line.event[ACTOR[kind]]
-        if actor != self.reviewer:
-            raise ScreenerError(
-                f"a {kind} by {shown(actor)} in a file of {self.reviewer!r}'s events"
-            )
+        if actor != reviewer:
+            raise ScreenerError(f"a {kind} by {shown(actor)} in a file of {reviewer!r}'s events")
         if uid in self.seen:
             raise ScreenerError(f"uid {uid} is also on line {self.seen[uid]}")
         self.seen[uid] = line.number
@@ -231,7 +247,29 @@ class _Merge:
             check_term(self.context, row)
         else:
             check_event(self.context, kind, row)
+        self.existing[table][uid] = {"id": 0, **row}  # a file given twice: present the 2nd time
         self.rows[table].append(row)
+        self.new.append((line.number, kind, row))
+
+    def check_states(self) -> None:
+        for number, kind, row in sorted(self.new, key=lambda item: item[0]):
+            try:
+                check_state(self.context, kind, row)
+            except ScreenerError as exc:
+                raise At(self.file, number).error(str(exc)) from None
+
+    def report(self) -> SyncReport:
+        lines, header = self.lines, self.header
+        counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
+        added = {kind: len(self.rows[table]) for kind, table in TABLES.items()}
+        present = {kind: counts[kind] - added[kind] for kind in TABLES}
+        warnings = []
+        if header["project_title"] != self.project.protocol.title:
+            warnings.append(
+                f"the file was exported from a project titled {shown(header['project_title'])}; "
+                f"this one is {self.project.protocol.title!r}"
+            )
+        return SyncReport(self.file, header["reviewer"], added, present, warnings)
 
 
 def _instant(text: str) -> str:

@@ -18,7 +18,7 @@ from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening import decisions as review
 from screener.store.events import after_latest
-from screener.sync.service import export_events, import_events, write_jsonl
+from screener.sync.service import export_events, import_events, import_files, write_jsonl
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 
@@ -227,3 +227,30 @@ def test_pdf_file_is_absolute_and_inside_the_project(copies: tuple[Path, Path]) 
         shown = review.pdf_file(project, made)
         assert shown is not None and shown.is_absolute() and not str(shown).startswith("-")
         assert shown == a.resolve() / "fulltext" / "-dash.pdf"
+
+
+# -- files that need each other -------------------------------------------------------------
+
+
+def test_files_that_need_each_other_are_imported_together(
+    copies: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """alice's and bob's full-text decisions each need the other's inclusion: a fresh copy
+    refuses either file alone (with the hint) and takes both at once."""
+    a, fresh = copies
+    with open_project(a) as project:
+        for who in ("alice", "bob"):
+            decide(project, 1, who, Verdict.INCLUDE)
+        for who in ("alice", "bob"):
+            decide(project, 1, who, Verdict.INCLUDE, stage=FT)
+    files = [tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"]
+    for file, who in zip(files, ("alice", "bob"), strict=True):
+        export(a, who, file)
+    for file in files:
+        refused(fresh, file, 3, "import the other reviewers' files with it")
+    with open_project(fresh) as project:
+        reports = import_files(project, files)
+        assert [r.added["decision"] for r in reports] == [2, 2]
+        state = review.study_state(project, 1, FT)
+        assert state is not None and state.status == "included"
+        assert import_files(project, files)[0].total_added == 0

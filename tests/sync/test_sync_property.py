@@ -22,7 +22,7 @@ from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening import decisions as review
 from screener.screening.studies import review_state
-from screener.sync.service import export_events, import_events, write_jsonl
+from screener.sync.service import export_events, import_events, import_files, write_jsonl
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 OWNERS = ("alice", "bob", "carol")  # one copy each; carol only resolves conflicts
@@ -150,5 +150,18 @@ def test_copies_agree_whatever_order_files_travel_in(
         for _ in range(len(OWNERS) + 1):  # every file to every copy, until nothing is new
             if not sum(sync(copies[s], s, copies[t], file) for s, t in final_order):
                 break
+        # files that need each other (full-text decisions on studies both included) go in
+        # together: then every copy holds every event
+        for target in OWNERS:
+            together = []
+            for source in OWNERS:
+                path = root / f"{source}.jsonl"
+                if source != target and copies[source].store.events.rows(
+                    "decisions", reviewer=source
+                ) + copies[source].store.events.rows("resolutions", reviewer=source):
+                    write_jsonl(path, export_events(copies[source], source))
+                    together.append(path)
+            if together:
+                import_files(copies[target], together)
         states = [in_force(project) for project in copies.values()]
         assert states[0] == states[1] == states[2]
