@@ -231,6 +231,17 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_7(db: Database) -> None:
+    """What an import learnt about each file, kept with its source: the workbook sheet read,
+    where the database name came from (given, the records, the format, the file name, or
+    unknown), the columns kept in the raw fields but not used, and the fields whose columns
+    were empty in every record (JSON lists). Sources imported before keep empty values."""
+    db.execute("ALTER TABLE sources ADD COLUMN sheet TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN database_from TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN unused_columns TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE sources ADD COLUMN empty_fields TEXT NOT NULL DEFAULT '[]'")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -238,6 +249,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

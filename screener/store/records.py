@@ -72,6 +72,18 @@ class NewSource:
     format: str
     encoding: str
     method: SourceMethod = SourceMethod.DATABASE
+    sheet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetails:
+    """What is known of a source only once its file has been read."""
+
+    database: str
+    database_from: str
+    skipped: int
+    unused_columns: tuple[str, ...] = ()
+    empty_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +120,8 @@ class Records:
         with self.db.transaction():
             cursor = self.db.execute(
                 """INSERT INTO sources (database, platform, query, searched_on, file_name,
-                sha256, format, record_count, imported_at, encoding, skipped_count, method)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)""",
+                sha256, format, record_count, imported_at, encoding, skipped_count, method, sheet)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)""",
                 [
                     source.database,
                     source.platform,
@@ -121,6 +133,7 @@ class Records:
                     now_iso(),
                     source.encoding,
                     str(source.method),
+                    source.sheet,
                 ],
             )
             source_id = int(cursor.lastrowid or 0)
@@ -136,12 +149,22 @@ class Records:
             self.db.execute("UPDATE sources SET record_count = ? WHERE id = ?", [count, source_id])
         return self.source(source_id)
 
-    def finish_source(self, source_id: int, *, database: str, skipped: int) -> Source:
-        """Set what is known only once a file has been parsed: the database guessed from
-        its records and how many empty records were skipped."""
+    def finish_source(self, source_id: int, details: SourceDetails) -> Source:
+        """Set what is known only once a file has been parsed: the database (and where its
+        name came from), how many empty records were skipped, unused columns, empty fields."""
         with self.db.transaction():
-            sql = "UPDATE sources SET database = ?, skipped_count = ? WHERE id = ?"
-            self.db.execute(sql, [database, skipped, source_id])
+            self.db.execute(
+                """UPDATE sources SET database = ?, database_from = ?, skipped_count = ?,
+                unused_columns = ?, empty_fields = ? WHERE id = ?""",
+                [
+                    details.database,
+                    details.database_from,
+                    details.skipped,
+                    _to_json(details.unused_columns),
+                    _to_json(details.empty_fields),
+                    source_id,
+                ],
+            )
         return self.source(source_id)
 
     def source(self, source_id: int) -> Source:
@@ -329,7 +352,8 @@ class Records:
                     yield id_, title, abstract, _joined(authors), _joined(keywords), year, doi, url
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+# ASCII escapes: the C encoder writes them about twice as fast as it copies non-ASCII text.
+_to_json = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
@@ -484,4 +508,8 @@ def _source(row: dict[str, Any]) -> Source:
         skipped_count=row["skipped_count"],
         imported_at=datetime.fromisoformat(row["imported_at"]),
         method=SourceMethod(row["method"]),
+        sheet=row["sheet"],
+        database_from=row["database_from"],
+        unused_columns=tuple(json.loads(row["unused_columns"])),
+        empty_fields=tuple(json.loads(row["empty_fields"])),
     )
