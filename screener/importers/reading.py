@@ -311,9 +311,8 @@ def _scan_text(source: _Bytes, head: bytes) -> tuple[_Scan, str, bytes, list[str
     if not scan.bad_line:
         return scan, codec, tail, []
     if codec != "utf-8":
-        raise ImportFormatError(
-            f"not valid {_ENCODING_NAMES[codec]}", line=scan.bad_line, file=source.name
-        )
+        shown = _ENCODING_NAMES[codec].upper().replace("-LE", " LE").replace("-BE", " BE")
+        raise ImportFormatError(f"not valid {shown}", line=scan.bad_line, file=source.name)
     bad_line = scan.bad_line
     for codec in ("cp1252", "latin-1"):
         scan = _Scan(codec)
