@@ -25,12 +25,43 @@ from pathlib import Path
 
 SHARED_BASELINE = Path(__file__).resolve().parents[2] / "shared/data/formats/asreview/_baseline.ris"
 
-WORDS = (
-    "mesenchymal stem cell secretome conditioned medium exosomes extracellular vesicles wound "
-    "healing angiogenesis inflammation bone cartilage tendon regeneration rat rabbit adipose "
-    "derived marrow umbilical cord hypoxia preconditioning hydrogel scaffold fibroblast "
-    "keratinocyte migration proliferation collagen macrophage polarization"
-).split()
+WORDS = [
+    "mesenchymal",
+    "stem",
+    "cell",
+    "secretome",
+    "conditioned",
+    "medium",
+    "exosomes",
+    "extracellular",
+    "vesicles",
+    "wound",
+    "healing",
+    "angiogenesis",
+    "inflammation",
+    "bone",
+    "cartilage",
+    "tendon",
+    "regeneration",
+    "rat",
+    "rabbit",
+    "adipose",
+    "derived",
+    "marrow",
+    "umbilical",
+    "cord",
+    "hypoxia",
+    "preconditioning",
+    "hydrogel",
+    "scaffold",
+    "fibroblast",
+    "keratinocyte",
+    "migration",
+    "proliferation",
+    "collagen",
+    "macrophage",
+    "polarization",
+]
 JOURNALS = [
     ("Stem Cell Research & Therapy", "Stem Cell Res Ther"),
     ("Cytotherapy", "Cytotherapy"),

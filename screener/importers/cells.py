@@ -55,12 +55,15 @@ def _family_initials(name: str) -> str:
 
 
 def _comma_list(value: str) -> list[str] | None:
-    """Scopus 2016 / Embase "Smith J., Doe A.B."; PubMed "Smith J, Doe A." (final dot): a
-    comma-separated list of family names with initials, or None."""
+    """A comma-separated list of names with initials, or None: Scopus 2016 / Embase "Smith
+    J., Doe A.B."; PubMed "Smith J, Doe A." (final dot); Google Scholar "W Chen, A Müller"
+    (initials first). "Doe, Jane" is one name, not two."""
     parts = [p.strip() for p in value.split(",") if p.strip() not in ("", "et al", "et al.")]
-    if len(parts) < 2:
+    if len(parts) < 2 or not all(len(p.split()) > 1 for p in parts):
         return None
-    if not all(len(p.split()) > 1 and _INITIALS.match(p.split()[-1]) for p in parts):
+    if all(_INITIALS.match(p.split()[0]) for p in parts):
+        return parts  # "W Chen": normalise_author turns it into "Chen, W"
+    if not all(_INITIALS.match(p.split()[-1]) for p in parts):
         return None
     if parts[-1].endswith(".") and not any("." in p for p in parts[:-1]):
         parts[-1] = parts[-1][:-1]

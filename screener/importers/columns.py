@@ -228,6 +228,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # else again in hand-made tables that also have a "journal" column.
 LAST_RESORT: dict[str, tuple[str, ...]] = {"journal": ("Source",)}
 
+# Columns that name the database a record came from (what `import` records as the search's
+# database when --database is not given). "Source" is read so too when it is not the venue.
+DATABASE_COLUMNS = ("Database", "Name of Database", "Sub file/Database", "Data Source", "DB")
+
 # Columns read for what they contain, to fill fields the row left empty: a citation
 # (PubMed's "Citation"), a link resolver's address (Embase), or notes (Zotero's "Extra",
 # which carries "PMID: 123").
@@ -245,6 +249,7 @@ def key(name: str) -> str:
 
 # Database names as exports and file names spell them -> the name a project records.
 DATABASES: tuple[tuple[str, str], ...] = (
+    ("pubmed central", "PubMed Central"),
     ("pubmed", "PubMed"),
     ("medline", "MEDLINE"),
     ("pmc", "PubMed Central"),
@@ -254,7 +259,6 @@ DATABASES: tuple[tuple[str, str], ...] = (
     ("wos", "Web of Science"),
     ("sciencedirect", "ScienceDirect"),
     ("cochrane", "Cochrane Library"),
-    ("central", "Cochrane CENTRAL"),
     ("psycinfo", "APA PsycInfo"),
     ("cinahl", "CINAHL"),
     ("proquest", "ProQuest"),

@@ -62,7 +62,7 @@ def _looks_binary(sample: bytes) -> bool:
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" for text saved as UTF-16 without a byte-order mark: nearly
+    """ "utf-16-le"/"utf-16-be" for text saved as UTF-16 without a byte-order mark: nearly
     every other byte is NUL (the high byte of ASCII characters), on one side only."""
     pairs = len(sample) // 2
     if pairs < 4:

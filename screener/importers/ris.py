@@ -9,8 +9,8 @@ from string import ascii_uppercase, digits
 from rispy.config import TAG_KEY_MAPPING
 
 from screener.errors import ImportFormatError
-from screener.importers.records import make_record
 from screener.importers.fields import parse_year
+from screener.importers.records import make_record
 from screener.models import Record
 
 FORMAT = "ris"
@@ -209,18 +209,20 @@ def _pmid(fields: _Fields) -> str:
         if value.isdigit() and len(value) <= 9:
             return value
     for value in _values(fields, "UR", "L2", "L1"):
-        match = _PUBMED_URL.search(value)
-        if match:
-            return match[1]
+        if "ncbi" in value.lower():
+            match = _PUBMED_URL.search(value)
+            if match:
+                return match[1]
     return ""
 
 
 def _year(fields: _Fields) -> str:
-    # PY can be junk ("10 15"); fall back to Y1 / DA rather than give up on the year.
-    values = _values(fields, "PY", "Y1", "DA")
-    if len(values) < 2:
-        return values[0] if values else ""
-    return next((value for value in values if parse_year(value) is not None), "")
+    """The first of PY, Y1, DA that holds a year: PY can be junk ("10 15")."""
+    for tag in ("PY", "Y1", "DA"):
+        for value in fields.get(tag, ()):
+            if parse_year(value) is not None:
+                return value
+    return ""
 
 
 def _pages(fields: _Fields) -> tuple[str, str]:
@@ -247,10 +249,17 @@ def _authors(fields: _Fields) -> list[str]:
 
 
 def _url(fields: _Fields) -> str:
+    """The first link that is a web address (else the first link)."""
     if _URL_TAGS.isdisjoint(fields):
         return ""
-    urls = _items(fields, "UR", "L2", "L1", "L3")
-    return next((u for u in urls if u.lower().startswith(_URL_START)), urls[0] if urls else "")
+    first = ""
+    for value in _values(fields, "UR", "L2", "L1", "L3"):
+        for url in _ITEM_SPLIT.split(value) if ";" in value or "\n" in value else (value,):
+            url = url.strip()
+            if url.lower().startswith(_URL_START):
+                return url
+            first = first or url
+    return first
 
 
 def _label(fields: _Fields) -> int | None:

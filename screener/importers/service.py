@@ -209,7 +209,8 @@ def _store_one(
     if search.database:
         database, database_from = search.database, DatabaseFrom.GIVEN
     else:
-        database, database_from = guess_database(opened.path, opened.format, reading.hints)
+        hints = [*reading.notes.databases, *reading.hints]
+        database, database_from = guess_database(opened.path, opened.format, hints)
     notes = reading.notes
     source = project.store.records.finish_source(
         source.id,
@@ -282,9 +283,10 @@ def table_warnings(name: str, notes: TableNotes) -> list[str]:
     if notes.unused_columns:
         found.append(f"{name}: kept but not used: {', '.join(notes.unused_columns)}")
     if notes.blank_columns:
+        shown = ", ".join(notes.blank_columns[:10])
+        more = " ..." if len(notes.blank_columns) > 10 else ""
         found.append(
-            f"{name}: {len(notes.blank_columns)} other column(s) empty in every row: "
-            f"{', '.join(notes.blank_columns[:10])}{' ...' if len(notes.blank_columns) > 10 else ''}"
+            f"{name}: {len(notes.blank_columns)} other column(s) empty in every row: {shown}{more}"
         )
     for empty in notes.empty_fields:
         found.append(f"{name}: {empty}: the column is empty (or unreadable) in every record")

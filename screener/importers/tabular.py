@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from screener.errors import ImportFormatError
 from screener.importers import cells
-from screener.importers.columns import COLUMNS, COMPOUND, LAST_RESORT, LIST_FIELDS, key
+from screener.importers.columns import (
+    COLUMNS,
+    COMPOUND,
+    DATABASE_COLUMNS,
+    LAST_RESORT,
+    LIST_FIELDS,
+    database_named,
+    key,
+)
 from screener.importers.records import make_record
 from screener.models import Record
 
@@ -38,6 +46,8 @@ _KEYS = {f: tuple(dict.fromkeys(key(n) for n in names)) for f, names in COLUMNS.
 _KNOWN = frozenset(k for names in _KEYS.values() for k in names)
 _COMPOUND_KEYS = {key(name): kind for name, kind in COMPOUND.items()}
 _LAST_RESORT_KEYS = {f: tuple(key(n) for n in names) for f, names in LAST_RESORT.items()}
+_DATABASE_KEYS = frozenset(key(n) for n in DATABASE_COLUMNS)
+_DATABASE_ROWS = 50  # rows whose database columns are read
 # A header needs one of these full names, or three known names of any kind (WoS and RIS
 # tags as columns: "PT", "AU", "TI"); "type" or "date" alone prove nothing.
 _MAIN = ("title", "abstract", "authors", "doi", "journal", "pmid", "year", "keywords", "issn")
@@ -56,6 +66,7 @@ class TableNotes:
     blank_columns: list[str] = field(default_factory=list)  # not used, and empty throughout
     empty_fields: list[str] = field(default_factory=list)  # "year (Published Year)"
     section_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    databases: list[str] = field(default_factory=list)  # databases the rows name
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +77,7 @@ class _Plan:
     singles: tuple[tuple[str, tuple[int, ...]], ...]
     lists: tuple[tuple[str, tuple[int, ...]], ...]
     compound: tuple[tuple[str, int], ...]  # (kind of cell, column)
+    databases: tuple[int, ...]  # columns that may name the database
     unused: tuple[int, ...]
     content: frozenset[int]
 
@@ -82,16 +94,22 @@ def _plan(header: Sequence[str]) -> _Plan:
         if idx:
             mapped[name] = tuple(dict.fromkeys(idx))
     compound = [(_COMPOUND_KEYS[k], i) for i, k in enumerate(keys) if k in _COMPOUND_KEYS]
+    databases = [i for i, k in enumerate(keys) if k in _DATABASE_KEYS]
     for name, wanted in _LAST_RESORT_KEYS.items():
-        if name not in mapped:
-            compound += [("venue", i) for i, k in enumerate(keys) if k in wanted]
+        last = [i for i, k in enumerate(keys) if k in wanted]
+        if name in mapped:
+            databases += last  # "Source" beside a journal column: perhaps the database
+        else:
+            compound += [("venue", i) for i in last]
     used = {i for idx in mapped.values() for i in idx} | {i for _, i in compound}
+    used |= set(databases)
     names = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
     return _Plan(
         names=tuple(names),
         singles=tuple((f, idx) for f, idx in mapped.items() if f not in LIST_FIELDS),
         lists=tuple((f, idx) for f, idx in mapped.items() if f in LIST_FIELDS),
         compound=tuple(compound),
+        databases=tuple(databases),
         unused=tuple(i for i in range(len(header)) if i not in used),
         content=frozenset(i for f in _CONTENT for i in mapped.get(f, ())),
     )
@@ -270,7 +288,8 @@ class _Table:
         self.width = len(plan.names)
         self.header_line = header_line
         self.notes = notes
-        self.silent_columns = set(plan.unused)  # unused columns with no data seen yet
+        self.silent_columns = set(plan.unused) | set(plan.databases)  # no data seen yet
+        self.not_databases = set(plan.databases)  # database columns that named none yet
         self.empty = {f for f in plan.mapped if _ATTRIBUTE.get(f, f)}  # no value seen yet
         self.unique_names = len(set(plan.names)) == len(plan.names)
 
@@ -312,19 +331,30 @@ class _Table:
         )
 
     def _note(self, row: list[str], record: Record) -> None:
+        if self.plan.databases and record.position <= _DATABASE_ROWS:
+            self._note_databases(row)
         if self.silent_columns:
             self.silent_columns -= {i for i in self.silent_columns if row[i].strip()}
         if self.empty:
             self.empty -= {f for f in self.empty if getattr(record, _ATTRIBUTE.get(f, f))}
 
+    def _note_databases(self, row: list[str]) -> None:
+        for i in self.plan.databases:
+            name = database_named(row[i]) if row[i] else None
+            if name:
+                self.notes.databases.append(name)
+                self.not_databases.discard(i)
+
     def _finish(self) -> None:
         names, mapped = self.plan.names, self.plan.mapped
-        unused = list(self.plan.unused)
+        unused = {*self.plan.unused, *self.not_databases}
         if "label" in self.empty:  # no 0/1 labels: a column of notes that is called "Label"
-            unused += [i for i in mapped["label"] if i not in unused]
+            unused.update(mapped["label"])
             self.empty.discard("label")
-        self.notes.unused_columns += [names[i] for i in unused if i not in self.silent_columns]
-        self.notes.blank_columns += [names[i] for i in unused if i in self.silent_columns]
+            self.silent_columns -= set(mapped["label"])
+        ordered = sorted(unused)
+        self.notes.unused_columns += [names[i] for i in ordered if i not in self.silent_columns]
+        self.notes.blank_columns += [names[i] for i in ordered if i in self.silent_columns]
         self.notes.empty_fields += [
             f"{f} ({', '.join(names[i] for i in mapped[f])})" for f in mapped if f in self.empty
         ]

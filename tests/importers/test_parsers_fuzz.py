@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from screener.errors import ImportFormatError
 from screener.importers.reading import IMPORTERS, detect_format, parse_file
+from screener.models import Record
 
 FORMATS = {module.FORMAT: module for module in IMPORTERS}  # the text formats
-from screener.models import Record
 
 # Text built from the pieces of real exports, so that the fuzzer reaches deep into parsers.
 FRAGMENTS = [
