@@ -39,8 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "AU",
         "A1",
         "AF",
-        "Author full names",  # Scopus, after its "Authors"
-        "Author Full Names",  # Web of Science (Excel)
+        "Author full names",  # Scopus and Web of Science (Excel), after their "Authors"
         "First Author",  # PubMed, after its "Authors"
     ),
     "year": (
@@ -86,8 +85,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Title Secondary",  # RefWorks: a chapter's book, a paper's proceedings
         "Anthology title",  # Dimensions
         "Conference Title",  # Web of Science (Excel)
-        "Conference name",  # Scopus
-        "Conference Name",  # Zotero
+        "Conference name",  # Scopus, Zotero
         "Meeting Name",  # Zotero
     ),
     "journal_abbrev": (
@@ -159,6 +157,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Subject",  # ProQuest
         "Emtree Medical Index Terms",  # Embase
         "Emtree Drug Index Terms",
+        "Emtree Medical Index Terms (Major Focus)",
+        "Emtree Drug Index Terms (Major Focus)",
         "KW",
         "DE",
     ),
@@ -178,8 +178,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "language": ("Language of Original Document", "Language", "Language of Article", "LA"),
     "url": (
         "URL",
-        "Link",
-        "Url",
+        "Link",  # Scopus; "Url" (Zotero) is the same name to the matcher
         "External URL",
         "Document URL",  # ProQuest
         "ArticleURL",  # Publish or Perish

@@ -303,14 +303,14 @@ def _database_warning(source: Source, database_from: DatabaseFrom) -> list[str]:
     name = source.file_name
     if database_from is DatabaseFrom.FILE_NAME:
         return [
-            f"{name}: database {source.database!r} guessed from the file name; if that is "
-            "wrong, import the file with --database NAME"
+            f"{name}: database {source.database!r} guessed from the file name; give "
+            "--database NAME when importing to name it otherwise"
         ]
     if database_from is DatabaseFrom.UNKNOWN:
         return [
             f"{name}: the file does not say which database it came from; recorded as "
-            f"{source.database!r}. Import it with --database NAME (e.g. --database Embase) "
-            "to name it in the PRISMA flow diagram"
+            f"{source.database!r} in the PRISMA flow diagram. Give --database NAME when "
+            "importing to name it (e.g. --database Embase)"
         ]
     return []
 

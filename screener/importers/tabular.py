@@ -86,26 +86,32 @@ class _Plan:
         return dict(self.singles + self.lists)
 
 
+def _positions(keys: Sequence[str], wanted: Iterable[str]) -> tuple[int, ...]:
+    """The columns whose names are among ``wanted``, in the order of ``wanted``."""
+    return tuple(dict.fromkeys(i for k in wanted for i, have in enumerate(keys) if have == k))
+
+
+def _read_for_content(
+    keys: Sequence[str], mapped: dict[str, tuple[int, ...]]
+) -> tuple[list[tuple[str, int]], list[int]]:
+    """(compound cells, database columns): the columns read for what their cells hold."""
+    compound = [(_COMPOUND_KEYS[k], i) for i, k in enumerate(keys) if k in _COMPOUND_KEYS]
+    databases = list(_positions(keys, _DATABASE_KEYS))
+    for name, wanted in _LAST_RESORT_KEYS.items():
+        if name in mapped:  # "Source" beside a journal column: perhaps the database
+            databases += _positions(keys, wanted)
+        else:
+            compound += [("venue", i) for i in _positions(keys, wanted)]
+    return compound, databases
+
+
 def _plan(header: Sequence[str]) -> _Plan:
     keys = [key(h) for h in header]
-    mapped: dict[str, tuple[int, ...]] = {}
-    for name, wanted in _KEYS.items():
-        idx = [i for k in wanted for i, have in enumerate(keys) if have == k]
-        if idx:
-            mapped[name] = tuple(dict.fromkeys(idx))
-    compound = [(_COMPOUND_KEYS[k], i) for i, k in enumerate(keys) if k in _COMPOUND_KEYS]
-    databases = [i for i, k in enumerate(keys) if k in _DATABASE_KEYS]
-    for name, wanted in _LAST_RESORT_KEYS.items():
-        last = [i for i, k in enumerate(keys) if k in wanted]
-        if name in mapped:
-            databases += last  # "Source" beside a journal column: perhaps the database
-        else:
-            compound += [("venue", i) for i in last]
-    used = {i for idx in mapped.values() for i in idx} | {i for _, i in compound}
-    used |= set(databases)
-    names = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
+    mapped = {name: idx for name, wanted in _KEYS.items() if (idx := _positions(keys, wanted))}
+    compound, databases = _read_for_content(keys, mapped)
+    used = {i for idx in mapped.values() for i in idx} | {i for _, i in compound} | {*databases}
     return _Plan(
-        names=tuple(names),
+        names=tuple(h.strip() or f"column {i + 1}" for i, h in enumerate(header)),
         singles=tuple((f, idx) for f, idx in mapped.items() if f not in LIST_FIELDS),
         lists=tuple((f, idx) for f, idx in mapped.items() if f in LIST_FIELDS),
         compound=tuple(compound),
