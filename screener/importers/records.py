@@ -63,7 +63,9 @@ def _first(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
-    return clean_text(value if type(value) is str else _first(value))
+    if type(value) is str:
+        return clean_text(value) if value else ""
+    return clean_text(_first(value))
 
 
 def _pages(pages: Any, start_page: Any, end_page: Any) -> tuple[str, str, str]:
