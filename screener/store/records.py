@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,10 @@ from screener.models import (
     StoredRecord,
 )
 from screener.store.connection import Database, chunked, now_iso
+from screener.store.json_text import joined as _joined
+from screener.store.json_text import strings_from_json as _strings_from_json
+from screener.store.json_text import strings_json as _strings_json
+from screener.store.json_text import to_json as _to_json
 
 _BATCH = 2000
 
@@ -350,46 +353,6 @@ class Records:
             while rows := cursor.fetchmany(2048):
                 for id_, title, abstract, authors, keywords, year, doi, url in rows:
                     yield id_, title, abstract, _joined(authors), _joined(keywords), year, doi, url
-
-
-# ASCII escapes: the C encoder writes them about twice as fast as it copies non-ASCII text.
-_to_json = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def _strings_json(items: tuple[str, ...]) -> str:
-    """JSON for a short tuple of strings (authors, keywords): joined directly when nothing
-    needs escaping, which is four times faster than the encoder on these tiny lists."""
-    if not items:
-        return "[]"
-    if _NEEDS_ESCAPE.search("".join(items)):
-        return _to_json(items)
-    joined = '","'.join(items)
-    return f'["{joined}"]'
-
-
-def _plain_items(text: str) -> bool:
-    """Whether a JSON list of strings written by :func:`_strings_json` can be split on
-    '","': without a backslash every quote is structural."""
-    return "\\" not in text and '", "' not in text and text[:2] == '["' and text[-2:] == '"]'
-
-
-def _strings_from_json(text: str) -> tuple[str, ...]:
-    """The inverse of :func:`_strings_json`: split directly when nothing is escaped."""
-    if text == "[]":
-        return ()
-    if _plain_items(text):
-        return tuple(text[2:-2].split('","'))
-    return tuple(json.loads(text))
-
-
-def _joined(text: str) -> str:
-    """A JSON list of strings as one "; "-joined string."""
-    if text == "[]":
-        return ""
-    if _plain_items(text):
-        return text[2:-2].replace('","', "; ")
-    return "; ".join(json.loads(text))
 
 
 def record_row(r: Record) -> tuple[Any, ...]:
