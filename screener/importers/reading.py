@@ -43,7 +43,11 @@ _SIGNATURES = (  # files that are plainly not text exports, named for the messag
     (b"%PDF", "a PDF document"),
     (b"\x1f\x8b", "a gzip-compressed file (decompress it first)"),
     (b"PK\x03\x04", "a ZIP archive (unpack it first)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document that is not a workbook"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old-format Office file (.xls or .doc) or a password-protected workbook: save "
+        "it as .xlsx without a password, or export CSV",
+    ),
 )
 
 

@@ -122,6 +122,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "export.zip": (lambda: _zip({"export.ris": RIS.encode()}), "a ZIP archive"),
     "bad-utf16.txt": (lambda: codecs.BOM_UTF16_LE + b"T\x00Y\x00\x00\xd8", "not valid UTF-16"),
     "prose.txt": (lambda: b"Dear colleague, here are the results.\n", "unknown format"),
+    "old.xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "save it as .xlsx"),
     "cut.ris": (lambda: (RIS + "TY  - JOUR\nTI  - cut here\n").encode(), "no end tag"),
     "quote.csv": (lambda: b'Title,Year\n"A title,2001\n', "never closed"),
     "wide.csv": (lambda: b"Title,Year\nA,2001,x,y\n", "4 cells but the header"),
