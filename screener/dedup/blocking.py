@@ -49,16 +49,18 @@ def blocking_keys(p: Prepared) -> Iterable[str]:
 
 def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> list[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, that share at least one blocking key."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index, p in enumerate(prepared):
-        for key in blocking_keys(p):
-            blocks[key].append(index)
+    n = len(prepared)
+    return [divmod(code, n) for code in candidate_codes(prepared, compared_up_to)]
+
+
+def candidate_codes(prepared: Sequence[Prepared], compared_up_to: int = 0) -> list[int]:
+    """The candidate pairs coded ``i * n + j`` in ascending order (plain integers: a pair
+    list of tuples at 100,000 records keeps the garbage collector busy for seconds).
+    Pairs whose two records both have ids up to ``compared_up_to`` are left out."""
     n = len(prepared)
     seen: set[int] = set()
-    for key, members in blocks.items():
+    for key, members in _blocks(prepared).items():
         size = len(members)
-        if size < 2:
-            continue
         if key[0] in SIMILAR_TITLE_KEYS and size > SMALL_BLOCK:
             if size <= MAX_SIMILAR_BLOCK:
                 seen.update(_similar_title_pairs(prepared, members, n))
@@ -73,15 +75,29 @@ def candidate_pairs(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
             for part in sub.values():
                 if 1 < len(part) <= MAX_BLOCK:
                     seen.update(_all_pairs(part, n))
-    pairs = [divmod(code, n) for code in seen]
+    codes = sorted(seen)
     if compared_up_to:
-        pairs = [
-            (i, j)
-            for i, j in pairs
-            if prepared[i].id > compared_up_to or prepared[j].id > compared_up_to
+        codes = [
+            code
+            for code in codes
+            if prepared[code // n].id > compared_up_to or prepared[code % n].id > compared_up_to
         ]
-    pairs.sort()
-    return pairs
+    return codes
+
+
+def _blocks(prepared: Sequence[Prepared]) -> dict[str, list[int]]:
+    """The blocks of two records or more, by key. Most keys are one record's only: they
+    get no list."""
+    first: dict[str, int] = {}
+    blocks: dict[str, list[int]] = {}
+    for index, p in enumerate(prepared):
+        for key in set(blocking_keys(p)):
+            members = blocks.get(key)
+            if members is not None:
+                members.append(index)
+            elif (other := first.setdefault(key, index)) != index:
+                blocks[key] = [other, index]
+    return blocks
 
 
 def _all_pairs(members: list[int], n: int) -> Iterator[int]:

@@ -5,9 +5,10 @@ reliably the project's exports record volumes, issues and pages."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import attrgetter
 
 from screener.dedup.normalise import journals_agree
 from screener.dedup.prepared import Prepared
@@ -27,6 +28,7 @@ PRIOR_PAIRS = 10
 # project's exports for a disagreement to tell two papers apart.
 RELIABLE = 0.8
 PAGE_SLACK = 2  # first pages this close may be one article (a cover page counted)
+MAX_ITEMS = 64  # different items of one title worth counting (see _title_group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,17 @@ class Reliability:
 # The fields a series shares (its journal, editor, year and volume): for a generic title
 # they cannot tell one item from another however few items the project holds.
 CONTEXT = frozenset({"authors", "journal", "year", "volume"})
+# The values counted for term frequencies (a year as text, as tf() is asked for it).
+_COUNTED: dict[str, Callable[[Prepared], str]] = {
+    "author": lambda r: r.authors[0][0] if r.authors else "",
+    "venue": attrgetter("venue"),
+    "year": lambda r: str(r.year) if r.year else "",
+    "volume": attrgetter("volume"),
+    "issue": attrgetter("issue"),
+    "page": attrgetter("page"),
+    "doi": attrgetter("doi"),
+    "pmid": attrgetter("pmid"),
+}
 # Evidence field names of the values a title group is checked for.
 _GROUP_FIELDS = {
     "authors": lambda r: r.authors[0][0] if r.authors else "",
@@ -77,14 +90,15 @@ class Frequencies:
     def __init__(self, records: Sequence[Prepared]) -> None:
         self.n = max(1, len(records))
         self.counts: dict[str, Counter[str]] = {
-            name: Counter(value for value in values if value)
-            for name, values in _field_values(records).items()
+            name: Counter(v for v in map(value, records) if v) for name, value in _COUNTED.items()
         }
-        by_title: dict[str, list[Prepared]] = defaultdict(list)
+        # lists only for the titles several records share: one per record would cost the
+        # collector more than the counting
+        titles = Counter(r.title_key for r in records if r.title_key)
+        shared: dict[str, list[Prepared]] = defaultdict(list)
         for record in records:
-            if record.title_key:
-                by_title[record.title_key].append(record)
-        shared = {title: group for title, group in by_title.items() if len(group) > 1}
+            if titles[record.title_key] > 1:
+                shared[record.title_key].append(record)
         self.reliability = _reliability(shared.values())
         reliable = frozenset(f for f, r in self.reliability.items() if r.reliable)
         self.groups = {title: _title_group(group, reliable) for title, group in shared.items()}
@@ -123,19 +137,6 @@ class Frequencies:
     def m(self, field: str) -> float:
         """How often copies of one paper agree on ``field`` in this project."""
         return self.reliability[field].m
-
-
-def _field_values(records: Sequence[Prepared]) -> dict[str, list[str]]:
-    return {
-        "author": [r.authors[0][0] if r.authors else "" for r in records],
-        "venue": [r.venue for r in records],
-        "year": [str(r.year) if r.year else "" for r in records],
-        "volume": [r.volume for r in records],
-        "issue": [r.issue for r in records],
-        "page": [r.page for r in records],
-        "doi": [r.doi for r in records],
-        "pmid": [r.pmid for r in records],
-    }
 
 
 def pages_close(a: str, b: str) -> bool:
@@ -206,22 +207,20 @@ def _differences(x: Prepared, y: Prepared, reliable: frozenset[str]) -> int:
 
 
 def _title_group(group: list[Prepared], reliable: frozenset[str]) -> TitleGroup:
-    """The group's items: each record joins the first item none of whose records it differs
-    from on two identifying fields or more (one slip is an export's, two are another item's);
-    on one field for a generic title, which a series repeats in every issue."""
-    items: list[list[Prepared]] = []
+    """The group's items: each record joins the first item whose first record it does not
+    differ from on two identifying fields or more (one slip is an export's, two are another
+    item's); on one field for a generic title, which a series repeats in every issue. Past
+    MAX_ITEMS items the title says so little that counting more would change nothing but
+    the time taken (a project of 100,000 records may hold a thousand "Editorial")."""
+    items: list[Prepared] = []  # each item's first record
     apart = 1 if group[0].significant < GENERIC_WORDS else 2
     for record in group:
-        home = next(
-            (i for i in items if all(_differences(record, r, reliable) < apart for r in i)),
-            None,
-        )
-        if home is None:
-            items.append([record])
-        else:
-            home.append(record)
-    constant = set()
-    for name, value in _GROUP_FIELDS.items():
+        if len(items) == MAX_ITEMS:
+            break
+        if all(_differences(record, first, reliable) >= apart for first in items):
+            items.append(record)
+    constant: set[str] = set()
+    for name, value in _GROUP_FIELDS.items() if len(items) > 1 else ():  # only items differ
         values = [v for v in map(value, group) if v]
         if len(values) > 1 and (
             max(values) - min(values) <= 1 if name == "year" else len(set(values)) == 1

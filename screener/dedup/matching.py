@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from screener.dedup.blocking import candidate_pairs
+from screener.dedup.blocking import candidate_codes
 from screener.dedup.evidence import compare, title_level
 from screener.dedup.frequencies import Frequencies
 from screener.dedup.prepared import Prepared, prepare
@@ -84,12 +84,12 @@ def find_candidates(
     ``progress(done, total)`` is called now and then."""
     prepared = [prepare(r) for r in records]
     freq = Frequencies(prepared)
-    pairs = candidate_pairs(prepared, compared_up_to)
-    total = len(pairs)
+    codes = candidate_codes(prepared, compared_up_to)
+    total, n = len(codes), len(prepared)
     found = []
     step = max(1, total // 100)
-    for count, (i, j) in enumerate(pairs, 1):
-        x, y = prepared[i], prepared[j]
+    for count, code in enumerate(codes, 1):
+        x, y = prepared[code // n], prepared[code % n]
         decision, probability = judge(x, y, freq)
         if decision.verdict is not LinkVerdict.DIFFERENT:
             found.append(candidate(x, y, decision, probability))
