@@ -149,7 +149,8 @@ def _title(x: Prepared, y: Prepared, freq: Frequencies) -> tuple[FieldEvidence, 
         return FieldEvidence("title", level, _bits(m, u), note, conflict=True), similarity
     items = max(freq.items(x.title_key), freq.items(y.title_key))
     m, multiple = TITLE_LEVELS[level]
-    weight = _bits(m, multiple * items / freq.n)
+    # u: the other items carrying the title (the pair's own item is no evidence of them)
+    weight = _bits(m, multiple * max(items - 1, 1) / freq.n)
     note = f"{similarity:.2f} alike" + (f"; {items} different items carry it" if items > 1 else "")
     return FieldEvidence("title", level, weight, note), similarity
 
@@ -187,7 +188,7 @@ def _authors(x: Prepared, y: Prepared, freq: Frequencies, blind: bool) -> FieldE
         return _missing("authors")
     if not first:
         return FieldEvidence("authors", "different", _bits(0.08, 0.98), "first authors differ")
-    tf = max(freq.tf("author", x.authors[0][0]), freq.tf("author", y.authors[0][0]))
+    tf = freq.tf_others("author", x.authors[0][0], y.authors[0][0])
     if min(len(x.authors), len(y.authors)) >= 2 and authors_similarity(x, y) >= 90:
         level, m, u = "list", 0.75, tf / 10
     else:
@@ -201,7 +202,7 @@ def _venue(x: Prepared, y: Prepared, freq: Frequencies, blind: bool) -> FieldEvi
     if journals_agree(x.journal, y.journal) or (x.issn & y.issn):
         if blind:
             return FieldEvidence("journal", "agree", 0.0, _BLIND)
-        tf = max(freq.tf("venue", x.venue), freq.tf("venue", y.venue))
+        tf = freq.tf_others("venue", x.venue, y.venue)
         return FieldEvidence("journal", "agree", _bits(0.85, tf), f"in {tf:.2%} of records")
     if x.journal and y.journal and x.meeting != y.meeting:
         # a meeting's abstracts go by the meeting's name in one database, by the journal
@@ -224,7 +225,7 @@ def _year(x: Prepared, y: Prepared, freq: Frequencies, blind: bool) -> FieldEvid
     level = "equal" if gap == 0 else "adjacent"
     if blind:
         return FieldEvidence("year", level, 0.0, _BLIND)
-    tf = freq.tf("year", str(x.year))
+    tf = freq.tf_others("year", str(x.year), str(y.year))
     m, u = (0.90, tf) if gap == 0 else (0.08, 2 * tf)
     return FieldEvidence("year", level, _bits(m, u), f"{x.year} in {tf:.1%} of records")
 
@@ -237,7 +238,7 @@ def _position(
     a, b = getattr(x, name), getattr(y, name)
     if not a or not b:
         return _missing(name)
-    m, tf = freq.m(name), freq.tf(name, a)
+    m, tf = freq.m(name), freq.tf_others(name, a, b)
     if a != b:
         if a == y.supplement or b == x.supplement:  # "61 (Suppl 1)" exported as volume 1
             return FieldEvidence(name, "close", 0.0, f"{a} vs {b}: a supplement's number")
@@ -254,7 +255,7 @@ def _position(
 def _pages(x: Prepared, y: Prepared, freq: Frequencies, blind: bool) -> FieldEvidence:
     if not x.page or not y.page:
         return _missing("pages")
-    tf = freq.tf("page", x.page)
+    tf = freq.tf_others("page", x.page, y.page)
     if x.page == y.page:
         both_ends = bool(x.last_page) and x.last_page == y.last_page
         level, m, u = ("range", 0.55, tf / 10) if both_ends else ("first", 0.30, tf)
@@ -299,7 +300,7 @@ def _identifier(name: str, a: str, b: str, freq: Frequencies) -> FieldEvidence:
     if not a or not b:
         return _missing(name)
     if a == b:
-        tf = freq.tf(name, a)
+        tf = freq.tf_others(name, a, b)
         note = f"{freq.counts[name][a]} records carry it"
         return FieldEvidence(name, "equal", _bits(0.98, tf), note)
     return FieldEvidence(name, "differ", _bits(0.02, 0.99), f"{a} vs {b}", conflict=True)

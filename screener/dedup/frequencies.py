@@ -108,9 +108,18 @@ class Frequencies:
         the chance that an unrelated record has it (Splink's term frequency)."""
         return max(self.counts[name][value], 1) / self.n
 
+    def tf_others(self, name: str, a: str, b: str) -> float:
+        """How common a pair's values are among the other records (the commoner of the two
+        when they differ): the pair's own copies are no evidence that other papers share
+        a value (Splink counts them, which understates a rare value)."""
+        counts = self.counts[name]
+        if a == b:
+            return max(counts[a] - 2, 1) / self.n
+        return max(counts[a] - 1, counts[b] - 1, 1) / self.n
+
     def items(self, title: str) -> int:
         """How many different items carry this title (a ``title_key``) in the project (at
-        least 1)."""
+        least 1: the record's own)."""
         group = self.groups.get(title)
         return group.items if group else 1
 

@@ -29,7 +29,8 @@ def test_a_title_carried_by_several_items_weighs_less() -> None:
         for i in range(4)
     ]
     _, shared = judge([*pair, *others], 1, 2)
-    assert shared.get("title").weight < alone.get("title").weight - 2  # log2(5) less
+    # u counts the items other than the pair's own: 4 instead of 1, two bits less
+    assert alone.get("title").weight - shared.get("title").weight == pytest.approx(2, abs=0.05)
 
 
 def test_a_common_first_author_weighs_less_than_a_rare_one() -> None:
@@ -47,6 +48,15 @@ def test_frequencies_count_values_at_least_once() -> None:
     _, freq = frequencies([BARE])
     assert freq.tf("venue", "no such journal") == 1 / freq.n
     assert freq.tf("year", "2019") > 1 / freq.n
+
+
+def test_a_pair_s_own_copies_are_no_evidence_that_other_papers_share_a_value() -> None:
+    rare = replace(BARE, authors=("Zyskowski, L.",))
+    _, freq = frequencies([rare, replace(rare, id=2)])
+    assert freq.counts["author"]["zyskowski"] == 2
+    assert freq.tf_others("author", "zyskowski", "zyskowski") == 1 / freq.n
+    expected = freq.tf("author", "wang") - 1 / freq.n
+    assert freq.tf_others("author", "zyskowski", "wang") == pytest.approx(expected)
 
 
 def test_a_series_is_several_items_and_copies_with_a_slip_are_one() -> None:
