@@ -26,19 +26,20 @@ TITLE_CUTOFF = 70  # titles less alike than this are not a pair worth comparing
 
 
 def blocking_keys(p: Prepared) -> Iterable[str]:
-    """The keys under which a record is compared with others that share one."""
+    """The keys under which a record is compared with others that share one (each once)."""
     if p.doi:
         yield "d" + p.doi
     if p.pmid:
         yield "p" + p.pmid
-    compact = p.title.replace(" ", "")
+    compact = p.title_key
     if len(compact) >= 12:
         yield "t" + compact[:24]
         yield "u" + compact[-24:]
-        longest = sorted(p.core.split(), key=lambda w: (-len(w), w))[:3]
+        # the longest words, alphabetical among equals (a stable sort keeps that order)
+        longest = sorted(sorted(p.core.split()), key=len, reverse=True)[:3]
         yield "w" + " ".join(sorted(longest))
-    if p.core != p.title and len(p.core) >= 12:
-        yield "t" + p.core.replace(" ", "")[:24]  # a notice beside the article it is about
+    if len(p.core_key) >= 12 and p.core_key[:24] != compact[:24]:
+        yield "t" + p.core_key[:24]  # a notice beside the article it is about
     if p.authors and p.year:
         yield f"a{p.authors[0][0]}{p.year}"
     if p.volume and p.page and p.year:
@@ -71,7 +72,7 @@ def candidate_codes(prepared: Sequence[Prepared], compared_up_to: int = 0) -> li
             longer = LONGER_KEYS[key[0]]
             sub: dict[str, list[int]] = defaultdict(list)
             for i in members:
-                sub[longer(prepared[i].title.replace(" ", ""))].append(i)
+                sub[longer(prepared[i].title_key)].append(i)
             for part in sub.values():
                 if 1 < len(part) <= MAX_BLOCK:
                     seen.update(_all_pairs(part, n))
@@ -91,7 +92,7 @@ def _blocks(prepared: Sequence[Prepared]) -> dict[str, list[int]]:
     first: dict[str, int] = {}
     blocks: dict[str, list[int]] = {}
     for index, p in enumerate(prepared):
-        for key in set(blocking_keys(p)):
+        for key in blocking_keys(p):
             members = blocks.get(key)
             if members is not None:
                 members.append(index)
