@@ -71,7 +71,7 @@ def status(project: Path, as_json: bool) -> None:
     )
     out.print(f"Pairs awaiting duplicate review: {dedup.pairs_awaiting_review}")
     if dedup.related_links:
-        out.print(f"Related preprint links: {dedup.related_links}")
+        out.print(f"Related links (never merged): {dedup.related_links}")
     if dedup.records_not_compared:
         out.print(
             f"{records_text(dedup.records_not_compared)} not yet checked for duplicates "
