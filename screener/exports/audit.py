@@ -1,7 +1,7 @@
 """The audit log written out: a CSV to read (one row per event) and a JSONL to replay.
 
-Imports, dedup runs and links, decisions, resolutions, retrievals, vocabulary terms and
-extractions, oldest first. An event refers to a record by its id in this project; each
+Imports, dedup runs and links, decisions, resolutions, tag resolutions, retrievals,
+vocabulary terms and extractions, oldest first. An event refers to a record by its id in this project; each
 ``source`` event lists the ids of its records with their positions in its file, which with
 the file's sha256 are the records' stable keys (ids differ between copies of a project).
 The first JSONL line, ``audit``, carries the protocol settings the PRISMA counts depend on,
@@ -32,6 +32,7 @@ KIND_ORDER = (
     "link",
     "decision",
     "resolution",
+    "tag_resolution",
     "retrieval",
     "vocabulary_term",
     "extraction",
@@ -42,6 +43,7 @@ _TABLES = {
     "link": "dedup_events",
     "decision": "decisions",
     "resolution": "resolutions",
+    "tag_resolution": "tag_resolutions",
     "retrieval": "retrievals",
     "vocabulary_term": "vocabulary_terms",
     "extraction": "extractions",

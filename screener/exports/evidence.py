@@ -23,6 +23,8 @@ from screener.screening.studies import StudyOfMap
 
 FORMATS = ("csv", "xlsx", "md")
 CITATION_COLUMNS = ("study", "authors", "year", "title", "journal", "doi", "pmid", "tags")
+# Beside the tags: agreed, resolved, or unresolved with each reviewer's tags (screening.tags)
+TAG_STATUS_COLUMN = "tag status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def evidence_table(project: Project) -> EvidenceTable:
     single = store.records.citation_fields(s for s in studies if len(members[s]) == 1)
     merged_ids = [r for s in studies if len(members[s]) > 1 for r in members[s]]
     records = store.records.by_id(merged_ids)
-    header = (*CITATION_COLUMNS, *(f.label for f in fields), "extracted by")
+    header = (*CITATION_COLUMNS, TAG_STATUS_COLUMN, *(f.label for f in fields), "extracted by")
     rows: list[tuple[Cell, ...]] = []
     for study in studies:
         if study in single:
@@ -63,6 +65,7 @@ def evidence_table(project: Project) -> EvidenceTable:
             merged.doi,
             merged.pmid,
             tag_text,
+            evidence.tag_status(study),
         )
         values, reviewers = extracted[study]
         shown = tuple(format_value(values[f.name]) for f in fields)

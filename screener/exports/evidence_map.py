@@ -30,6 +30,7 @@ class EvidenceMap:
     column_terms: tuple[str, ...]
     counts: dict[tuple[str, str], int]
     studies: int
+    unresolved: int = 0  # studies whose reviewers' tags still disagree (counted by the agreed)
 
     def count(self, row: str, column: str) -> int:
         return self.counts.get((row, column), 0)
@@ -64,8 +65,15 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
         for row in terms[rows]:
             for column in terms[columns]:
                 counts[(row, column)] += 1
+    unresolved = sum(1 for state in evidence.tag_states.values() if state.unresolved)
     return EvidenceMap(
-        rows, columns, tuple(seen[rows]), tuple(seen[columns]), dict(counts), len(studies)
+        rows,
+        columns,
+        tuple(seen[rows]),
+        tuple(seen[columns]),
+        dict(counts),
+        len(studies),
+        unresolved,
     )
 
 
@@ -101,7 +109,7 @@ def map_svg(chart: EvidenceMap) -> str:
     # rotated column labels reach right of their cell by about 0.7 of their length
     reach = int(max([len(t) for t in chart.column_terms] + [0]) * CHAR_W * 0.72)
     width = label_w + CELL_W * len(chart.column_terms) + max(40, reach)
-    height = top + CELL_H * len(chart.row_terms) + 50
+    height = top + CELL_H * len(chart.row_terms) + 50 + (18 if chart.unresolved else 0)
     most = max(chart.counts.values(), default=0)
     title = (
         f"Evidence map: {chart.rows} × {chart.columns} "
@@ -141,6 +149,12 @@ def map_svg(chart: EvidenceMap) -> str:
             )
     note = f"Rows: {chart.rows}; columns: {chart.columns}; cells: number of studies"
     parts.append(f'<text x="12" y="{height - 16}" fill="#52606d">{escape(note)}</text>')
+    if chart.unresolved:  # tag conflicts are marked, never merged silently
+        warning = (
+            f"{chart.unresolved} stud{'y' if chart.unresolved == 1 else 'ies'} with unresolved "
+            "tags: counted only by the terms their reviewers agree on"
+        )
+        parts.append(f'<text x="12" y="{height - 34}" fill="#b42318">{escape(warning)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

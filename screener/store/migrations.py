@@ -231,6 +231,37 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_9(db: Database) -> None:
+    """Tag reconciliation: the consensus tags a resolver sets on a study at a stage when its
+    reviewers' tags disagree (an append-only event log, synced like resolutions).
+
+    Version 9: versions 7 and 8 come from other branches and this one needs nothing of
+    theirs. Every statement is IF NOT EXISTS, so a database that took this migration under
+    another number (a branch built before 7 and 8 were merged) is brought up safely."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS tag_resolutions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            resolver TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS tag_resolutions_record ON tag_resolutions(record_id, stage)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS tag_resolutions_created ON tag_resolutions(created_at)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER IF NOT EXISTS tag_resolutions_no_{action.lower()}
+            BEFORE {action} ON tag_resolutions
+            BEGIN SELECT RAISE(ABORT, 'tag_resolutions are append-only'); END"""
+        )
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -238,6 +269,8 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    # _migration_7 and _migration_8 land from other branches before this one
+    _migration_9,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

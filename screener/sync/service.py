@@ -16,6 +16,7 @@ from typing import Any
 from screener.errors import ImportFormatError, ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
 from screener.project import Project
+from screener.screening.tags import check_consensus_tags
 
 FORMAT = "screener-sync"
 VERSION = 1
@@ -24,6 +25,7 @@ VERSION = 1
 TABLES = {
     "decision": "decisions",
     "resolution": "resolutions",
+    "tag_resolution": "tag_resolutions",
     "retrieval": "retrievals",
     "vocabulary_term": "vocabulary_terms",
     "extraction": "extractions",
@@ -31,6 +33,7 @@ TABLES = {
 ACTOR = {
     "decision": "reviewer",
     "resolution": "resolver",
+    "tag_resolution": "resolver",
     "retrieval": "reviewer",
     "vocabulary_term": "reviewer",
     "extraction": "reviewer",
@@ -134,6 +137,14 @@ FIELDS: dict[str, dict[str, Check]] = {
         "resolver": _name,
         "verdict": _choice(_RESOLUTION_VERDICTS),
         "reasons": _strings,
+        "note": _text,
+    },
+    "tag_resolution": {
+        **_COMMON,
+        "record": _record,
+        "stage": _choice(Stage),
+        "resolver": _name,
+        "tags": _tags,
         "note": _text,
     },
     "retrieval": {
@@ -338,6 +349,8 @@ def import_events(project: Project, path: Path) -> SyncReport:
         if uid in seen:
             raise where.error(f"uid {uid} is also on line {seen[uid]}")
         seen[uid] = line.number
+        if kind == "tag_resolution":
+            _check_consensus(project, event["tags"], where)
         row = _row(event, keys, sources, where)
         table = TABLES[kind]
         old = existing[table].get(uid)
@@ -449,6 +462,17 @@ def _row(
         else:
             row[_COLUMN_NAMES.get(column, column)] = value
     return row
+
+
+def _check_consensus(project: Project, tags: dict[str, list[str]], where: _At) -> None:
+    """Consensus tags pass the checks `screener resolve-tags` makes, and are as it records
+    them (terms trimmed, each once, no empty vocabulary)."""
+    try:
+        clean = check_consensus_tags(project, tags)
+    except ScreenerError as exc:
+        raise where.error(f"tag_resolution: {exc}") from None
+    if {k: list(v) for k, v in clean.items()} != tags:
+        raise where.error("tag_resolution field 'tags' has untrimmed, repeated or empty terms")
 
 
 def _stored(row: dict[str, Any]) -> dict[str, Any]:
