@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from screener.errors import ScreenerError
 from screener.exports.kinds import default_target
+from screener.models import Stage
 from screener.project import Project, open_project
+from screener.screening.decisions import parse_stage
 
 PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
 STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
@@ -126,3 +129,54 @@ def export_target(output: str | None, project: Project, file_name: str) -> Path:
     if output.endswith(("/", os.sep)) or path.is_dir():
         return path / file_name
     return path
+
+
+# -- stages, tags and user text -------------------------------------------------------------
+
+
+def stage_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
+    """--stage as a Stage (ta, ft and the full names), a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return parse_stage(value)
+    except ScreenerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+stage_option = click.option(
+    "--stage",
+    callback=stage_callback,
+    default="title_abstract",
+    show_default=True,
+    help="title_abstract (ta) or full_text (ft).",
+)
+
+
+def parse_tags(values: tuple[str, ...]) -> dict[str, list[str]]:
+    """--tag VOCABULARY=TERM options as vocabulary -> terms."""
+    tags: dict[str, list[str]] = {}
+    for value in values:
+        vocabulary, sep, term = value.partition("=")
+        if not sep or not vocabulary.strip() or not term.strip():
+            raise click.BadParameter(f"{value!r}: write VOCABULARY=TERM, e.g. tissue=bone")
+        tags.setdefault(vocabulary.strip(), []).append(term.strip())
+    return tags
+
+
+# C0 controls (tab and newline too: one value, one line), DEL and C1: an escape sequence in
+# a note or a title must show as text, never move the cursor (as the TUI's tui/text.py).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _stand_in(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control picture, e.g. ␛ for ESC
+    return "\u2421" if code == 0x7F else f"\\x{code:02x}"
+
+
+def visible(text: str) -> str:
+    """User or citation text for Rich output: control characters as visible stand-ins and
+    markup escaped, so it prints exactly as written."""
+    return escape(_CONTROL.sub(_stand_in, text))

@@ -55,7 +55,8 @@ def sync() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool) -> None:
     """Write every screening event of one reviewer (decisions, undos, retrievals, conflict
-    resolutions, tag resolutions, vocabulary terms added) to a JSONL file for another copy of the project.
+    resolutions, tag resolutions, vocabulary terms added) to a JSONL file for another copy
+    of the project.
 
     \b
     Example:

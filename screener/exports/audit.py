@@ -1,9 +1,10 @@
 """The audit log written out: a CSV to read (one row per event) and a JSONL to replay.
 
 Imports, dedup runs and links, decisions, resolutions, tag resolutions, retrievals,
-vocabulary terms and extractions, oldest first. An event refers to a record by its id in this project; each
-``source`` event lists the ids of its records with their positions in its file, which with
-the file's sha256 are the records' stable keys (ids differ between copies of a project).
+vocabulary terms and extractions, oldest first. An event refers to a record by its id in
+this project; each ``source`` event lists the ids of its records with their positions in
+its file, which with the file's sha256 are the records' stable keys (ids differ between
+copies of a project).
 The first JSONL line, ``audit``, carries the protocol settings the PRISMA counts depend on,
 so that :mod:`screener.prisma.replay` can rebuild the counts from the log alone.
 """

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from screener.extraction.service import included_studies, values_in_force
 from screener.models import ExtractedValue
 from screener.project import Project
-from screener.screening.tags import StudyTags, tag_states
+from screener.screening.tags import StudyTags, tag_states, tags_text
 
 Values = tuple[dict[str, ExtractedValue], list[str]]  # field -> value in force; extractors
 
@@ -39,11 +39,6 @@ class IncludedEvidence:
             for reviewer, tags in state.latest.by_reviewer.items()
         )
         return f"unresolved ({given})"
-
-
-def tags_text(tags: Mapping[str, Sequence[str]]) -> str:
-    """Tags as one line: "tissue: skin/wound, bone; model: mouse"."""
-    return "; ".join(f"{v}: {', '.join(t)}" for v, t in tags.items() if t)
 
 
 def included_evidence(project: Project) -> IncludedEvidence:

@@ -92,6 +92,11 @@ class StudyTags:
 # -- the rule (pure) -------------------------------------------------------------------------
 
 
+def tags_text(tags: Mapping[str, Sequence[str]]) -> str:
+    """Tags as one line: "tissue: skin/wound, bone; model: mouse"."""
+    return "; ".join(f"{v}: {', '.join(t)}" for v, t in tags.items() if t)
+
+
 def _as_set(tags: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
     return frozenset((vocabulary, term) for vocabulary, terms in tags.items() for term in terms)
 

@@ -130,10 +130,17 @@ def _random_history(path: Path, seed: int) -> None:
         def screen(stage: Stage, chosen: list[int]) -> None:
             for study in chosen:
                 first, reasons = verdict_at(stage)
-                review.decide(project, NewDecision(study, stage, "alice", first, reasons))
+                at_full_text = stage is FT  # a report still sought is retrieved with it
+                review.decide(
+                    project,
+                    NewDecision(study, stage, "alice", first, reasons),
+                    mark_retrieved=at_full_text,
+                )
                 if rng.random() < 0.85:
                     review.decide(
-                        project, NewDecision(study, stage, "bob", *verdict_at(stage, first))
+                        project,
+                        NewDecision(study, stage, "bob", *verdict_at(stage, first)),
+                        mark_retrieved=at_full_text,
                     )
             for conflict in study_states.conflicts(project, stage):
                 if rng.random() < 0.6:

@@ -113,7 +113,9 @@ def test_extraction_comparison(demo: Path, snap_compare) -> None:  # type: ignor
 
     with open_project(demo) as project:
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(3, Stage.FULL_TEXT, who, Verdict.INCLUDE))
+            review.decide(
+                project, NewDecision(3, Stage.FULL_TEXT, who, Verdict.INCLUDE), mark_retrieved=True
+            )
         alice = {
             "tissue": ["skin/wound"],
             "fraction": "exosomes",
