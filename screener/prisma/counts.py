@@ -1,6 +1,6 @@
 """PRISMA 2020 flow counts from a project's screening history: pure, no database access.
 
-Units (see the README's "PRISMA 2020 counts"):
+Units (see docs/prisma.md):
 
 - a *record* is one row of an imported file, stored or skipped at import for having nothing
   to screen (no title, abstract, DOI or PMID);
