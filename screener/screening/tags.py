@@ -272,6 +272,18 @@ def check_consensus_tags(project: Project, tags: Mapping[str, Sequence[str]]) ->
     return {k: v for k, v in clean.items() if v}
 
 
+def consensus_problem(project: Project, tags: Mapping[str, Sequence[str]]) -> str | None:
+    """What is wrong with consensus tags from elsewhere (a sync file), or None: they must
+    pass :func:`check_consensus_tags` and be as it leaves them."""
+    try:
+        clean = check_consensus_tags(project, tags)
+    except ScreenerError as exc:
+        return str(exc)
+    if {k: list(v) for k, v in clean.items()} != {k: list(v) for k, v in tags.items()}:
+        return "its tags have untrimmed, repeated or empty terms"
+    return None
+
+
 def resolve_tags(
     project: Project,
     record_id: int,

@@ -16,7 +16,7 @@ from typing import Any
 from screener.errors import ImportFormatError, ScreenerError
 from screener.models import RetrievalStatus, Stage, Verdict
 from screener.project import Project
-from screener.screening.tags import check_consensus_tags
+from screener.screening.tags import consensus_problem
 
 FORMAT = "screener-sync"
 VERSION = 1
@@ -349,8 +349,6 @@ def import_events(project: Project, path: Path) -> SyncReport:
         if uid in seen:
             raise where.error(f"uid {uid} is also on line {seen[uid]}")
         seen[uid] = line.number
-        if kind == "tag_resolution":
-            _check_consensus(project, event["tags"], where)
         row = _row(event, keys, sources, where)
         table = TABLES[kind]
         old = existing[table].get(uid)
@@ -364,6 +362,7 @@ def import_events(project: Project, path: Path) -> SyncReport:
             terms.add((row["vocabulary"], row["term"]))
         rows[table].append(row)
         new_uids.add(uid)
+    _check_consensus(project, lines, name)
     added_rows = store.events.merge_rows({t: r for t, r in rows.items() if r})
     counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
     added = {kind: added_rows.get(table, 0) for kind, table in TABLES.items()}
@@ -464,15 +463,13 @@ def _row(
     return row
 
 
-def _check_consensus(project: Project, tags: dict[str, list[str]], where: _At) -> None:
-    """Consensus tags pass the checks `screener resolve-tags` makes, and are as it records
-    them (terms trimmed, each once, no empty vocabulary)."""
-    try:
-        clean = check_consensus_tags(project, tags)
-    except ScreenerError as exc:
-        raise where.error(f"tag_resolution: {exc}") from None
-    if {k: list(v) for k, v in clean.items()} != tags:
-        raise where.error("tag_resolution field 'tags' has untrimmed, repeated or empty terms")
+def _check_consensus(project: Project, lines: list[_Line], name: str) -> None:
+    """Tag resolutions are checked as `screener resolve-tags` checks them."""
+    for line in lines:
+        if line.event["kind"] == "tag_resolution":
+            problem = consensus_problem(project, line.event["tags"])
+            if problem:
+                raise _At(name, line.number).error(f"tag_resolution: {problem}")
 
 
 def _stored(row: dict[str, Any]) -> dict[str, Any]:

@@ -56,8 +56,8 @@ def test_a_tag_resolution_reaches_the_other_copy(copies: tuple[Path, Path], tmp_
     [
         ({"fraction": ["plasma"]}, "not a term of the closed vocabulary 'fraction'"),
         ({"organ": ["skin"]}, "unknown vocabulary 'organ'"),
-        ({"tissue": [" bone"]}, "untrimmed, repeated or empty terms"),
-        ({"tissue": []}, "untrimmed, repeated or empty terms"),
+        ({"tissue": [" bone"]}, "tags have untrimmed, repeated or empty terms"),
+        ({"tissue": []}, "tags have untrimmed, repeated or empty terms"),
         ({"tissue": "bone"}, "must be an object of lists of strings"),
     ],
 )
