@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from screener.extraction.service import included_studies, values_in_force
 from screener.models import ExtractedValue
 from screener.project import Project
-from screener.screening.tags import StudyTags, tag_states, tags_text
+from screener.screening.tags import StudyTags, included_tag_states, tags_text
 
 Values = tuple[dict[str, ExtractedValue], list[str]]  # field -> value in force; extractors
 
@@ -45,16 +45,17 @@ def included_evidence(project: Project) -> IncludedEvidence:
     """The included studies with their values and tags."""
     studies = included_studies(project)
     values = values_in_force(project, studies)
-    states = tag_states(project, studies)
+    states = included_tag_states(project, studies)
     tags = _in_force(studies, states)
     return IncludedEvidence(studies, {s: values[s] for s in studies}, tags, states)
 
 
 def study_tags(project: Project, studies: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """Per study, the screening tags in force: those its reviewers agree on, or the
-    consensus a resolver set; while in conflict, only the terms every reviewer gave (see
-    :mod:`screener.screening.tags`). Vocabularies in the protocol's order."""
-    return _in_force(studies, tag_states(project, studies))
+    """Per study included at full text, the screening tags in force: those its reviewers
+    agree on, or the consensus a resolver set; while in conflict, only the terms every
+    reviewer gave (see :mod:`screener.screening.tags`). Vocabularies in the protocol's
+    order."""
+    return _in_force(studies, included_tag_states(project, studies))
 
 
 def _in_force(

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from screener.dedup.service import study_of
 from screener.errors import ScreenerError
-from screener.models import Decision, Stage, TagResolution
+from screener.models import Decision, Stage, TagResolution, Verdict
 from screener.project import Project
 from screener.screening.decisions import _check_tags
 from screener.screening.state import (
@@ -40,6 +41,7 @@ from screener.screening.state import (
 from screener.screening.studies import ReviewState, review_state, study_lookup
 
 Tags = dict[str, tuple[str, ...]]  # vocabulary -> terms, in the order they were tagged
+_NO_TIME = datetime.min.replace(tzinfo=UTC)  # stand-in decisions are never ordered by time
 
 
 class TagStatus(StrEnum):
@@ -240,6 +242,45 @@ def tag_states(project: Project, studies: Sequence[int] | None = None) -> dict[i
     """The tags of every study whose tags are compared at some stage (or of ``studies``,
     reading only their events)."""
     return _tag_states(project, review_state(project, studies), studies)
+
+
+def included_tag_states(project: Project, studies: Sequence[int]) -> dict[int, StudyTags]:
+    """:func:`tag_states` of studies included at both stages (what the evidence exports
+    read), from the light read of the decision log: their states are known, so only each
+    reviewer's verdict and tags in force are needed. Studies with a tag resolution, whose
+    resolution may be outdated by a later decision, take the full read."""
+    store = project.store
+    lookup = study_lookup(project)
+    members = lookup.members(studies)
+    resolved = {lookup(r.record_id) for r in store.events.tag_resolutions(record_ids=members)}
+    found = tag_states(project, sorted(resolved)) if resolved else {}
+    latest: dict[tuple[int, str, str], tuple[str, dict[str, list[str]]]] = {}
+    for record, stage, reviewer, verdict, tagged in store.events.tags(members):
+        key = (lookup(record), stage, reviewer)
+        latest.pop(key, None)  # re-inserted last: the dict keeps the order events were made
+        latest[key] = (verdict, tagged)
+    made: dict[tuple[int, str], list[Decision]] = {}
+    for (study, stage, reviewer), (verdict, tagged) in latest.items():
+        if verdict != Verdict.UNDO and study not in found:
+            terms = {k: tuple(v) for k, v in tagged.items()}
+            stand_in = Decision(
+                0, study, Stage(stage), reviewer, Verdict(verdict), (), terms, "", _NO_TIME
+            )
+            made.setdefault((study, stage), []).append(stand_in)
+    order = list(project.protocol.vocabularies)
+    for study in studies:
+        if study in found:
+            continue
+        states = [
+            StageState(
+                study, stage, tuple(made.get((study, stage), ())), None, 0, StudyStatus.INCLUDED
+            )
+            for stage in Stage
+        ]
+        compared = study_tags_state(states, {}, (), order)
+        if compared is not None:
+            found[study] = compared
+    return {s: found[s] for s in studies if s in found}
 
 
 def tag_conflicts(project: Project, stage: Stage | None = None) -> list[StageTags]:

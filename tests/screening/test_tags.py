@@ -3,6 +3,8 @@ study are a conflict until a resolver sets the consensus; nothing is merged sile
 
 from __future__ import annotations
 
+import contextlib
+import random
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -12,11 +14,20 @@ import pytest
 
 from screener.demo import make_demo
 from screener.errors import ScreenerError
+from screener.extraction.studies import included_studies
 from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
-from screener.screening.decisions import decide, resolve, set_retrieval, vocabulary_terms
+from screener.screening.decisions import (
+    decide,
+    resolve,
+    set_retrieval,
+    undo_last,
+    vocabulary_terms,
+)
+from screener.screening.studies import full_text_studies
 from screener.screening.tags import (
     TagStatus,
+    included_tag_states,
     resolve_tags,
     tag_conflicts,
     tag_states,
@@ -237,3 +248,38 @@ def test_the_migration_can_be_applied_again(tmp_path: Path) -> None:
     columns = [row[1] for row in db.execute("PRAGMA table_info(tag_resolutions)")]
     assert columns == ["id", "uid", "record_id", "stage", "resolver", "tags", "note", "created_at"]
     db.close()
+
+
+@pytest.mark.parametrize("seed", range(1, 5))
+def test_the_light_read_of_included_studies_agrees_with_the_full_one(
+    demo: Project, seed: int
+) -> None:
+    """What the evidence exports read (included_tag_states) is tag_states of the studies
+    included at full text, whatever the history: tags at both stages, changes of mind,
+    undos, resolutions, and tags changed after a resolution."""
+    rng = random.Random(seed)
+    terms = [{}, SKIN, BONE, {"tissue": ["bone", "skin/wound"]}, {"model": ["mouse"]}]
+
+    def act(study: int, who: str, stage: Stage) -> None:
+        choices = (INCLUDE, INCLUDE, INCLUDE, MAYBE, EXCLUDE) if stage is TA else (INCLUDE,)
+        made = NewDecision(study, stage, who, rng.choice(choices), tags=rng.choice(terms))
+        with contextlib.suppress(ScreenerError):  # not at full text: the history goes on
+            decide(demo, made, mark_retrieved=True)
+
+    for stage in (TA, FT):
+        for study in range(1, 13):
+            for who in ("alice", "bob"):
+                act(study, who, stage)
+        for _ in range(30):  # second thoughts, undos and resolutions, in any order
+            study, who = rng.randint(1, 12), rng.choice(("alice", "bob"))
+            if rng.random() < 0.1:
+                undo_last(demo, who, stage)
+            elif rng.random() < 0.3:
+                for conflict in tag_conflicts(demo):
+                    resolve_tags(demo, conflict.study_id, "carol", rng.choice(terms))
+            elif study in full_text_studies(demo) or stage is TA:
+                act(study, who, stage)
+    included = included_studies(demo)
+    assert included, seed  # the history means something
+    full = tag_states(demo, included)
+    assert included_tag_states(demo, included) == {s: full[s] for s in included if s in full}
