@@ -20,6 +20,7 @@ the terms every reviewer gave, and the study is marked unresolved.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,16 +53,26 @@ class TagStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StageTags:
-    """A study's tags as compared at one stage: each including reviewer's tags, any tag
-    resolution in force, and the tags in force (the consensus when agreed or resolved; in
-    conflict, the terms every reviewer gave)."""
+    """A study's tags as compared at one stage: each including reviewer's own tags at the
+    stage (``given``, in the order they decided) on top of the ``earlier`` stage's
+    consensus, any tag resolution in force, and the tags in force (the consensus when
+    agreed or resolved; in conflict, the terms every reviewer gave)."""
 
     study_id: int
     stage: Stage
-    by_reviewer: dict[str, Tags]
+    given: tuple[tuple[str, Tags], ...]
+    earlier: Tags
     resolution: TagResolution | None
     status: TagStatus
     tags: Tags
+    order: tuple[str, ...] = ()  # the protocol's vocabularies
+
+    @property
+    def by_reviewer(self) -> dict[str, Tags]:
+        """Each including reviewer's tags as compared: the earlier consensus and their own
+        (built when asked for: only what shows a study needs them)."""
+        base = _pairs(self.earlier)
+        return {who: _in_order([*base, *_pairs(tags)], self.order) for who, tags in self.given}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,11 @@ def _as_set(tags: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
     return frozenset((vocabulary, term) for vocabulary, terms in tags.items() for term in terms)
 
 
+@functools.cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(order)}
+
+
 def _in_order(pairs: Iterable[tuple[str, str]], order: Sequence[str]) -> Tags:
     """(vocabulary, term) pairs as tags: vocabularies in the protocol's order (others after,
     by name), terms in the order given, each once."""
@@ -111,7 +127,9 @@ def _in_order(pairs: Iterable[tuple[str, str]], order: Sequence[str]) -> Tags:
         terms = found.setdefault(vocabulary, [])
         if term not in terms:
             terms.append(term)
-    rank = {name: i for i, name in enumerate(order)}
+    if len(found) < 2:
+        return {name: tuple(terms) for name, terms in found.items()}
+    rank = _ranks(tuple(order))
     names = sorted(found, key=lambda name: (rank.get(name, len(rank)), name))
     return {name: tuple(found[name]) for name in names}
 
@@ -145,29 +163,25 @@ def stage_tags(
     """The tags of a study included at ``state``'s stage (see the module docstring).
     ``earlier``: the consensus of the stage before (none at title/abstract); ``history``:
     every decision event of the study, to tell whether a resolution still stands."""
-    by_reviewer = {
-        d.reviewer: _in_order([*_pairs(earlier), *_pairs(d.tags)], order)
-        for d in state.decisions
-        if includes(d.verdict)
-    }
-    sets = [_as_set(t) for t in by_reviewer.values()]
+    given = tuple((d.reviewer, d.tags) for d in state.decisions if includes(d.verdict))
+    base = _pairs(earlier)
+    settled = frozenset(base)
+    sets = [settled | _as_set(tags) for _, tags in given]
+
+    def found(status: TagStatus, tags: Tags) -> StageTags:
+        return StageTags(
+            state.study_id, state.stage, given, earlier, resolution, status, tags, tuple(order)
+        )
+
     if resolution is not None and not _changed_since(resolution, state.decisions, history):
-        tags = _in_order(_pairs(resolution.tags), order)
-        return StageTags(
-            state.study_id, state.stage, by_reviewer, resolution, TagStatus.RESOLVED, tags
-        )
+        return found(TagStatus.RESOLVED, _in_order(_pairs(resolution.tags), order))
     if not sets:
-        return StageTags(state.study_id, state.stage, {}, resolution, TagStatus.AGREED, earlier)
-    first = next(iter(by_reviewer.values()))
+        return found(TagStatus.AGREED, earlier)
+    first = [*base, *_pairs(given[0][1])]
     if all(s == sets[0] for s in sets[1:]):
-        return StageTags(
-            state.study_id, state.stage, by_reviewer, resolution, TagStatus.AGREED, first
-        )
+        return found(TagStatus.AGREED, _in_order(first, order))
     common = frozenset.intersection(*sets)
-    agreed = _in_order([p for p in _pairs(first) if p in common], order)
-    return StageTags(
-        state.study_id, state.stage, by_reviewer, resolution, TagStatus.CONFLICT, agreed
-    )
+    return found(TagStatus.CONFLICT, _in_order([p for p in first if p in common], order))
 
 
 def study_tags_state(
@@ -267,7 +281,7 @@ def included_tag_states(project: Project, studies: Sequence[int]) -> dict[int, S
                 0, study, Stage(stage), reviewer, Verdict(verdict), (), terms, "", _NO_TIME
             )
             made.setdefault((study, stage), []).append(stand_in)
-    order = list(project.protocol.vocabularies)
+    order = tuple(project.protocol.vocabularies)
     for study in studies:
         if study in found:
             continue
