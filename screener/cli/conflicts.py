@@ -141,8 +141,9 @@ def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None
         if tagged:
             out.print(_tag_table(tagged))
     out.print(
-        f"{len(verdicts)} verdict and {len(tagged)} tag conflict(s) waiting: `screener "
-        "resolve`, `screener resolve-tags` or the TUI's conflicts screen"
+        f"{len(verdicts) + len(tagged)} conflict(s) waiting ({len(verdicts)} of verdicts, "
+        f"{len(tagged)} of tags): `screener resolve`, `screener resolve-tags` or the TUI's "
+        "conflicts screen"
     )
 
 

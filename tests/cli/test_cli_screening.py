@@ -284,7 +284,7 @@ def test_conflicts_listed_and_resolved(demo: Path) -> None:
     text = run("conflicts", demo).stdout
     assert "alice" in text and "MSC-EVs" in text
     assert "Source cells" in text and "not_msc" not in text  # the label, not the code
-    assert "1 verdict and 0 tag conflict(s) waiting" in text
+    assert "1 conflict(s) waiting (1 of verdicts, 0 of tags)" in text
 
     result = run(
         "resolve",

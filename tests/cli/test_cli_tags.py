@@ -52,7 +52,7 @@ def test_conflicts_list_the_tags_side_by_side(demo: Path) -> None:
     }
     text = run("conflicts", demo).stdout
     assert "tissue: skin/wound; model: mouse" in text and "tissue: bone; model: mouse" in text
-    assert "0 verdict and 1 tag conflict(s) waiting" in text
+    assert "1 conflict(s) waiting (0 of verdicts, 1 of tags)" in text
 
 
 def test_resolve_tags_sets_the_consensus(demo: Path) -> None:
