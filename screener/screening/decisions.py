@@ -159,6 +159,19 @@ def decide(project: Project, decision: NewDecision, *, mark_retrieved: bool = Fa
         return store.events.add_decision(checked)
 
 
+class ReportNotRetrievedError(ScreenerError):
+    """A full-text decision on a study whose report is not marked retrieved: a face may ask
+    to confirm and decide again with ``mark_retrieved`` (the TUI), or say how (the CLI)."""
+
+    def __init__(self, study: int, shown: str) -> None:
+        super().__init__(
+            f"the report of study {study} is {shown}: mark it retrieved first (`screener "
+            f"retrieval PROJECT retrieved --record {study}`), or decide with --retrieved to "
+            "record both"
+        )
+        self.study = study
+
+
 def _report_retrieved(project: Project, study: int, reviewer: str, mark: bool) -> None:
     """A full-text decision assesses the report, so it must be in hand: PRISMA counts a
     decided report as assessed, never as awaiting retrieval."""
@@ -167,12 +180,7 @@ def _report_retrieved(project: Project, study: int, reviewer: str, mark: bool) -
     if latest is not None and latest.status is RetrievalStatus.RETRIEVED:
         return
     if not mark:
-        shown = "marked sought" if latest else "not sought yet"
-        raise ScreenerError(
-            f"the report of study {study} is {shown}: mark it retrieved first (`screener "
-            f"retrieval PROJECT retrieved --record {study}`), or decide with --retrieved to "
-            "record both"
-        )
+        raise ReportNotRetrievedError(study, "marked sought" if latest else "not sought yet")
     project.store.events.add_retrieval(study, RetrievalStatus.RETRIEVED, reviewer)
 
 

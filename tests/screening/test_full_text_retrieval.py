@@ -17,7 +17,7 @@ from screener.errors import ScreenerError
 from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.prisma.inputs import project_prisma
 from screener.project import Project, open_project
-from screener.screening.decisions import decide, set_retrieval
+from screener.screening.decisions import ReportNotRetrievedError, decide, set_retrieval
 from screener.screening.studies import current_retrievals
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
@@ -46,8 +46,8 @@ def demo(demo_path: Path) -> Iterator[Project]:
 
 def test_a_report_not_sought_yet_cannot_be_excluded(demo: Project) -> None:
     before = project_prisma(demo).main
-    with pytest.raises(ScreenerError, match="study 1 is not sought yet: mark it retrieved first"):
-        decide(demo, EXCLUDE)
+    with pytest.raises(ReportNotRetrievedError, match="study 1 is not sought yet: mark it"):
+        decide(demo, EXCLUDE)  # a face can tell this refusal from others, to offer the mark
     set_retrieval(demo, 1, RetrievalStatus.SOUGHT, "alice")
     with pytest.raises(ScreenerError, match="study 1 is marked sought"):
         decide(demo, NewDecision(1, FT, "bob", Verdict.INCLUDE))
