@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from screener.cli.common import (
@@ -17,7 +18,6 @@ from screener.cli.common import (
     print_json,
     stage_callback,
     stage_option,
-    visible,
 )
 from screener.errors import ScreenerError
 from screener.models import Decision, Stage, TagResolution, Verdict
@@ -88,10 +88,10 @@ def _verdict_table(project: Project, found: list[StageState]) -> Table:
             table.add_row(
                 str(state.study_id),
                 str(state.stage),
-                visible(d.reviewer),
+                escape(d.reviewer),
                 str(d.verdict),
-                visible("; ".join(_labels(project, state.stage, d.reasons))),
-                visible(d.note),
+                escape("; ".join(_labels(project, state.stage, d.reasons))),
+                escape(d.note),
             )
     return table
 
@@ -105,8 +105,8 @@ def _tag_table(found: list[StageTags]) -> Table:
             table.add_row(
                 str(conflict.study_id),
                 str(conflict.stage),
-                visible(who),
-                visible(tags_text(tags) or "(none)"),
+                escape(who),
+                escape(tags_text(tags) or "(none)"),
             )
     return table
 
@@ -176,7 +176,7 @@ def resolve_command(
             made = resolve(opened, record_id, stage, resolver, Verdict(verdict), reasons, note)
         except ScreenerError as exc:
             fail(str(exc))
-    who = visible(made.resolver)
+    who = escape(made.resolver)
     out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({who})")
 
 
@@ -219,5 +219,5 @@ def resolve_tags_command(
             made = resolve_tags(opened, record_id, resolver, parsed, stage=stage, note=note)
         except ScreenerError as exc:
             fail(str(exc))
-    shown = visible(tags_text(made.tags) or "no tags")
-    out.print(f"Study {made.record_id} at {made.stage}: tags {shown} ({visible(made.resolver)})")
+    shown = escape(tags_text(made.tags) or "no tags")
+    out.print(f"Study {made.record_id} at {made.stage}: tags {shown} ({escape(made.resolver)})")

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
-from screener.cli.common import STAGE_NAMES, fail, opened_project, out, print_json, visible
+from screener.cli.common import STAGE_NAMES, fail, opened_project, out, print_json
 from screener.cli.conflicts import tags_dict
 from screener.errors import ScreenerError
 from screener.models import Decision
@@ -106,10 +107,10 @@ def _records_table(detail: StudyDetail) -> Table:
     for r in detail.records:
         table.add_row(
             str(r.record_id),
-            visible(r.database),
-            visible(r.file_name),
-            visible(r.source_record_id),
-            visible(r.type),
+            escape(r.database),
+            escape(r.file_name),
+            escape(r.source_record_id),
+            escape(r.type),
             str(r.year or ""),
         )
     return table
@@ -131,44 +132,44 @@ def _stage_lines(project: Project, stage: StageDetail, viewer: str | None) -> li
             table.add_column(column, overflow="fold")
         for d in stage.decisions:
             table.add_row(
-                visible(d.reviewer),
+                escape(d.reviewer),
                 str(d.verdict),
-                visible("; ".join(rules.label(code) for code in d.reasons)),
-                visible(tags_text(d.tags)),
-                visible(d.note),
+                escape("; ".join(rules.label(code) for code in d.reasons)),
+                escape(tags_text(d.tags)),
+                escape(d.note),
             )
         lines.append(table)
     if stage.resolution is not None:
         r = stage.resolution
         why = "; ".join(rules.label(code) for code in r.reasons)
         lines.append(
-            f"  resolved: {r.verdict} by {visible(r.resolver)}"
-            + (f" · {visible(why)}" if why else "")
-            + (f" · {visible(r.note)}" if r.note else "")
+            f"  resolved: {r.verdict} by {escape(r.resolver)}"
+            + (f" · {escape(why)}" if why else "")
+            + (f" · {escape(r.note)}" if r.note else "")
         )
     if stage.tags is not None:
         found = stage.tags
         if found.status is TagStatus.CONFLICT:
             lines.append(
-                f"  tags: in conflict; agreed part: {visible(tags_text(found.tags)) or '-'}"
+                f"  tags: in conflict; agreed part: {escape(tags_text(found.tags)) or '-'}"
             )
         else:
-            by = f" by {visible(found.resolution.resolver)}" if found.resolution else ""
-            lines.append(f"  tags {found.status}{by}: {visible(tags_text(found.tags)) or '-'}")
+            by = f" by {escape(found.resolution.resolver)}" if found.resolution else ""
+            lines.append(f"  tags {found.status}{by}: {escape(tags_text(found.tags)) or '-'}")
     return lines
 
 
 def print_detail(project: Project, detail: StudyDetail) -> None:
     c = detail.citation
-    out.print(f"[bold]Study {detail.study_id}[/]: {visible(c.title)}")
+    out.print(f"[bold]Study {detail.study_id}[/]: {escape(c.title)}")
     where = " · ".join(
         part
         for part in (
-            visible("; ".join(c.authors)),
+            escape("; ".join(c.authors)),
             str(c.year or ""),
-            visible(c.journal),
-            f"doi {visible(c.doi)}" if c.doi else "",
-            f"pmid {visible(c.pmid)}" if c.pmid else "",
+            escape(c.journal),
+            f"doi {escape(c.doi)}" if c.doi else "",
+            f"pmid {escape(c.pmid)}" if c.pmid else "",
         )
         if part
     )
@@ -181,7 +182,7 @@ def print_detail(project: Project, detail: StudyDetail) -> None:
     if detail.retrieval is not None:
         r = detail.retrieval
         extra = r.reason or r.pdf_path
-        out.print(f"Report: {r.status}" + (f" · {visible(extra)}" if extra else ""))
+        out.print(f"Report: {r.status}" + (f" · {escape(extra)}" if extra else ""))
 
 
 @click.command(name="show")

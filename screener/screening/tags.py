@@ -30,7 +30,7 @@ from screener.dedup.service import study_of
 from screener.errors import ScreenerError
 from screener.models import Decision, Stage, TagResolution, Verdict
 from screener.project import Project
-from screener.screening.decisions import _check_tags
+from screener.screening.decisions import NOTE_LIMIT, check_resolver, check_tags, check_text
 from screener.screening.state import (
     StageState,
     StudyOf,
@@ -319,24 +319,11 @@ def tag_conflicts(project: Project, stage: Stage | None = None) -> list[StageTag
 # -- resolving -----------------------------------------------------------------------------
 
 
-def check_consensus_tags(project: Project, tags: Mapping[str, Sequence[str]]) -> Tags:
-    """Consensus tags checked as a decision's are (known vocabularies; a closed one's own
-    terms), each term trimmed and once; the new terms of open vocabularies are allowed."""
+def consensus_tags(tags: Mapping[str, Sequence[str]]) -> Tags:
+    """Consensus tags as they are stored: each term trimmed and once, no empty vocabulary
+    (they are then checked as a decision's tags are)."""
     clean = {k: tuple(dict.fromkeys(t.strip() for t in v)) for k, v in tags.items()}
-    _check_tags(project, clean)
     return {k: v for k, v in clean.items() if v}
-
-
-def consensus_problem(project: Project, tags: Mapping[str, Sequence[str]]) -> str | None:
-    """What is wrong with consensus tags from elsewhere (a sync file), or None: they must
-    pass :func:`check_consensus_tags` and be as it leaves them."""
-    try:
-        clean = check_consensus_tags(project, tags)
-    except ScreenerError as exc:
-        return str(exc)
-    if {k: list(v) for k, v in clean.items()} != {k: list(v) for k, v in tags.items()}:
-        return "its tags have untrimmed, repeated or empty terms"
-    return None
 
 
 def resolve_tags(
@@ -351,10 +338,9 @@ def resolve_tags(
     """Set the consensus tags of a study whose reviewers' tags disagree (or re-set them) at
     ``stage`` (default: the stage whose tags are in conflict), committed before this
     returns; new terms of open vocabularies are added in the same transaction."""
-    name = resolver.strip()
-    if not name:
-        raise ScreenerError("a resolver name is needed: --resolver NAME")
-    clean = check_consensus_tags(project, tags)
+    name = check_resolver(resolver)
+    clean = consensus_tags(tags)
+    check_text("a note", note, NOTE_LIMIT, lines=True)
     store = project.store
     with store.transaction():
         study = study_of(project, record_id)
@@ -365,6 +351,6 @@ def resolve_tags(
             where = f" at {at}" if at else ""
             shown = "its reviewers agree" if found else "its tags are not compared yet"
             raise ScreenerError(f"study {study} has no tag conflict to resolve{where} ({shown})")
-        for vocabulary, term in _check_tags(project, clean):
+        for vocabulary, term in check_tags(project, clean):
             store.events.add_vocabulary_term(vocabulary, term, name)
         return store.events.add_tag_resolution(study, found.stage, name, clean, note)

@@ -24,7 +24,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path, _ = make_demo(tmp_path_factory.mktemp("tags") / "demo")
     for who, tissue in (("alice", "skin/wound"), ("bob", "bone")):
         tags = ("--tag", f"tissue={tissue}", "--tag", "model=mouse")
-        note = ("--note", f"{who}'s \x1b[2J[b]note")
+        note = ("--note", f"{who}'s [b]note[/b]")
         result = run("decide", path, "include", "--record", 1, "--reviewer", who, *tags, *note)
         assert result.exit_code == 0, result.output
     return path
@@ -107,7 +107,7 @@ def test_show_unblinds_a_complete_review(demo: Path) -> None:
     assert first["tags"]["status"] == "conflict" and second["stage"] == "full_text"
     text = run("show", demo, 1).stdout
     assert "PubMed" in text and "sciencedirect.ris" in text
-    assert "alice's ␛[2J[b]note" in text and "\x1b" not in text  # literal, never an escape
+    assert "alice's [b]note[/b]" in text  # literal, never markup
     assert "tags: in conflict; agreed part: model: mouse" in text
 
 
