@@ -100,6 +100,10 @@ class Source:
     skipped_count: int
     imported_at: datetime
     method: SourceMethod = SourceMethod.DATABASE
+    sheet: str = ""  # the sheet of a workbook that was read
+    database_from: str = ""  # given, records, format, file name, unknown ('' before schema 7)
+    unused_columns: tuple[str, ...] = ()  # a table's columns kept in raw but not used
+    empty_fields: tuple[str, ...] = ()  # fields whose columns were empty in every record
 
 
 @dataclass(frozen=True, slots=True)

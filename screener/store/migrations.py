@@ -232,6 +232,17 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_7(db: Database) -> None:
+    """What an import learnt about each file, kept with its source: the workbook sheet read,
+    where the database name came from (given, the records, the format, the file name, or
+    unknown), the columns kept in the raw fields but not used, and the fields whose columns
+    were empty in every record (JSON lists). Sources imported before keep empty values."""
+    db.execute("ALTER TABLE sources ADD COLUMN sheet TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN database_from TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN unused_columns TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE sources ADD COLUMN empty_fields TEXT NOT NULL DEFAULT '[]'")
+
+
 def _migration_8(db: Database) -> None:
     """Event times as UTC instants: a synced event kept the offset it was made with, and
     text with different offsets does not sort as the instants do (a +14:00 time read as
@@ -261,9 +272,9 @@ def _migration_9(db: Database) -> None:
     """Tag reconciliation: the consensus tags a resolver sets on a study at a stage when its
     reviewers' tags disagree (an append-only event log, synced like resolutions).
 
-    Version 9: versions 7 and 8 come from other branches and this one needs nothing of
-    theirs. Every statement is IF NOT EXISTS, so a database that took this migration under
-    another number (a branch built before 7 and 8 were merged) is brought up safely."""
+    It needs nothing of versions 7 and 8. Every statement is IF NOT EXISTS, so a database
+    that took this migration under another number (a development branch built before 7
+    and 8 were merged) is brought up safely."""
     db.execute(
         """CREATE TABLE IF NOT EXISTS tag_resolutions (
             id INTEGER PRIMARY KEY,
@@ -288,8 +299,6 @@ def _migration_9(db: Database) -> None:
         )
 
 
-# _migration_8 is schema version 8 once the sources migration (version 7) of the importers
-# lands; until then it is the seventh here, and _migration_9 the eighth.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -297,6 +306,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
     _migration_8,
     _migration_9,  # tag resolutions: nothing of 7 or 8 needed
 )

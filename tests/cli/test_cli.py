@@ -207,7 +207,7 @@ def test_unicode_encodings_import_without_warning(proj: Path, encoding: str, pre
     path = proj.parent / f"{encoding}.ris"
     text = "TY  - JOUR\r\nTI  - Секретом and Müller’s α-exosomes\r\nER  - \r\n"
     path.write_bytes(prefix + text.encode(encoding))  # Python's utf-16 writes a BOM
-    result = run("import", proj, path)
+    result = run("import", proj, path, "--database", "Embase")
     assert result.exit_code == 0 and "warning" not in result.output
     with Store(proj / "screener.db") as store:
         assert next(store.records.all()).record.title == "Секретом and Müller’s α-exosomes"
