@@ -1,6 +1,7 @@
 """Find and revisit: a reviewer's queue and history filtered by their own verdict, tag,
-reason or the words of the citation, and search results with each study's status for the
-viewing reviewer. Filters read only the viewer's own decisions: blind screening holds."""
+reason or the words of the citation, and each study's status for the viewing reviewer (for
+search results: :func:`screener.lookup.find_studies` finds them). Filters read only the
+viewer's own decisions: blind screening holds."""
 
 from __future__ import annotations
 
@@ -101,20 +102,11 @@ class ViewerStatus:
         return self.stages[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """A study found by a search: the records that matched, best first, and its status for
-    the viewing reviewer."""
-
-    study_id: int
-    record_ids: tuple[int, ...]
-    status: ViewerStatus
-
-
 def viewer_statuses(
     project: Project, viewer: str, studies: Iterable[int]
 ) -> dict[int, ViewerStatus]:
-    """Each study's status for ``viewer``, reading only those studies' events."""
+    """Each study's status for ``viewer`` (search results, lists), reading only those
+    studies' events."""
     name = check_reviewer(project, viewer)
     wanted = list(dict.fromkeys(studies))
     state = review_state(project, wanted)
@@ -130,16 +122,3 @@ def viewer_statuses(
             views.append(StageView(stage, mine.verdict if mine else None, outcome))
         found[study] = ViewerStatus(tuple(views))
     return found
-
-
-def search_studies(project: Project, query: str, viewer: str, limit: int = 200) -> list[SearchHit]:
-    """The studies whose records contain every word of ``query`` (best match first, at
-    most ``limit`` records read), each with its status for ``viewer``."""
-    store = project.store
-    store.search.refresh()
-    lookup = study_lookup(project)
-    matched: dict[int, list[int]] = {}
-    for record in store.search.find(query, limit=limit):
-        matched.setdefault(lookup(record), []).append(record)
-    statuses = viewer_statuses(project, viewer, matched)
-    return [SearchHit(s, tuple(ids), statuses[s]) for s, ids in matched.items()]
