@@ -20,7 +20,6 @@ the terms every reviewer gave, and the study is marked unresolved.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +42,7 @@ from screener.screening.studies import ReviewState, review_state, study_lookup
 
 Tags = dict[str, tuple[str, ...]]  # vocabulary -> terms, in the order they were tagged
 _NO_TIME = datetime.min.replace(tzinfo=UTC)  # stand-in decisions are never ordered by time
+_STAGES, _VERDICTS = {str(s): s for s in Stage}, {str(v): v for v in Verdict}
 
 
 class TagStatus(StrEnum):
@@ -114,11 +114,6 @@ def _as_set(tags: Mapping[str, Sequence[str]]) -> frozenset[tuple[str, str]]:
     return frozenset((vocabulary, term) for vocabulary, terms in tags.items() for term in terms)
 
 
-@functools.cache
-def _ranks(order: tuple[str, ...]) -> dict[str, int]:
-    return {name: i for i, name in enumerate(order)}
-
-
 def _in_order(pairs: Iterable[tuple[str, str]], order: Sequence[str]) -> Tags:
     """(vocabulary, term) pairs as tags: vocabularies in the protocol's order (others after,
     by name), terms in the order given, each once."""
@@ -129,8 +124,9 @@ def _in_order(pairs: Iterable[tuple[str, str]], order: Sequence[str]) -> Tags:
             terms.append(term)
     if len(found) < 2:
         return {name: tuple(terms) for name, terms in found.items()}
-    rank = _ranks(tuple(order))
-    names = sorted(found, key=lambda name: (rank.get(name, len(rank)), name))
+    names = [name for name in order if name in found]
+    if len(names) < len(found):
+        names += sorted(name for name in found if name not in names)
     return {name: tuple(found[name]) for name in names}
 
 
@@ -178,8 +174,8 @@ def stage_tags(
     if not sets:
         return found(TagStatus.AGREED, earlier)
     first = [*base, *_pairs(given[0][1])]
-    if all(s == sets[0] for s in sets[1:]):
-        return found(TagStatus.AGREED, _in_order(first, order))
+    if all(s == sets[0] for s in sets[1:]):  # agreed; nothing added: the earlier tags stand
+        return found(TagStatus.AGREED, earlier if sets[0] == settled else _in_order(first, order))
     common = frozenset.intersection(*sets)
     return found(TagStatus.CONFLICT, _in_order([p for p in first if p in common], order))
 
@@ -199,7 +195,7 @@ def study_tags_state(
         if state is None or state.status is not StudyStatus.INCLUDED:
             break
         found = stage_tags(state, earlier, resolutions.get(state.stage), history, order)
-        unchanged = found.status is TagStatus.AGREED and _as_set(found.tags) == _as_set(earlier)
+        unchanged = found.status is TagStatus.AGREED and found.tags is earlier
         if compared and unchanged:
             break  # nothing added at this stage: the tags stand as settled before
         compared.append(found)
@@ -278,7 +274,7 @@ def included_tag_states(project: Project, studies: Sequence[int]) -> dict[int, S
         if verdict != Verdict.UNDO and study not in found:
             terms = {k: tuple(v) for k, v in tagged.items()}
             stand_in = Decision(
-                0, study, Stage(stage), reviewer, Verdict(verdict), (), terms, "", _NO_TIME
+                0, study, _STAGES[stage], reviewer, _VERDICTS[verdict], (), terms, "", _NO_TIME
             )
             made.setdefault((study, stage), []).append(stand_in)
     order = tuple(project.protocol.vocabularies)
