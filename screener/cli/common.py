@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -26,8 +26,6 @@ REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_R
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def records_text(count: int) -> str:
@@ -104,18 +102,6 @@ def work_bar(description: str, records: int) -> tuple[Progress, Callable[[int, i
         bar.update(task[0], completed=done, total=total)
 
     return bar, update
-
-
-def output_option(default_file: str) -> Callable[[F], F]:
-    """The ``-o/--output`` option of an export command that writes ``default_file``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(),
-        metavar="PATH",
-        help=f"Where to write: a file, or a folder (one that exists, or a path ending in /) "
-        f"to write {default_file} in. Default: exports/<project folder name>/{default_file}.",
-    )
 
 
 def export_target(output: str | None, project: Project, file_name: str) -> Path:
