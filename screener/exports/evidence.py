@@ -50,10 +50,15 @@ def evidence_table(project: Project) -> EvidenceTable:
         columns=list(CITATION_COLUMNS[1:-1]),
         dtype=object,
     )
-    tags = pd.Series([_tag_text(evidence.tags[s]) for s in studies], studies, object, "tags")
+    tags = pd.Series(
+        [_tag_text(evidence.tags[s]) for s in evidence.studies],
+        index=studies,
+        dtype=object,
+        name="tags",
+    )
     labels = [f.label for f in fields]
     extracted = pd.DataFrame(
-        [_extracted_cells(evidence, s, [f.name for f in fields]) for s in studies],
+        [_extracted_cells(evidence, s, [f.name for f in fields]) for s in evidence.studies],
         index=studies,
         columns=[*labels, "extracted by"],
         dtype=object,
