@@ -428,7 +428,10 @@ def test_every_registered_kind_gets_a_command_from_its_data(
         project: Project, target: Path, options: Options, progress: Progress | None = None
     ) -> Written:
         name = project.name.upper() if case.value(options) == "upper" else project.name
+        assert progress is not None  # the CLI's bar, drawn for big projects
+        progress(0, 1)
         target.write_text(name, encoding="utf-8")
+        progress(1, 1)
         return Written((target,))
 
     def failing(
@@ -444,6 +447,7 @@ def test_every_registered_kind_gets_a_command_from_its_data(
     ]
     kinds = registry.all_kinds()
     monkeypatch.setattr(registry, "all_kinds", lambda: [*kinds, *extra])
+    monkeypatch.setattr("screener.cli.common.PROGRESS_THRESHOLD", 1)  # a bar for the demo
     path, _ = demo
     runner = CliRunner()
     listing = " ".join(runner.invoke(main, ["export", "--help"], terminal_width=200).output.split())
