@@ -15,7 +15,7 @@ from screener.overview import record_count
 @click.command(name="dedup")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Report what a run would find; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def dedup_command(project: Path, dry_run: bool, as_json: bool) -> None:
     """Find duplicate records: one study exported by several databases, or twice by one.
 

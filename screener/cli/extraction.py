@@ -119,7 +119,7 @@ def _state_dict(state: FieldState) -> dict[str, Any]:
 @extract.command(name="show")
 @click.argument("project", type=click.Path(path_type=Path))
 @click.argument("study", type=int, required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def extract_show(project: Path, study: int | None, as_json: bool) -> None:
     """Show the extraction of every included study (values in force and progress), or of
     one STUDY field by field with each reviewer's value.
@@ -196,7 +196,7 @@ def _print_study(project: Project, fields: tuple[FieldState, ...]) -> None:
 
 @extract.command(name="conflicts")
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def extract_conflicts(project: Path, as_json: bool) -> None:
     """List the fields where two reviewers' values differ and no consensus is set.
 

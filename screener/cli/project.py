@@ -42,7 +42,7 @@ def init(project: Path, title: str | None) -> None:
 
 @click.command()
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def status(project: Path, as_json: bool) -> None:
     """Show a project's sources, record counts, studies and screening progress.
 
@@ -114,7 +114,7 @@ def _sources_table(sources: list[dict[str, Any]]) -> Table:
 
 @click.command()
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def sources(project: Path, as_json: bool) -> None:
     """List the imported files (one search each) with database, format and record counts.
 

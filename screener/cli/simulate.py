@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     type=click.IntRange(1, 100),
     help="Simulate with seeds 1..N (each seed draws its own prior records).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in the README).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in docs/cli.md).")
 def simulate_command(labelled_file: Path, label_column: str, seeds: int, as_json: bool) -> None:
     """Simulate prioritised screening of a labelled dataset, as ASReview's `simulate` does.
 

@@ -17,7 +17,7 @@ from screener.models import (
     ExtractionKind,
 )
 from screener.project import Project
-from screener.protocol import ExtractionField
+from screener.protocol import ExtractionField, ExtractionForm
 from screener.screening.decisions import check_reviewer, vocabulary_terms
 from screener.screening.state import (
     event_order,
@@ -236,75 +236,91 @@ def values_in_force(
 ) -> dict[int, tuple[dict[str, ExtractedValue], list[str]]]:
     """Per study, each field's value in force and who extracted it: what the evidence
     exports need of :func:`project_extractions`, worked out from plain rows (thousands of
-    included studies make a hundred thousand events).
-
-    Values stay JSON text until the end: each distinct text is parsed once, and
-    :func:`decide_field` is applied once per distinct signature (field, reviewers' texts by
-    name, consensus text, text entered last), because most fields of most studies repeat a
-    signature (the same terms, units, agreement). Equal values of several studies are thus
-    one object: read them, do not change them."""
+    included studies make a hundred thousand events). Values stay JSON text until the end:
+    equal values of several studies are one object: read them, do not change them."""
     form = project.protocol.extraction
     duplicates = project.store.links.study_map()
     members = _members(project, studies, StudyOfMap(duplicates))
-    # Per study and field: each reviewer's latest value JSON, the dict kept in the order the
-    # values were given (a re-given one moves last), and the latest consensus
-    given: dict[int, dict[str, dict[str, str]]] = {}
-    agreed: dict[int, dict[str, str]] = {}
-    consensus_kind = str(ExtractionKind.CONSENSUS)
     rows = project.store.extraction.rows(members)
+    given, agreed = _latest_texts(rows, duplicates)
+    distinct = list({row[4] for row in rows})  # a few hundred texts: every one parsed once
+    parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
+    _drop_cleared(given, agreed, {text for text, value in parsed.items() if value is None})
+    memo: dict[Signature, ExtractedValue] = {}
+    return {
+        study: _study_values(form, given.get(study, {}), agreed.get(study, {}), parsed, memo)
+        for study in studies
+    }
+
+
+Texts = dict[str, str]  # reviewer (or field) -> value as JSON text
+Signature = tuple[str, tuple[str, ...], str | None, str | None]
+
+
+def _latest_texts(
+    rows: Sequence[tuple[int, str, str, str, str]], duplicates: Mapping[int, int]
+) -> tuple[dict[int, dict[str, Texts]], dict[int, Texts]]:
+    """Per study and field, each reviewer's latest value (kept in the order the values were
+    given: a re-given one moves last), and per study each field's latest consensus."""
+    given: dict[int, dict[str, Texts]] = {}
+    agreed: dict[int, Texts] = {}
+    consensus_kind = str(ExtractionKind.CONSENSUS)
     for record, name, kind, who, text in rows:
         study = duplicates.get(record, record)
         if kind == consensus_kind:
             agreed.setdefault(study, {})[name] = text
-        elif (per_field := given.get(study)) is None:
-            given[study] = {name: {who: text}}
-        elif (slots := per_field.get(name)) is None:
-            per_field[name] = {who: text}
-        else:
-            slots.pop(who, None)
-            slots[who] = text
-    distinct = list({row[4] for row in rows})  # a few hundred texts: every one parsed once
-    parsed = dict(zip(distinct, json.loads("[" + ",".join(distinct) + "]"), strict=True))
-    cleared = {text for text, value in parsed.items() if value is None}
-    if cleared:  # a cleared value is left out; a cleared consensus: back to the reviewers'
-        for texts in [*agreed.values(), *(s for f in given.values() for s in f.values())]:
-            for key in [k for k, text in texts.items() if text in cleared]:
-                del texts[key]
-    result = {}
+            continue
+        slots = given.setdefault(study, {}).setdefault(name, {})
+        slots.pop(who, None)
+        slots[who] = text
+    return given, agreed
+
+
+def _drop_cleared(
+    given: dict[int, dict[str, Texts]], agreed: dict[int, Texts], cleared: set[str]
+) -> None:
+    """A cleared value is left out; a cleared consensus: back to the reviewers' values."""
+    if not cleared:
+        return
+    for texts in [*agreed.values(), *(s for f in given.values() for s in f.values())]:
+        for key in [k for k, text in texts.items() if text in cleared]:
+            del texts[key]
+
+
+def _study_values(
+    form: ExtractionForm,
+    per_field: dict[str, Texts],
+    consensus_of: Texts,
+    parsed: Mapping[str, ExtractedValue],
+    memo: dict[Signature, ExtractedValue],
+) -> tuple[dict[str, ExtractedValue], list[str]]:
+    """One study's value in force of every form field, and who extracted it.
+    :func:`decide_field` runs once per distinct signature (field, reviewers' texts by name,
+    consensus text, text entered last): most fields of most studies repeat one."""
     needed = 2 if form.dual else 1
-    memo: dict[tuple[str, tuple[str, ...], str | None, str | None], ExtractedValue] = {}
-    nobody: dict[str, str] = {}
-    no_fields: dict[str, dict[str, str]] = {}
-    for study in studies:
-        values: dict[str, ExtractedValue] = {}
-        names: set[str] = set()
-        per_field = given.get(study, no_fields)
-        consensus_of = agreed.get(study, nobody)
-        for form_field in form.fields:
-            name = form_field.name
-            slots = per_field.get(name, nobody)
-            consensus = consensus_of.get(name)
-            if slots:
-                names.update(slots)
-            if consensus is None and len(slots) < needed:
-                values[name] = None  # missing: nothing in force yet
-                continue
-            shown = tuple(
-                [slots[who] for who in sorted(slots)] if len(slots) > 1 else slots.values()
-            )
-            last = next(reversed(slots.values())) if slots else None
-            signature = (name, shown, consensus, last)
-            if signature not in memo:
-                memo[signature] = decide_field(
-                    form_field,
-                    [parsed[text] for text in shown],
-                    None if consensus is None else parsed[consensus],
-                    None if last is None else parsed[last],
-                    form.dual,
-                )[1]
-            values[name] = memo[signature]
-        result[study] = (values, sorted(names))
-    return result
+    values: dict[str, ExtractedValue] = {}
+    names: set[str] = set()
+    for form_field in form.fields:
+        name = form_field.name
+        slots = per_field.get(name, {})
+        consensus = consensus_of.get(name)
+        names.update(slots)
+        if consensus is None and len(slots) < needed:
+            values[name] = None  # missing: nothing in force yet
+            continue
+        shown = tuple([slots[who] for who in sorted(slots)] if len(slots) > 1 else slots.values())
+        last = next(reversed(slots.values())) if slots else None
+        signature = (name, shown, consensus, last)
+        if signature not in memo:
+            memo[signature] = decide_field(
+                form_field,
+                [parsed[text] for text in shown],
+                None if consensus is None else parsed[consensus],
+                None if last is None else parsed[last],
+                form.dual,
+            )[1]
+        values[name] = memo[signature]
+    return values, sorted(names)
 
 
 def project_extractions(

@@ -1,6 +1,6 @@
 """PRISMA 2020 flow counts from a project's screening history: pure, no database access.
 
-Units (see the README's "PRISMA 2020 counts"):
+Units (see docs/prisma.md):
 
 - a *record* is one row of an imported file, stored or skipped at import for having nothing
   to screen (no title, abstract, DOI or PMID);
@@ -35,6 +35,7 @@ from screener.models import (
 from screener.prisma.figures import DATABASE_METHODS, ColumnCounts, PrismaCounts
 from screener.prisma.stages import VerdictEvent, title_abstract_states
 from screener.screening.state import (
+    StageState,
     StudyStatus,
     full_text_eligible,
     resolutions_in_force,
@@ -44,6 +45,7 @@ from screener.screening.state import (
 )
 
 NO_REASON = "No reason given"
+_FINAL = (StudyStatus.INCLUDED, StudyStatus.EXCLUDED)
 __all__ = ["ColumnCounts", "PrismaCounts", "PrismaInputs", "SourceFigures", "prisma_counts"]
 
 
@@ -103,6 +105,42 @@ class _Tally:
     screening_pending: Counter[str] = field(default_factory=Counter)
     assessment_pending: Counter[str] = field(default_factory=Counter)
 
+    def add(
+        self,
+        first: StageState | None,
+        mark: Retrieval | None,
+        second: StageState | None,
+        labels: Mapping[str, str],
+    ) -> None:
+        """Count one report by where its study stands: ``first`` and ``second`` its states
+        at title/abstract and full text, ``mark`` its retrieval mark in force."""
+        if first is None or first.status not in _FINAL:
+            self.awaiting_screening += 1
+            self.screening_pending[first.status if first else StudyStatus.UNSCREENED] += 1
+            return
+        self.screened += 1
+        if first.status is StudyStatus.EXCLUDED:
+            self.excluded += 1
+            return
+        self.sought += 1
+        if mark is not None and mark.status is RetrievalStatus.NOT_RETRIEVED:
+            self.not_retrieved += 1
+            return
+        assert second is not None  # included at title/abstract and not "not retrieved"
+        if second.status not in _FINAL:
+            self.assessment_pending[second.status] += 1
+            if mark is not None and mark.status is RetrievalStatus.SOUGHT:
+                self.awaiting_retrieval += 1
+            else:
+                self.awaiting_assessment += 1
+            return
+        self.assessed += 1
+        if second.status is StudyStatus.EXCLUDED:
+            code = second.reasons[0] if second.reasons else ""
+            self.reasons[labels.get(code, code) if code else NO_REASON] += 1
+        else:
+            self.included += 1
+
     def frozen(self, reason_order: Sequence[str]) -> ColumnCounts:
         rank = {label: i for i, label in enumerate(reason_order)}
         reasons = sorted(self.reasons.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
@@ -129,7 +167,7 @@ def _by_status(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
 
 def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
     """The PRISMA 2020 counts of a screening history (see the module docstring)."""
-    study_of, report_of = inputs.study_of, inputs.report_of
+    study_of = inputs.study_of
 
     def study(record_id: int) -> int:
         return study_of.get(record_id, record_id)
@@ -145,56 +183,15 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
     assessed = stage_states(
         eligible, Stage.FULL_TEXT, decisions, resolutions, lambda s: needed.get(s, 1)
     )
-
-    methods = {s.id: s.method for s in inputs.sources}
-    # report key -> (its study, whether a database/register record is in it)
-    database_sources = {i for i, method in methods.items() if method in DATABASE_METHODS}
-    reports: dict[tuple[int, int], bool] = {}
-    main_records = 0
-    study_get, report_get, report_seen = study_of.get, report_of.get, reports.get
-    for record_id, source_id in inputs.record_sources.items():  # the hot loop: 100,000 times
-        from_database = source_id in database_sources
-        key = (study_get(record_id, record_id), report_get(record_id, record_id))
-        reports[key] = report_seen(key, False) or from_database
-        main_records += from_database
-    other_records_stored = len(inputs.record_sources) - main_records
-
+    reports, main_records = _reports(inputs)
     labels = dict(inputs.full_text_reasons)
     tallies = {True: _Tally(), False: _Tally()}
     reports_per_study: Counter[int] = Counter()
-    final = (StudyStatus.INCLUDED, StudyStatus.EXCLUDED)
     for (study_id, _), from_database in reports.items():
-        tally = tallies[from_database]
         reports_per_study[study_id] += 1
-        first = screened.get(study_id)
-        if first is None or first.status not in final:
-            tally.awaiting_screening += 1
-            tally.screening_pending[first.status if first else StudyStatus.UNSCREENED] += 1
-            continue
-        tally.screened += 1
-        if first.status is StudyStatus.EXCLUDED:
-            tally.excluded += 1
-            continue
-        tally.sought += 1
-        mark = retrievals.get(study_id)
-        if mark is not None and mark.status is RetrievalStatus.NOT_RETRIEVED:
-            tally.not_retrieved += 1
-            continue
-        second = assessed[study_id]
-        if second.status not in final:
-            tally.assessment_pending[second.status] += 1
-            if mark is not None and mark.status is RetrievalStatus.SOUGHT:
-                tally.awaiting_retrieval += 1
-            else:
-                tally.awaiting_assessment += 1
-            continue
-        tally.assessed += 1
-        if second.status is StudyStatus.EXCLUDED:
-            code = second.reasons[0] if second.reasons else ""
-            tally.reasons[labels.get(code, code) if code else NO_REASON] += 1
-        else:
-            tally.included += 1
-
+        tallies[from_database].add(
+            screened.get(study_id), retrievals.get(study_id), assessed.get(study_id), labels
+        )
     included = [s for s, state in assessed.items() if state.status is StudyStatus.INCLUDED]
     main_reports = sum(1 for from_database in reports.values() if from_database)
     order = list(labels.values())
@@ -203,6 +200,7 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
         return sum(s.identified for s in inputs.sources if s.method is method)
 
     other_sources = [s for s in inputs.sources if s.method not in DATABASE_METHODS]
+    other_records_stored = len(inputs.record_sources) - main_records
     return PrismaCounts(
         databases=_by_name(inputs.sources, SourceMethod.DATABASE),
         registers=_by_name(inputs.sources, SourceMethod.REGISTER),
@@ -221,6 +219,21 @@ def prisma_counts(inputs: PrismaInputs) -> PrismaCounts:
         reports_of_included_studies=sum(reports_per_study[s] for s in included),
         methods=frozenset(s.method for s in inputs.sources),
     )
+
+
+def _reports(inputs: PrismaInputs) -> tuple[dict[tuple[int, int], bool], int]:
+    """Every report as (its study, its first record) -> whether a database or register
+    record is in it, and how many stored records came from databases or registers."""
+    database_sources = {s.id for s in inputs.sources if s.method in DATABASE_METHODS}
+    reports: dict[tuple[int, int], bool] = {}
+    main_records = 0
+    study_get, report_get, report_seen = inputs.study_of.get, inputs.report_of.get, reports.get
+    for record_id, source_id in inputs.record_sources.items():  # the hot loop: 100,000 times
+        from_database = source_id in database_sources
+        key = (study_get(record_id, record_id), report_get(record_id, record_id))
+        reports[key] = report_seen(key, False) or from_database
+        main_records += from_database
+    return reports, main_records
 
 
 def _by_name(sources: Sequence[SourceFigures], method: SourceMethod) -> tuple[tuple[str, int], ...]:

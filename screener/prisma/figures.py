@@ -96,7 +96,7 @@ class PrismaCounts:
         return self.duplicates + self.excluded_automatic + self.excluded_other
 
     def as_dict(self) -> dict[str, object]:
-        """The object `screener status --json` prints under "prisma" (keys in the README)."""
+        """The object `screener status --json` prints under "prisma" (keys in docs/cli.md)."""
         return {
             "identification": {
                 "databases": dict(self.databases),

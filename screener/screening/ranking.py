@@ -43,8 +43,8 @@ def weighted_text(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class ModelSettings:
     """The features and classifier. ``c`` and ``ratio`` (the relevant records' total weight
-    over the irrelevant ones') start from ASReview's tuned ELAS u4 values; see the README's
-    benchmark for what each change measured."""
+    over the irrelevant ones') start from ASReview's tuned ELAS u4 values; bench/README.md
+    has what each change measured."""
 
     ngram_max: int = 2
     min_df: int = 1
