@@ -5,7 +5,7 @@ from these values; nothing here knows a face."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeGuard
 
@@ -80,7 +80,7 @@ class ExportKind:
     default_file: str
     write: Writer
     description: str = ""  # paragraphs of help beyond the summary, separated by blank lines
-    options: tuple[ExportOption, ...] = field(default=())
+    options: tuple[ExportOption, ...] = ()
 
     def defaults(self) -> dict[str, object]:
         """Every option at its default: what the export menu writes."""
