@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from screener.text import visible
+
 
 class ScreenerError(Exception):
     """A problem with the user's input or project, reported as a plain message."""
@@ -29,8 +31,8 @@ class ImportFormatError(ScreenerError):
 
     def _message(self) -> str:
         where = []
-        if self.file:
-            where.append(self.file)
+        if self.file:  # data: a line break or an escape in a file name is shown, not obeyed
+            where.append(visible(self.file, lines=False))
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.record is not None:
@@ -49,8 +51,11 @@ class ProtocolError(ScreenerError):
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
+        if len(problems) == 1:  # one line, like every other refusal
+            super().__init__(f"{path}: {problems[0]}")
+            return
         lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s) in the protocol:\n{lines}")
+        super().__init__(f"{path}: {len(problems)} problems in the protocol:\n{lines}")
 
 
 class DuplicateSourceError(ScreenerError):

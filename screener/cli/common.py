@@ -1,5 +1,6 @@
-"""What every command shares: the consoles, errors as one line, opening a project, progress
-bars, JSON output and where an export is written."""
+"""What every command shares: the consoles (which show control characters in any text as
+visible stand-ins), errors as one line, opening a project, progress bars, JSON output and
+where an export is written."""
 
 from __future__ import annotations
 
@@ -12,20 +13,63 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
+from rich.text import Text
 
-from screener.errors import ScreenerError
+from screener.errors import ProtocolError, ScreenerError
 from screener.exports.kinds import default_target
 from screener.project import Project, open_project
+from screener.text import CONTROL, visible
 
 PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
 STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
 REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Visible:
+    """A renderable whose text segments show control characters as stand-ins; the
+    segments Rich itself emits to style or move (``control``) pass unchanged."""
+
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control or not CONTROL.search(segment.text):
+                yield segment
+            else:
+                yield Segment(visible(segment.text), segment.style)
+
+
+class _TextAsData(RenderHook):
+    """Citation and user text is data: whatever a command prints (messages, tables,
+    notes from a sync file) reaches the terminal without a single control character."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_visible_text(r) if isinstance(r, Text) else _Visible(r) for r in renderables]
+
+
+def _visible_text(text: Text) -> Text:
+    """A printed line (markup already parsed into styles) with its control characters as
+    stand-ins; C0 stand-ins keep the length, so the styles stay where they were."""
+    if not CONTROL.search(text.plain):
+        return text
+    shown = text.copy()
+    shown.plain = visible(text.plain)
+    return shown
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console.push_render_hook(_TextAsData())
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 
 def records_text(count: int) -> str:
@@ -33,7 +77,21 @@ def records_text(count: int) -> str:
 
 
 def fail(message: str) -> NoReturn:
+    """The error (control characters shown as stand-ins by the console), exit status 1."""
     err.print(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(1)
+
+
+def fail_protocol(exc: ProtocolError) -> NoReturn:
+    """Every problem of protocol.toml, one a line under the error."""
+    if len(exc.problems) == 1:
+        fail(str(exc))
+    err.print(
+        f"[bold red]error:[/] {escape(visible(exc.path, lines=False))}: "
+        f"{len(exc.problems)} problems in the protocol:"
+    )
+    for problem in exc.problems:
+        err.print(f"  {escape(visible(problem, lines=False))}")
     sys.exit(1)
 
 
@@ -41,6 +99,8 @@ def fail(message: str) -> NoReturn:
 def opened_project(path: Path) -> Iterator[Project]:
     try:
         project = open_project(path)
+    except ProtocolError as exc:
+        fail_protocol(exc)
     except ScreenerError as exc:
         fail(str(exc))
     try:
@@ -58,7 +118,10 @@ def reviewer_name(value: str | None) -> str:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout; C1 controls and DEL written as \\u escapes (JSON escapes the C0 ones
+    itself), so the same data reaches a terminal without an escape sequence."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def new_bar() -> Progress:

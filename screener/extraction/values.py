@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from screener.errors import ScreenerError
 from screener.models import ExtractedValue
 from screener.protocol import ExtractionField, FieldType
+from screener.text import control_problem
 
+TEXT_LIMIT = 20_000  # characters of a text value
+TERM_LIMIT = 200  # characters of a term (as screening.decisions.TERM_LIMIT)
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -17,6 +20,7 @@ def _term(form_field: ExtractionField, text: object, known: Sequence[str], is_op
     if not isinstance(text, str) or not " ".join(text.split()):
         raise ScreenerError(f"{form_field.name}: a term is needed, not {text!r}")
     term = " ".join(text.split())
+    _check_size(form_field, term, TERM_LIMIT, lines=False)
     for existing in known:  # the vocabulary's own spelling, whatever the case typed
         if existing.casefold() == term.casefold():
             return existing
@@ -26,6 +30,15 @@ def _term(form_field: ExtractionField, text: object, known: Sequence[str], is_op
             f"{form_field.vocabulary!r} ({', '.join(known)})"
         )
     return term
+
+
+def _check_size(form_field: ExtractionField, text: str, limit: int, *, lines: bool) -> str:
+    if len(text) > limit:
+        raise ScreenerError(f"{form_field.name}: {len(text):,} characters (at most {limit:,})")
+    problem = control_problem(text, lines=lines)
+    if problem:
+        raise ScreenerError(f"{form_field.name}: {problem}")
+    return text
 
 
 def _number(form_field: ExtractionField, value: object) -> float:
@@ -67,7 +80,7 @@ def check_value(
             raise ScreenerError(f"{form_field.name}: text is needed, not {value!r}")
         if not value.strip():
             return None, []
-        return value.strip(), []
+        return _check_size(form_field, value.strip(), TEXT_LIMIT, lines=True), []
     if kind is FieldType.NUMBER:
         return _number(form_field, value), []
     if not isinstance(value, dict) or set(value) != {"value", "unit"}:

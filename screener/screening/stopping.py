@@ -31,6 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from screener.models import Stage
+from screener.project import Project
+from screener.screening.state import event_order, includes
+from screener.screening.studies import my_decisions
+
 ALPHA = 0.05
 TARGETS = tuple(t / 100 for t in range(50, 100))  # recall targets tried, 50% to 99%
 
@@ -118,3 +123,11 @@ def stopping_estimate(labels: Sequence[int], total: int) -> StoppingEstimate:
         recall_bound=1.0 if labels and len(labels) >= total else bound,
         p_at_95=p_value(labels, total, 0.95),
     )
+
+
+def reviewer_stopping(project: Project, reviewer: str) -> StoppingEstimate:
+    """The stopping aid for ``reviewer`` at title/abstract: their own decisions in force, in
+    the order they made them, against every study of the project."""
+    mine = sorted(my_decisions(project, reviewer, Stage.TITLE_ABSTRACT).values(), key=event_order)
+    labels = [int(includes(d.verdict)) for d in mine]
+    return stopping_estimate(labels, len(project.store.links.study_ids()))

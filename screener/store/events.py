@@ -2,7 +2,8 @@
 
 Every table is append-only; the latest event of a kind is in force. Events are ordered by
 time, then uid, in every copy of a project, so a new event is stamped after the table's
-latest one even when the clock has gone back.
+latest one even when the clock has gone back. Times are stored as UTC instants
+(``utc_time``), so that their text sorts as the instants do.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from screener.errors import ScreenerError
@@ -25,6 +26,10 @@ from screener.models import (
     VocabularyTerm,
 )
 from screener.store.connection import Database, chunked, new_uid, now_iso
+
+# How far an event may be ahead of this machine's clock: a sync file's events further in the
+# future are refused, and a new event is never stamped further ahead than this to follow one.
+MAX_CLOCK_SKEW = timedelta(days=1)
 
 # Whose event a row is, per table (sync exports one reviewer's events).
 REVIEWER_COLUMNS = {
@@ -252,16 +257,37 @@ def _insert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> int:
     return added
 
 
+def utc_time(text: str) -> str:
+    """An ISO 8601 time with a UTC offset as the UTC instant stored (microseconds, +00:00);
+    ValueError when it is not one, OverflowError when it has no UTC instant."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def after_latest(db: Database, table: str, now: str) -> str:
     """``now``, or just after the table's latest event when the clock has gone back: events
     are ordered by time in every copy of a project, so a new event must never sort before
-    one made earlier here."""
+    one made earlier here. An event more than MAX_CLOCK_SKEW ahead of ``now`` (which no
+    check lets in any more) is not followed: the time stamped is never further wrong than
+    the skew it corrects, and never out of range."""
+    try:
+        now = utc_time(now)
+    except (ValueError, OverflowError):
+        now = now_iso()
     (latest,) = db.execute(f"SELECT max(created_at) FROM {table}").fetchone()
     if latest is None or latest < now:
         return now
-    return (datetime.fromisoformat(latest) + timedelta(microseconds=1)).isoformat(
-        timespec="microseconds"
-    )
+    try:
+        ahead = datetime.fromisoformat(latest) - datetime.fromisoformat(now)
+        if ahead > MAX_CLOCK_SKEW:
+            return now
+        return (datetime.fromisoformat(now) + ahead + timedelta(microseconds=1)).isoformat(
+            timespec="microseconds"
+        )
+    except (ValueError, OverflowError):
+        return now
 
 
 def insert_events(db: Database, table: str, rows: list[dict[str, Any]]) -> int:

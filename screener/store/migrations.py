@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from screener.errors import ScreenerError
 from screener.store.connection import Database
@@ -231,6 +232,33 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_8(db: Database) -> None:
+    """Event times as UTC instants: a synced event kept the offset it was made with, and
+    text with different offsets does not sort as the instants do (a +14:00 time read as
+    hours later than it was). The tables are append-only, so their UPDATE triggers are
+    lifted for this rewrite alone; a time without a UTC instant is left as it was."""
+    for table in ("decisions", "resolutions", "retrievals", "vocabulary_terms", "extractions"):
+        changed = []
+        for id_, text in db.execute(f"SELECT id, created_at FROM {table}").fetchall():
+            try:
+                moment = datetime.fromisoformat(text)
+                utc = moment.astimezone(UTC).isoformat(timespec="microseconds")
+            except (ValueError, OverflowError):
+                continue
+            if moment.tzinfo is not None and utc != text:
+                changed.append((utc, id_))
+        if not changed:
+            continue
+        db.execute(f"DROP TRIGGER {table}_no_update")
+        db.conn.executemany(f"UPDATE {table} SET created_at = ? WHERE id = ?", changed)
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"""
+        )
+
+
+# _migration_8 is schema version 8 once the sources migration (version 7) of the importers
+# lands; until then it is the seventh here.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -238,6 +266,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_8,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

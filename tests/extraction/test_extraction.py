@@ -493,15 +493,28 @@ def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
 def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
     """Each reviewer extracts in their own copy; after syncing both ways the two copies hold
     the same events and agree on every value in force, conflict and consensus."""
-    from screener.sync.service import export_events, import_events, write_jsonl
+    from screener.sync.service import export_events, import_events, import_files, write_jsonl
 
-    copies = []
-    for name in ("a", "b"):
-        path, _ = make_demo(tmp_path / name)
-        with open_project(path) as project:
-            include(project, 1)
-        copies.append(path)
-    a, b = copies
+    a, _ = make_demo(tmp_path / "a")
+    b, _ = make_demo(tmp_path / "b")
+    with open_project(a) as project:
+        include(project, 1)
+
+    def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
+        file = tmp_path / f"{reviewer}.jsonl"
+        with open_project(source) as project:
+            write_jsonl(file, export_events(project, reviewer))
+        with open_project(target) as project:
+            return import_events(project, file).added
+
+    # the screening reaches copy b as both reviewers' files, imported together: each one's
+    # full-text decision needs the other's inclusion at title/abstract
+    files = [tmp_path / "alice-screening.jsonl", tmp_path / "bob-screening.jsonl"]
+    with open_project(a) as project:
+        for file, reviewer in zip(files, ("alice", "bob"), strict=True):
+            write_jsonl(file, export_events(project, reviewer))
+    with open_project(b) as project:
+        import_files(project, files)
     with open_project(a) as project:
         extraction.record_values(
             project, 1, "alice", {"fraction": "exosomes", "dose": {"value": 2, "unit": "µg"}}
@@ -513,13 +526,6 @@ def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
             "bob",
             {"fraction": "conditioned medium", "dose": {"value": 2, "unit": "µg"}},
         )
-
-    def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
-        file = tmp_path / f"{reviewer}.jsonl"
-        with open_project(source) as project:
-            write_jsonl(file, export_events(project, reviewer))
-        with open_project(target) as project:
-            return import_events(project, file).added
 
     assert sync(a, "alice", b)["extraction"] == 2
     assert sync(b, "bob", a)["extraction"] == 2

@@ -664,8 +664,11 @@ def test_full_text_flow(demo: Project) -> None:
 
     elsewhere = demo.path.parent / "jones.pdf"  # an absolute path outside the project
     elsewhere.write_bytes(b"%PDF-1.4\n")
-    absolute = set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(elsewhere))
-    assert pdf_file(demo, absolute) == elsewhere
+    with pytest.raises(ScreenerError, match="outside the project folder"):
+        set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(elsewhere))
+    inside = demo.path.resolve() / "fulltext" / "smith.pdf"  # absolute, inside: kept relative
+    absolute = set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(inside))
+    assert absolute.pdf_path == "fulltext/smith.pdf" and pdf_file(demo, absolute) == inside
 
 
 def test_full_text_follows_a_title_abstract_resolution(demo: Project) -> None:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scipy.stats import hypergeom
 
-from screener.screening.stopping import p_value, since_last_relevant, stopping_estimate
+from screener.demo import make_demo
+from screener.models import NewDecision, Stage, Verdict
+from screener.project import open_project
+from screener.screening.decisions import decide, undo_last
+from screener.screening.stopping import (
+    p_value,
+    reviewer_stopping,
+    since_last_relevant,
+    stopping_estimate,
+)
 
 
 def test_records_since_the_last_relevant_one() -> None:
@@ -49,3 +60,25 @@ def test_nothing_screened_or_everything_screened() -> None:
     assert stopping_estimate([], 100).recall_bound is None
     done = stopping_estimate([1, 0, 0], 3)
     assert done.recall_bound == 1.0 and done.may_stop_at_95
+
+
+def test_a_reviewers_estimate_reads_only_their_own_title_abstract_decisions(
+    tmp_path: Path,
+) -> None:
+    path, _ = make_demo(tmp_path / "demo")  # 21 studies
+    ta, ft = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+    with open_project(path) as project:
+        for study, verdict in ((3, Verdict.INCLUDE), (1, Verdict.EXCLUDE), (2, Verdict.MAYBE)):
+            decide(project, NewDecision(study, ta, "alice", verdict))
+        decide(project, NewDecision(4, ta, "alice", Verdict.INCLUDE))
+        undo_last(project, "alice", ta)  # withdrawn: no longer counts
+        decide(project, NewDecision(5, ta, "bob", Verdict.INCLUDE))  # another reviewer's
+        decide(project, NewDecision(3, ta, "bob", Verdict.INCLUDE))
+        decide(project, NewDecision(3, ft, "alice", Verdict.EXCLUDE, ("design",)))  # other stage
+        alice = reviewer_stopping(project, "alice")
+        carol = reviewer_stopping(project, "carol")
+    # In the order made: include, exclude, maybe (relevant): none since the last relevant.
+    assert (alice.total, alice.screened, alice.relevant) == (21, 3, 2)
+    assert alice.since_last_relevant == 0
+    assert alice == stopping_estimate([1, 0, 1], 21)
+    assert (carol.total, carol.screened, carol.relevant) == (21, 0, 0)

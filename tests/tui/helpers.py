@@ -1,4 +1,5 @@
-"""Helpers for the TUI tests: a demo project per test and reading what a screen shows."""
+"""Helpers for the TUI tests: a demo project per test, the decisions the snapshots show,
+and reading what a screen shows."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from screener.demo import make_demo
+from screener.models import LinkMethod, LinkVerdict, NewDecision, Stage, Verdict
+from screener.project import open_project
+from screener.screening import decisions as review
+from screener.store import NewDedupEvent
 from screener.tui.app import ScreenerApp
+
+# Snapshots of every screen and dialog are taken at 100x32 with the cursor blink off. After
+# a deliberate change of a screen, review the new pictures and run `pytest --snapshot-update`.
+SNAPSHOT_SIZE = (100, 32)
 
 
 def demo_copy(tmp_path: Path) -> Path:
@@ -21,6 +31,35 @@ def demo_copy(tmp_path: Path) -> Path:
 
 def make_app(path: Path, reviewer: str = "alice", **options: object) -> ScreenerApp:
     return ScreenerApp(path, reviewer, cursor_blink=False, **options)  # type: ignore[arg-type]
+
+
+def seed_snapshot_project(path: Path) -> None:
+    """Alice's and Bob's title/abstract decisions on studies 1-4 (conflicts on 1 and 4) and
+    an uncertain duplicate pair (records 5 and 6) awaiting review."""
+    with open_project(path) as project:
+        for study, a, b in (
+            (1, "include", "exclude"),
+            (2, "exclude", "exclude"),
+            (3, "include", "include"),
+            (4, "maybe", "exclude"),
+        ):
+            note = "alice's note" if study == 1 else ""
+            review.decide(
+                project, NewDecision(study, Stage.TITLE_ABSTRACT, "alice", Verdict(a), note=note)
+            )
+            reasons = ("design",) if b == "exclude" else ()
+            review.decide(
+                project, NewDecision(study, Stage.TITLE_ABSTRACT, "bob", Verdict(b), reasons)
+            )
+        project.store.links.add_events(
+            [NewDedupEvent(5, 6, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike")]
+        )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for the screen's workers (figures, index, ranking) and the repaint after them."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def plain(content: object) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from screener.tui.session import ScreenerModal
 from screener.tui.text import literal
 
 
-class PromptModal(ModalScreen[str | None]):
+class PromptModal(ScreenerModal[str | None]):
     """Enter returns the text (possibly empty); Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
@@ -29,7 +29,7 @@ class PromptModal(ModalScreen[str | None]):
             yield Static(literal("Enter to save · Esc to cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        self.query_one(Input).cursor_blink = self.app.cursor_blink
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

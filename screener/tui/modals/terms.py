@@ -9,14 +9,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screener.tui.session import ScreenerModal
 from screener.tui.text import literal
 
 
-class TermsModal(ModalScreen[tuple[str, ...] | None]):
+class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     """Returns the selected terms when closed with Escape (new terms included)."""
 
     BINDINGS = [
@@ -48,7 +48,7 @@ class TermsModal(ModalScreen[tuple[str, ...] | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        self.query_one(Input).cursor_blink = self.app.cursor_blink
         self._refill()
 
     def _shown(self) -> list[str]:

@@ -8,24 +8,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.dedup.links import merged_study
 from screener.dedup.service import study_records
 from screener.errors import ScreenerError
+from screener.lookup import study_summaries
 from screener.models import Stage, Verdict
+from screener.project import Project
 from screener.screening import decisions as review
 from screener.screening import studies
 from screener.screening.state import StageState
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
-from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES
-from screener.tui.text import literal
+from screener.tui.session import ScreenerScreen
+from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
 
 
-class ConflictsScreen(Screen[None]):
+class ConflictsScreen(ScreenerScreen[None]):
     BINDINGS = [
         Binding("i", "resolve('include')", "Resolve: include", id="resolve-include"),
         Binding("e", "resolve('exclude')", "Resolve: exclude", id="resolve-exclude"),
@@ -39,8 +40,8 @@ class ConflictsScreen(Screen[None]):
         self.note = ""
 
     @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.app.project  # type: ignore[attr-defined]
+    def project(self) -> Project:
+        return self.app.project
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -58,7 +59,7 @@ class ConflictsScreen(Screen[None]):
         self.conflicts = studies.conflicts(self.project)
         options = self.query_one(OptionList)
         options.clear_options()
-        summaries = self.project.store.records.summaries(s.study_id for s in self.conflicts)
+        summaries = study_summaries(self.project, (s.study_id for s in self.conflicts))
         for state in self.conflicts:
             title = summaries[state.study_id].title if state.study_id in summaries else ""
             stage = "TA" if state.stage is Stage.TITLE_ABSTRACT else "FT"
@@ -147,10 +148,15 @@ class ConflictsScreen(Screen[None]):
         self._resolve(state, Verdict(verdict), ())
 
     def _resolve(self, state: StageState, verdict: Verdict, reasons: tuple[str, ...]) -> None:
-        resolver = str(self.app.reviewer)  # type: ignore[attr-defined]
         try:
             review.resolve(
-                self.project, state.study_id, state.stage, resolver, verdict, reasons, self.note
+                self.project,
+                state.study_id,
+                state.stage,
+                self.app.reviewer,
+                verdict,
+                reasons,
+                self.note,
             )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)

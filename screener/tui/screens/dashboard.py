@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.console import Group
@@ -11,11 +12,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from screener.overview import ProjectStatus, project_status
 from screener.project import open_project
+from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid
@@ -23,7 +24,7 @@ from screener.tui.widgets.stopping import StoppingAid
 STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
 
 
-def gather(project_path: Any) -> ProjectStatus:
+def gather(project_path: Path) -> ProjectStatus:
     """Every figure the dashboard shows, read on a connection of the calling thread."""
     with open_project(project_path) as project:
         return project_status(project)
@@ -43,7 +44,7 @@ def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
     return table
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ScreenerScreen[None]):
     BINDINGS = [
         Binding("s", "app.open_screen('screening')", "Screen", id="open-screening"),
         Binding("f", "app.open_screen('full_text')", "Full text", id="open-full-text"),
@@ -79,7 +80,7 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _gather(self) -> None:
-        data = gather(self.app.project_path)  # type: ignore[attr-defined]
+        data = gather(self.app.project_path)
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: ProjectStatus) -> None:
@@ -150,21 +151,22 @@ class DashboardScreen(Screen[None]):
             2,
         )
         labels = dict(STAGES)
-        for pair in (p.as_dict() for p in data.agreement):
+        for pair in data.agreement:
+            a = pair.agreement
             ci = (
                 "–"
-                if pair["kappa"] is None
-                else f"{_number(pair['kappa_ci_low'])} to {_number(pair['kappa_ci_high'])}"
+                if a.kappa is None
+                else f"{_number(a.kappa_ci_low)} to {_number(a.kappa_ci_high)}"
             )
             agreement.add_row(
-                labels[pair["stage"]],
-                literal(f"{pair['reviewer_a']} / {pair['reviewer_b']}"),
-                str(pair["n"]),
-                _number(pair["percent_agreement"], 1),
-                _number(pair["kappa"]),
+                labels[str(pair.stage)],
+                literal(f"{pair.reviewer_a} / {pair.reviewer_b}"),
+                str(a.n),
+                _number(a.percent_agreement, 1),
+                _number(a.kappa),
                 ci,
-                _number(pair["pabak"]),
-                _number(pair["gwet_ac1"]),
+                _number(a.pabak),
+                _number(a.gwet_ac1),
             )
         if not agreement.row_count:
             agreement.add_row("–", literal("no study decided by two reviewers yet"), *[""] * 6)

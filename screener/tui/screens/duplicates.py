@@ -8,17 +8,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from screener.dedup.service import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
 from screener.errors import ScreenerError
 from screener.models import LinkVerdict
 from screener.project import open_project
+from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
 
 
-class DuplicatesScreen(Screen[None]):
+class DuplicatesScreen(ScreenerScreen[None]):
     BINDINGS = [
         Binding("s", "decide('same')", "Same study", id="pair-same"),
         Binding("x", "decide('different')", "Different", id="pair-different"),
@@ -52,14 +52,14 @@ class DuplicatesScreen(Screen[None]):
         re-clustering a large project takes a moment, and the screen must not freeze."""
         app = self.app
         message = ""
-        with open_project(app.project_path) as project:  # type: ignore[attr-defined]
+        with open_project(app.project_path) as project:
             try:
                 if verdict == "undo":
-                    undone = undo_pair_decision(project, app.reviewer)  # type: ignore[attr-defined]
+                    undone = undo_pair_decision(project, app.reviewer)
                     message = f"Undone: pair {undone}" if undone else "Nothing to undo"
                 elif verdict is not None:
                     pair = self.pairs[self.index]
-                    decide_pair(project, pair.a.id, pair.b.id, LinkVerdict(verdict), app.reviewer)  # type: ignore[attr-defined]
+                    decide_pair(project, pair.a.id, pair.b.id, LinkVerdict(verdict), app.reviewer)
                     message = f"Saved: records {pair.a.id} and {pair.b.id} {verdict}"
             except ScreenerError as exc:
                 message = str(exc)

@@ -3,13 +3,14 @@ with dual extraction, both reviewers' values side by side and a key to set the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,12 +20,15 @@ from screener.errors import ScreenerError
 from screener.extraction import service as extraction
 from screener.extraction.service import FieldState, FieldStatus, StudyExtraction, format_value
 from screener.extraction.values import value_terms
+from screener.lookup import study_summaries
 from screener.models import ExtractedValue
+from screener.project import Project
 from screener.protocol import ExtractionField, FieldType
 from screener.screening.decisions import vocabulary_terms
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
+from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
 
 STATUS_MARKS = {
@@ -35,7 +39,7 @@ STATUS_MARKS = {
 }
 
 
-class ExtractionScreen(Screen[None]):
+class ExtractionScreen(ScreenerScreen[None]):
     """Extraction of the studies included at full text; each value is committed to the
     project before the screen shows it as saved."""
 
@@ -58,12 +62,12 @@ class ExtractionScreen(Screen[None]):
         self.status_text: Text = Text("")
 
     @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.app.project  # type: ignore[attr-defined]
+    def project(self) -> Project:
+        return self.app.project
 
     @property
     def reviewer(self) -> str:
-        return str(self.app.reviewer)  # type: ignore[attr-defined]
+        return self.app.reviewer
 
     @property
     def dual(self) -> bool:
@@ -123,7 +127,7 @@ class ExtractionScreen(Screen[None]):
     def _draw_studies(self) -> None:
         options = self.query_one("#extract-studies", OptionList)
         options.clear_options()
-        summaries = self.project.store.records.summaries(self.studies)
+        summaries = study_summaries(self.project, self.studies)
         for study in self.studies:
             e = self.extractions[study]
             title = summaries[study].title if study in summaries else ""
@@ -289,7 +293,12 @@ class ExtractionScreen(Screen[None]):
         title = f"Consensus: {state.field.label}"
         self.app.push_screen(ChoiceModal(title, options), picked)
 
-    def _ask(self, form_field: ExtractionField, current: ExtractedValue, then) -> None:  # type: ignore[no-untyped-def]
+    def _ask(
+        self,
+        form_field: ExtractionField,
+        current: ExtractedValue,
+        then: Callable[[object], None],
+    ) -> None:
         """Ask for a value in the dialog that suits the field; ``then`` gets what to save."""
         if form_field.type in (FieldType.CHOICE, FieldType.MULTI):
             vocabulary = self.project.protocol.vocabularies[form_field.vocabulary]

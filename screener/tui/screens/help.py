@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Group
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from screener.tui.screens.conflicts import ConflictsScreen
+from screener.tui.screens.dashboard import DashboardScreen
+from screener.tui.screens.duplicates import DuplicatesScreen
+from screener.tui.screens.extraction import ExtractionScreen
+from screener.tui.screens.history import HistoryScreen
+from screener.tui.screens.screening import ScreeningScreen
+from screener.tui.screens.search import SearchScreen
+from screener.tui.session import ScreenerScreen
 from screener.tui.text import literal
 
-
-def _screens() -> list[tuple[str, list[Binding]]]:
-    from screener.tui.app import ScreenerApp
-    from screener.tui.screens.conflicts import ConflictsScreen
-    from screener.tui.screens.dashboard import DashboardScreen
-    from screener.tui.screens.duplicates import DuplicatesScreen
-    from screener.tui.screens.extraction import ExtractionScreen
-    from screener.tui.screens.history import HistoryScreen
-    from screener.tui.screens.screening import ScreeningScreen
-    from screener.tui.screens.search import SearchScreen
-
-    found = []
-    for title, cls in (
-        ("Everywhere", ScreenerApp),
-        ("Dashboard", DashboardScreen),
-        ("Screening", ScreeningScreen),
-        ("Conflicts", ConflictsScreen),
-        ("Extraction", ExtractionScreen),
-        ("Duplicates", DuplicatesScreen),
-        ("History", HistoryScreen),
-        ("Search", SearchScreen),
-    ):
-        found.append((title, [b for b in cls.BINDINGS if isinstance(b, Binding) and b.description]))
-    return found
+SECTIONS: tuple[tuple[str, type[ScreenerScreen[None]]], ...] = (
+    ("Dashboard", DashboardScreen),
+    ("Screening", ScreeningScreen),
+    ("Conflicts", ConflictsScreen),
+    ("Extraction", ExtractionScreen),
+    ("Duplicates", DuplicatesScreen),
+    ("History", HistoryScreen),
+    ("Search", SearchScreen),
+)
 
 
-class HelpScreen(Screen[None]):
+def _described(bindings: Iterable[object]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding) and b.description]
+
+
+class HelpScreen(ScreenerScreen[None]):
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help-back")]
 
     def compose(self) -> ComposeResult:
@@ -50,16 +48,17 @@ class HelpScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Keys"
         app = self.app
+        sections = [("Everywhere", app.BINDINGS)] + [(t, cls.BINDINGS) for t, cls in SECTIONS]
         tables = []
-        for title, bindings in _screens():
+        for title, bindings in sections:
             table = Table(
                 title=title, title_justify="left", show_edge=False, header_style="bold", expand=True
             )
             table.add_column("key", width=16)
             table.add_column("does")
             table.add_column(literal("binding id (remap in protocol.toml [keys])"), style="dim")
-            for binding in bindings:
-                keys = app.key_label(binding)  # type: ignore[attr-defined]
+            for binding in _described(bindings):
+                keys = app.key_label(binding)
                 table.add_row(
                     literal(keys), literal(binding.description), literal(binding.id or "")
                 )

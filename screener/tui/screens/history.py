@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screener.lookup import study_summaries
 from screener.models import Decision, Stage, Verdict
 from screener.screening import studies
-from screener.tui.screens.screening import STAGE_LABELS, VERDICT_STYLES
-from screener.tui.text import literal
+from screener.tui.session import OpenStudy, ScreenerScreen
+from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
 
 FILTERS = {
     "all": (),
@@ -21,7 +21,7 @@ FILTERS = {
 }
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ScreenerScreen[None]):
     BINDINGS = [
         Binding("a", "filter('all')", "All", id="history-all"),
         Binding("i", "filter('include')", "Included", id="history-include"),
@@ -51,14 +51,11 @@ class HistoryScreen(Screen[None]):
         table.focus()
 
     def reload(self) -> None:
-        app = self.app
+        project = self.app.project
         self.rows = studies.history(
-            app.project,
-            app.reviewer,
-            self.stage,  # type: ignore[attr-defined]
-            FILTERS[self.verdict_filter],
+            project, self.app.reviewer, self.stage, FILTERS[self.verdict_filter]
         )
-        summaries = app.project.store.records.summaries(d.record_id for d in self.rows)  # type: ignore[attr-defined]
+        summaries = study_summaries(project, (d.record_id for d in self.rows))
         table = self.query_one(DataTable)
         table.clear()
         for d in self.rows:
@@ -92,4 +89,4 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.rows):
             decision = self.rows[event.cursor_row]
-            self.app.jump_to(decision.record_id, decision.stage)  # type: ignore[attr-defined]
+            self.post_message(OpenStudy(decision.record_id, decision.stage))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 import subprocess
 import threading
@@ -14,18 +13,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from screener.dedup.links import merged_study
-from screener.dedup.service import study_records
+from screener.dedup.service import study_of, study_records
 from screener.errors import ScreenerError
 from screener.models import Decision, NewDecision, Retrieval, RetrievalStatus, Stage, Verdict
-from screener.project import open_project
+from screener.project import Project, open_project
 from screener.screening import decisions as review
 from screener.screening import studies
-from screener.screening.highlight import find_highlights
 from screener.screening.queue import screening_queue
 from screener.screening.ranking import (
     ProjectFeatures,
@@ -37,21 +33,18 @@ from screener.screening.ranking import (
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
-from screener.tui.text import highlighted, literal
-
-STAGE_LABELS = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
-VERDICT_STYLES = {"include": "bold green", "exclude": "bold red", "maybe": "bold yellow"}
-
-
-def _settle_memory() -> None:
-    """Once the queue is built, move what is alive to the permanent generation: full garbage
-    collections then no longer walk it, which took 80-130 ms pauses between keypresses at
-    100,000 records."""
-    gc.collect()
-    gc.freeze()
+from screener.tui.session import ScreenerScreen
+from screener.tui.text import STAGE_LABELS, literal
+from screener.tui.widgets.study import (
+    StudyView,
+    criteria_text,
+    decision_text,
+    relevance_text,
+    retrieval_text,
+)
 
 
-class ScreeningScreen(Screen[None]):
+class ScreeningScreen(ScreenerScreen[None]):
     """Shows the reviewer's queue at one stage; each decision is committed before the next
     study is shown."""
 
@@ -92,7 +85,6 @@ class ScreeningScreen(Screen[None]):
         self.ranking: Ranking | None = None
         self._features: ProjectFeatures | None = None
         self._ranking_lock = threading.Lock()
-        self._shown: tuple[object, int] | None = None  # (merged study, records) on screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -104,16 +96,16 @@ class ScreeningScreen(Screen[None]):
         return True
 
     @property
-    def project(self):  # type: ignore[no-untyped-def]
-        return self.app.project  # type: ignore[attr-defined]
+    def project(self) -> Project:
+        return self.app.project
 
     @property
     def reviewer(self) -> str:
-        return str(self.app.reviewer)  # type: ignore[attr-defined]
+        return self.app.reviewer
 
     @property
     def ranked(self) -> bool:
-        return (self.app.order or self.project.protocol.queue_order) == "ranked"  # type: ignore[attr-defined]
+        return (self.app.order or self.project.protocol.queue_order) == "ranked"
 
     @property
     def current(self) -> int | None:
@@ -125,11 +117,7 @@ class ScreeningScreen(Screen[None]):
             yield Static(id="progress-label")
             yield ProgressBar(total=1, show_eta=False, id="progress")
         with Horizontal(id="body"):
-            with VerticalScroll(id="record", can_focus=False):
-                yield Static(id="title")
-                yield Static(id="meta")
-                yield Static(id="abstract")
-                yield Static(id="keywords")
+            yield StudyView(id="record")
             with VerticalScroll(id="criteria", can_focus=False):
                 yield Static(id="criteria-text")
         yield Static(id="decision")
@@ -137,16 +125,15 @@ class ScreeningScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = f"{STAGE_LABELS[self.stage]} screening"
-        self.query_one("#criteria-text", Static).update(self._criteria())
+        self.query_one("#criteria-text", Static).update(criteria_text(self.project.protocol))
         self.reload()
-        self.call_after_refresh(_settle_memory)
 
     # -- the queue -------------------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
         """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study."""
         app = self.app
-        seed = app.seed  # type: ignore[attr-defined]
+        seed = app.seed
         scores = None
         if self.ranked:  # the last ranking, else the cold start; never trained here
             scores = (
@@ -161,7 +148,7 @@ class ScreeningScreen(Screen[None]):
                 self.project,
                 self.reviewer,
                 self.stage,
-                order=app.order,  # type: ignore[attr-defined]
+                order=app.order,
                 seed=seed,
                 scores=scores,
             )
@@ -184,14 +171,14 @@ class ScreeningScreen(Screen[None]):
         """Retrain the ranking on the reviewer's own decisions, on this thread's own
         connection; the screen never waits for it (it re-orders when the scores arrive)."""
         app = self.app
-        with self._ranking_lock, open_project(app.project_path) as project:  # type: ignore[attr-defined]
+        with self._ranking_lock, open_project(app.project_path) as project:
             if get_current_worker().is_cancelled:
                 return  # a newer decision started a newer run
             if self._features is None:
                 self._features = project_features(project)
             ranking = rank(
                 project, self.reviewer, self.stage, features=self._features, seed=app.seed
-            )  # type: ignore[attr-defined]
+            )
         if not get_current_worker().is_cancelled:
             app.call_from_thread(self.apply_ranking, ranking)
 
@@ -203,22 +190,11 @@ class ScreeningScreen(Screen[None]):
         undecided = [s for s in rest if s not in self.mine]
         undecided.sort(key=lambda s: -ranking.scores.get(s, 0.0))
         self.ids = head + undecided + [s for s in rest if s in self.mine]
-        self._update_meta()
+        if self.current is not None:
+            self.query_one(StudyView).show_relevance(self._relevance(self.current))
 
     def _relevance(self, study: int) -> Text:
-        ranking = self.ranking
-        if not self.ranked or ranking is None or study not in ranking.percentiles:
-            return Text("")
-        share = 1 - ranking.percentiles[study] + 1 / len(ranking.percentiles)
-        top = max(1, round(100 * share))
-        basis = (
-            f"learnt from your {ranking.relevant} incl., {ranking.irrelevant} excl."
-            if ranking.learnt
-            else "by highlight terms"  # until the reviewer's first include and exclude
-        )
-        return Text.assemble(
-            (" · relevance ", "dim"), (f"top {top}%", "bold"), (f" {basis}", "dim")
-        )
+        return relevance_text(self.ranking if self.ranked else None, study)
 
     def _next_undecided(self, after: int) -> int | None:
         n = len(self.ids)
@@ -252,85 +228,17 @@ class ScreeningScreen(Screen[None]):
         )
         self.query_one("#progress-label", Static).update(label)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
+        view = self.query_one(StudyView)
         study = self.current
         if study is None:
-            self._show_empty()
-            return
-        records = study_records(self.project, study)
-        merged = merged_study(records)
-        self._shown = (merged, len(records))
-        keywords = tuple(dict.fromkeys(k for r in records for k in r.record.keywords))
-        protocol = self.project.protocol
-        include, exclude = protocol.highlight_include, protocol.highlight_exclude
-        title = merged.title or "(no title)"
-        self.query_one("#title", Static).update(
-            highlighted(title, find_highlights(title, include, exclude), "bold")
-        )
-        self._update_meta()
-        abstract = merged.abstract or "(no abstract)"
-        self.query_one("#abstract", Static).update(
-            highlighted(abstract, find_highlights(abstract, include, exclude))
-        )
-        self.query_one("#keywords", Static).update(
-            Text.assemble(("Keywords: ", "bold"), literal("; ".join(keywords)))
-            if keywords
-            else Text("")
-        )
-        self.query_one("#record", VerticalScroll).scroll_home(animate=False)
-        self._show_decision()
-
-    def _update_meta(self) -> None:
-        if self._shown is not None and self.current is not None:
-            merged, record_count = self._shown
-            self.query_one("#meta", Static).update(self._meta(merged, record_count))
-
-    def _meta(self, merged, record_count: int) -> Text:  # type: ignore[no-untyped-def]
-        authors = "; ".join(merged.authors[:8]) + (" et al." if len(merged.authors) > 8 else "")
-        where = " · ".join(
-            part
-            for part in (
-                str(merged.year or ""),
-                merged.journal,
-                " ".join(
-                    p
-                    for p in (
-                        merged.volume,
-                        f"({merged.issue})" if merged.issue else "",
-                        merged.pages,
-                    )
-                    if p
-                ),
+            view.show_message(
+                "Nothing to screen at this stage yet."
+                if self.stage is Stage.FULL_TEXT
+                else "No studies to screen: import records first."
             )
-            if part
-        )
-        ids = " · ".join(
-            p
-            for p in (
-                f"DOI {merged.doi}" if merged.doi else "",
-                f"PMID {merged.pmid}" if merged.pmid else "",
-            )
-            if p
-        )
-        copies = f" · {record_count} records" if record_count > 1 else ""
-        lines = [literal(authors or "(no authors)", "italic"), literal(where), literal(ids)]
-        head = Text.assemble(
-            ("Study ", "dim"),
-            (str(merged.study_id), "bold"),
-            (copies, "dim"),
-            self._relevance(merged.study_id),
-        )
-        return Text("\n", end="").join([head, *[line for line in lines if line.plain]])
-
-    def _show_empty(self) -> None:
-        self._shown = None
-        message = (
-            "Nothing to screen at this stage yet."
-            if self.stage is Stage.FULL_TEXT
-            else "No studies to screen: import records first."
-        )
-        for widget_id in ("#title", "#meta", "#abstract", "#keywords"):
-            self.query_one(widget_id, Static).update("")
-        self.query_one("#title", Static).update(literal(message, "bold"))
+        else:
+            records = study_records(self.project, study)
+            view.show(records, self.project.protocol, self._relevance(study))
         self._show_decision()
 
     def _show_decision(self) -> None:
@@ -340,56 +248,17 @@ class ScreeningScreen(Screen[None]):
             made = self.mine.get(study)
             tags = self.pending_tags.get(study, made.tags if made else {})
             note = self.pending_note.get(study, made.note if made else "")
-            if made:
-                parts += ["Your decision: ", (str(made.verdict), VERDICT_STYLES[made.verdict])]
-                if made.reasons:
-                    parts += [
-                        " · ",
-                        literal(", ".join(self._reason_label(r) for r in made.reasons)),
-                    ]
-            else:
-                parts += [("Not decided yet", "dim")]
-            if tags:
-                shown = "; ".join(f"{v}: {', '.join(t)}" for v, t in tags.items() if t)
-                parts += [" · tags ", literal(shown)]
-            if note:
-                parts += [" · note ", literal(note)]
+            parts.append(decision_text(made, tags, note, self._reason_labels()))
             if self.stage is Stage.FULL_TEXT:
-                parts += [" · ", self._retrieval_text(self.retrievals.get(study))]
+                parts += [" · ", retrieval_text(self.retrievals.get(study))]
         if self.status_text:
             parts += ["\n", (self.status_text, "dim")]
         self.query_one("#decision", Static).update(Text.assemble(*parts))
 
-    def _retrieval_text(self, retrieval: Retrieval | None) -> Text:
-        if retrieval is None:
-            return literal("full text: not yet sought (f)")
-        text = f"full text: {retrieval.status.value.replace('_', ' ')}"
-        if retrieval.reason:
-            text += f" ({retrieval.reason})"
-        if retrieval.pdf_path:
-            text += f" {retrieval.pdf_path} (o opens it)"
-        return literal(text)
-
-    def _reason_label(self, code: str) -> str:
-        for reason in self.project.protocol.stages[self.stage].reasons:
-            if reason.code == code:
-                return reason.label
-        return code
-
-    def _criteria(self) -> Text:
-        protocol = self.project.protocol
-        text = Text(end="")
-        text.append("Include if\n", "bold green")
-        for item in protocol.inclusion:
-            text.append_text(literal(f"• {item}\n"))
-        text.append("\nExclude if\n", "bold red")
-        for item in protocol.exclusion:
-            text.append_text(literal(f"• {item}\n"))
-        text.append("\nHighlights: ", "bold")
-        text.append(" include ", "bold black on #8fd19e")
-        text.append(" ")
-        text.append(" exclude ", "bold white on #c0392b")
-        return text
+    def _reason_labels(self) -> dict[str, str]:
+        """The stage's exclusion reasons: code -> label (the first of a code, as listed)."""
+        reasons = self.project.protocol.stages[self.stage].reasons
+        return {r.code: r.label for r in reversed(reasons)}
 
     # -- deciding --------------------------------------------------------------------------
 
@@ -399,10 +268,7 @@ class ScreeningScreen(Screen[None]):
             return
         rules = self.project.protocol.stages[self.stage]
         if verdict == "exclude" and not reasons and rules.reason_required:
-            self.action_exclude_with_reason()
-            return
-        if verdict == "maybe" and self.stage is Stage.FULL_TEXT:
-            self.notify("At full text a decision is include or exclude", severity="warning")
+            self.action_exclude_with_reason()  # ask for the reason the protocol requires
             return
         self._save_and_advance(Verdict(verdict), reasons)
 
@@ -529,7 +395,7 @@ class ScreeningScreen(Screen[None]):
         if undone is None:
             self.notify("Nothing to undo at this stage")
             return
-        study = self.project.store.links.study_of(undone.record_id)
+        study = study_of(self.project, undone.record_id)
         if self.mine.pop(study, None) is not None and study in self.ids:
             self.decided -= 1
         self.status_text = f"Undone: {undone.verdict} on study {study}"
@@ -543,7 +409,7 @@ class ScreeningScreen(Screen[None]):
             self.show_position(self.position + step)
 
     def action_scroll(self, direction: int) -> None:
-        record = self.query_one("#record", VerticalScroll)
+        record = self.query_one(StudyView)
         if direction > 0:
             record.scroll_page_down(animate=False)
         else:
@@ -553,9 +419,7 @@ class ScreeningScreen(Screen[None]):
 
     def action_retrieval(self) -> None:
         study = self.current
-        if study is None or self.stage is not Stage.FULL_TEXT:
-            if self.stage is not Stage.FULL_TEXT:
-                self.notify("Retrieval is for the full-text stage (dashboard: f)")
+        if study is None:
             return
         options = [
             (RetrievalStatus.SOUGHT.value, "Sought (requested, not yet here)"),

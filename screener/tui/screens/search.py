@@ -6,15 +6,16 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from screener.errors import ScreenerError
+from screener.lookup import find_studies, study_summaries, update_search_index
 from screener.project import open_project
+from screener.tui.session import OpenStudy, ScreenerScreen
 from screener.tui.text import literal
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(ScreenerScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="search-back"),
         Binding("down", "results", "Results", show=False),
@@ -35,7 +36,7 @@ class SearchScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Search"
         query = self.query_one(Input)
-        query.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        query.cursor_blink = self.app.cursor_blink
         query.focus()
         self.query_one(DataTable).add_columns("study", "year", "first author", "title")
         self._status("Indexing new records…")
@@ -47,18 +48,14 @@ class SearchScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index")
     def _index(self) -> None:
         """Bring the search index up to date on this thread's own connection."""
-        with open_project(self.app.project_path) as project:  # type: ignore[attr-defined]
-            total = project.store.search.missing()
-            done = 0
 
-            def progress(count: int) -> None:
-                nonlocal done
-                done += count
-                self.app.call_from_thread(
-                    self._status, f"Indexing new records for search: {done:,} of {total:,}…"
-                )
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(
+                self._status, f"Indexing new records for search: {done:,} of {total:,}…"
+            )
 
-            added = project.store.search.refresh(progress)
+        with open_project(self.app.project_path) as project:
+            added = update_search_index(project, progress)
         self.app.call_from_thread(self._indexed, added)
 
     def _indexed(self, added: int) -> None:
@@ -74,15 +71,13 @@ class SearchScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not self.ready:
             return
-        project = self.app.project  # type: ignore[attr-defined]
+        project = self.app.project
         try:
-            ids = project.store.search.find(event.value)
+            self.found = find_studies(project, event.value)
         except ScreenerError as exc:
             self._status(str(exc))
             return
-        study_of = project.store.links.study_map()
-        self.found = list(dict.fromkeys(study_of.get(i, i) for i in ids))
-        summaries = project.store.records.summaries(self.found)
+        summaries = study_summaries(project, self.found)
         table = self.query_one(DataTable)
         table.clear()
         for study in self.found:
@@ -102,4 +97,4 @@ class SearchScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.found):
-            self.app.jump_to(self.found[event.cursor_row], self.app.stage)  # type: ignore[attr-defined]
+            self.post_message(OpenStudy(self.found[event.cursor_row], self.app.stage))

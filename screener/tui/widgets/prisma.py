@@ -37,7 +37,7 @@ def prisma_table(prisma: dict[str, Any]) -> Table:
     table.add_column("", no_wrap=True, ratio=1)
 
     def row(label: str, left: object, right: object = "", note: Text | str = "") -> None:
-        cells = [literal(label), str(left)]
+        cells: list[Text | str] = [literal(label), str(left)]
         if show_other:
             cells.append(str(right))
         table.add_row(*cells, note if isinstance(note, Text) else literal(note, "dim"))

@@ -1,0 +1,19 @@
+"""Snapshot of the search screen with the results of a search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.tui.helpers import SNAPSHOT_SIZE, make_app, settle
+
+
+def test_search_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def search(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(*"exosomes", "enter")
+        await pilot.pause()
+
+    app = make_app(demo, start="search")
+    assert snap_compare(app, terminal_size=SNAPSHOT_SIZE, run_before=search)
