@@ -30,6 +30,8 @@ HOSTILE = (
     "－3",
     "＠SUM(A1)",
 )
+# Notes as a reviewer can write them: no control characters but tabs and line breaks.
+NOTES = tuple(text for text in HOSTILE if "\v" not in text)
 # What a spreadsheet may read as a formula: these first (after any leading whitespace) ...
 SIGNS = "=+-@＝＋－＠"
 # ... and these first, whatever follows.
@@ -71,7 +73,7 @@ def _screen_everything(project: Project) -> None:
                     Stage.TITLE_ABSTRACT,
                     who,
                     Verdict.INCLUDE,
-                    note=f"{HOSTILE[n % len(HOSTILE)]} note",
+                    note=f"{NOTES[n % len(NOTES)]} note",
                 ),
             )
         review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
