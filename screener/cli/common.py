@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
@@ -72,8 +72,6 @@ def _console(*, stderr: bool) -> Console:
 
 out = _console(stderr=False)
 err = _console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def records_text(count: int) -> str:
@@ -169,18 +167,6 @@ def work_bar(description: str, records: int) -> tuple[Progress, Callable[[int, i
         bar.update(task[0], completed=done, total=total)
 
     return bar, update
-
-
-def output_option(default_file: str) -> Callable[[F], F]:
-    """The ``-o/--output`` option of an export command that writes ``default_file``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(),
-        metavar="PATH",
-        help=f"Where to write: a file, or a folder (one that exists, or a path ending in /) "
-        f"to write {default_file} in. Default: exports/<project folder name>/{default_file}.",
-    )
 
 
 def export_target(output: str | None, project: Project, file_name: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -146,7 +147,8 @@ def test_an_unwritable_target_is_a_one_line_error_and_the_old_file_stays(
 def test_the_workbook_is_the_same_file_whenever_it_is_written(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No write time inside the workbook: its parts are dated 1980-01-01."""
+    """No write time inside the workbook: its parts and its created and modified
+    properties are dated 1980-01-01."""
     import time
     import zipfile
 
@@ -158,6 +160,9 @@ def test_the_workbook_is_the_same_file_whenever_it_is_written(
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as package:
         assert {part.date_time for part in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    openpyxl = pytest.importorskip("openpyxl")
+    properties = openpyxl.load_workbook(first).properties
+    assert properties.created == properties.modified == datetime(1980, 1, 1)
 
 
 def test_xlsx_has_a_bold_frozen_header_and_reads_back(demo: Path, tmp_path: Path) -> None:
@@ -234,9 +239,9 @@ def test_tab_and_carriage_return_starts_in_every_writer(tmp_path: Path) -> None:
 
 
 def test_xlsx_text_is_escaped_and_kept_whole(tmp_path: Path) -> None:
-    """The workbook's XML is written directly: markup, spaces at the ends, numbers and
-    missing cells read back as they were; characters XML cannot hold are written as Excel's
-    _xHHHH_ escapes (which openpyxl leaves as they are) instead of failing the export."""
+    """Markup, spaces at the ends, numbers and missing cells read back as they were;
+    characters XML cannot hold are written as Excel's _xHHHH_ escapes (which openpyxl leaves
+    as they are) instead of failing the export."""
     openpyxl = pytest.importorskip("openpyxl")
     rows: list[tuple[evidence.Cell, ...]] = [
         (1, "a < b & c > d", "  spaced  ", 2.5),
@@ -339,15 +344,21 @@ def test_cli_writes_every_format_and_reports_errors(
 def test_export_kinds_are_registered(demo: Path, tmp_path: Path) -> None:
     with open_project(demo) as project:
         for name, suffix in (
-            ("evidence", ".csv"),
             ("evidence-xlsx", ".xlsx"),
             ("evidence-md", ".md"),
         ):
             kind = kind_named(name)
-            (written,) = kind.write(project, tmp_path / "k" / kind.default_file)
+            (written,) = kind.write(project, tmp_path / name / kind.file_name(), {}).paths
             assert written.suffix == suffix and written.is_file()
-        both = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv")
-        assert [p.suffix for p in both] == [".csv", ".svg"]
+        kind = kind_named("evidence")
+        paths = kind.write(project, tmp_path / "all" / kind.file_name(), kind.defaults()).paths
+        assert [p.name for p in paths] == ["evidence.csv", "evidence.xlsx", "evidence.md"]
+        only = kind.write(project, tmp_path / "one" / "e.md", {"format": ("md",)}).paths
+        assert [p.name for p in only] == ["e.md"]
+        with pytest.raises(ScreenerError, match="--format: 'pdf' is not one of csv, xlsx, md"):
+            kind.write(project, tmp_path / "e.pdf", {"format": ("pdf",)})
+        both = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv", {})
+        assert [p.suffix for p in both.paths] == [".csv", ".svg"]
 
 
 def test_disagreeing_tags_are_marked_unresolved_never_merged(tmp_path: Path) -> None:
