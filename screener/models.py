@@ -161,6 +161,21 @@ class Resolution:
 
 
 @dataclass(frozen=True, slots=True)
+class TagResolution:
+    """The consensus tags of a study at a stage, set by a resolver when the reviewers' tags
+    disagree. A later tag resolution of the same study and stage replaces it."""
+
+    id: int
+    record_id: int
+    stage: Stage
+    resolver: str
+    tags: dict[str, tuple[str, ...]]
+    note: str
+    created_at: datetime
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Retrieval:
     """One full-text retrieval event; the latest per record is in force."""
 

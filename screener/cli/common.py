@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
@@ -21,7 +21,9 @@ from rich.text import Text
 
 from screener.errors import ProtocolError, ScreenerError
 from screener.exports.kinds import default_target
+from screener.models import Stage
 from screener.project import Project, open_project
+from screener.screening.decisions import parse_stage
 from screener.text import CONTROL, visible
 
 PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
@@ -70,8 +72,6 @@ def _console(*, stderr: bool) -> Console:
 
 out = _console(stderr=False)
 err = _console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def records_text(count: int) -> str:
@@ -169,18 +169,6 @@ def work_bar(description: str, records: int) -> tuple[Progress, Callable[[int, i
     return bar, update
 
 
-def output_option(default_file: str) -> Callable[[F], F]:
-    """The ``-o/--output`` option of an export command that writes ``default_file``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(),
-        metavar="PATH",
-        help=f"Where to write: a file, or a folder (one that exists, or a path ending in /) "
-        f"to write {default_file} in. Default: exports/<project folder name>/{default_file}.",
-    )
-
-
 def export_target(output: str | None, project: Project, file_name: str) -> Path:
     """The file an export writes (see the module docstring)."""
     if not output:
@@ -189,3 +177,36 @@ def export_target(output: str | None, project: Project, file_name: str) -> Path:
     if output.endswith(("/", os.sep)) or path.is_dir():
         return path / file_name
     return path
+
+
+# -- stages, tags and user text -------------------------------------------------------------
+
+
+def stage_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
+    """--stage as a Stage (ta, ft and the full names), a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return parse_stage(value)
+    except ScreenerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+stage_option = click.option(
+    "--stage",
+    callback=stage_callback,
+    default="title_abstract",
+    show_default=True,
+    help="title_abstract (ta) or full_text (ft).",
+)
+
+
+def parse_tags(values: tuple[str, ...]) -> dict[str, list[str]]:
+    """--tag VOCABULARY=TERM options as vocabulary -> terms."""
+    tags: dict[str, list[str]] = {}
+    for value in values:
+        vocabulary, sep, term = value.partition("=")
+        if not sep or not vocabulary.strip() or not term.strip():
+            raise click.BadParameter(f"{value!r}: write VOCABULARY=TERM, e.g. tissue=bone")
+        tags.setdefault(vocabulary.strip(), []).append(term.strip())
+    return tags

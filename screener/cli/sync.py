@@ -15,6 +15,7 @@ from screener.sync.service import TABLES, export_events, import_files, write_jso
 KIND_NAMES = {
     "decision": ("decision", "decisions"),
     "resolution": ("resolution", "resolutions"),
+    "tag_resolution": ("tag resolution", "tag resolutions"),
     "retrieval": ("retrieval", "retrievals"),
     "vocabulary_term": ("vocabulary term", "vocabulary terms"),
     "extraction": ("extracted value", "extracted values"),
@@ -54,7 +55,8 @@ def sync() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool) -> None:
     """Write every screening event of one reviewer (decisions, undos, retrievals, conflict
-    resolutions, vocabulary terms added) to a JSONL file for another copy of the project.
+    resolutions, tag resolutions, vocabulary terms added) to a JSONL file for another copy
+    of the project.
 
     \b
     Example:

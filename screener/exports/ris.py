@@ -8,16 +8,16 @@ from typing import Any
 
 from rispy.writer import RisWriter
 
-from screener.exports.kinds import ExportKind
+from screener.exports.files import check_target, write_lines
+from screener.exports.kinds import ExportKind, Options, Progress, Written, count_text
 from screener.exports.references import (
-    Progress,
+    STUDIES,
     Reference,
     ReferenceType,
     chunks,
     pages_of,
     reference_type,
     references,
-    write_lines,
 )
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
@@ -102,21 +102,27 @@ def write_ris(
     progress: Progress | None = None,
 ) -> int:
     """Write the studies of ``studies`` to ``target`` as RIS; returns how many."""
+    check_target(target, "RIS file")  # before the work, not after it
     chosen = references(project, studies)
     write_lines(target, ris_pieces(chosen, progress), "RIS file")
     return len(chosen)
 
 
-def _write(project: Project, target: Path) -> list[Path]:
-    write_ris(project, target)
-    return [target]
+def _write(
+    project: Project, target: Path, options: Options, progress: Progress | None = None
+) -> Written:
+    count = write_ris(project, target, StudySet(STUDIES.value(options)), progress)
+    return Written((target,), count_text(count, "study", "studies"))
 
 
 KINDS = (
     ExportKind(
         "ris",
         "Included studies as RIS, for Zotero, EndNote and Mendeley",
-        "included.ris",
+        "{studies}.ris",
         _write,
+        "One reference per study (duplicates merged: the first-imported record, gaps filled "
+        "from its duplicates), with its screening outcome and reasons in the notes (N1).",
+        (STUDIES,),
     ),
 )

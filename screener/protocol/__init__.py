@@ -61,6 +61,10 @@ class StageRules:
     reason_required: bool
     reasons: tuple[Reason, ...]
 
+    def label(self, code: str) -> str:
+        """A reason's label ("Wrong publication type"), or the code itself when unknown."""
+        return next((r.label for r in self.reasons if r.code == code), code)
+
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:

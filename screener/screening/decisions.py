@@ -3,6 +3,7 @@ conflicts and their resolution, full-text retrieval, and agreement between revie
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -82,11 +83,26 @@ def check_reviewer(project: Project, name: str) -> str:
         raise ScreenerError("a reviewer name is needed: --reviewer NAME or SCREENER_REVIEWER")
     listed = project.protocol.reviewers
     if listed and name not in listed:
-        raise ScreenerError(
-            f"reviewer {name!r} is not in protocol.toml's reviewers ({', '.join(listed)}); "
-            "add the name there first"
-        )
+        return listed_spelling(name, listed)
     return name
+
+
+def listed_spelling(name: str, listed: Sequence[str]) -> str:
+    """The protocol's spelling of a reviewer's name typed in another case ("Alice" is
+    alice), or an error naming the listed names and the closest one."""
+    same = [who for who in listed if who.casefold() == name.casefold()]
+    if len(same) == 1:
+        return same[0]
+    close = difflib.get_close_matches(name.casefold(), [who.casefold() for who in listed], n=1)
+    hint = next((who for who in listed if close and who.casefold() == close[0]), None)
+    raise ScreenerError(
+        f"reviewer {name!r} is not in protocol.toml's reviewers ({', '.join(listed)})"
+        + (
+            f": did you mean {hint!r}? If not, add the name there first"
+            if hint
+            else "; add the name there first"
+        )
+    )
 
 
 def vocabulary_terms(project: Project) -> dict[str, tuple[str, ...]]:
@@ -156,9 +172,11 @@ def check_tags(
 # -- deciding -------------------------------------------------------------------------------
 
 
-def decide(project: Project, decision: NewDecision) -> Decision:
+def decide(project: Project, decision: NewDecision, *, mark_retrieved: bool = False) -> Decision:
     """Record a reviewer's decision on the study of ``decision.record_id``, committed before
-    this returns. New terms for open vocabularies are added in the same transaction."""
+    this returns. New terms for open vocabularies are added in the same transaction. A
+    full-text decision needs the report marked retrieved; ``mark_retrieved`` records that
+    mark (by the same reviewer) in the same transaction instead of refusing."""
     name = check_reviewer(project, decision.reviewer)
     stage, verdict = decision.stage, decision.verdict
     check_verdict(stage, verdict)
@@ -173,10 +191,37 @@ def decide(project: Project, decision: NewDecision) -> Decision:
                 f"study {study} is not at the full-text stage (it must be included at "
                 "title/abstract and its report not marked as not retrieved)"
             )
+        if stage is Stage.FULL_TEXT:
+            _report_retrieved(project, study, name, mark_retrieved)
         for vocabulary, term in check_tags(project, tags):
             store.events.add_vocabulary_term(vocabulary, term, name)
         checked = replace(decision, record_id=study, reviewer=name, tags=tags)
         return store.events.add_decision(checked)
+
+
+class ReportNotRetrievedError(ScreenerError):
+    """A full-text decision on a study whose report is not marked retrieved: a face may ask
+    to confirm and decide again with ``mark_retrieved`` (the TUI), or say how (the CLI)."""
+
+    def __init__(self, study: int, shown: str) -> None:
+        super().__init__(
+            f"the report of study {study} is {shown}: mark it retrieved first (`screener "
+            f"retrieval PROJECT retrieved --record {study}`), or decide with --retrieved to "
+            "record both"
+        )
+        self.study = study
+
+
+def _report_retrieved(project: Project, study: int, reviewer: str, mark: bool) -> None:
+    """A full-text decision assesses the report, so it must be in hand: PRISMA counts a
+    decided report as assessed, never as awaiting retrieval."""
+    marks = project.store.events.retrievals(record_ids=project.store.links.members(study))
+    latest = max(marks, key=event_order) if marks else None
+    if latest is not None and latest.status is RetrievalStatus.RETRIEVED:
+        return
+    if not mark:
+        raise ReportNotRetrievedError(study, "marked sought" if latest else "not sought yet")
+    project.store.events.add_retrieval(study, RetrievalStatus.RETRIEVED, reviewer)
 
 
 def undo_last(project: Project, reviewer: str, stage: Stage) -> Decision | None:

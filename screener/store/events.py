@@ -1,4 +1,5 @@
-"""The screening event logs: decisions, resolutions, retrievals and vocabulary terms.
+"""The screening event logs: decisions, resolutions, tag resolutions, retrievals and
+vocabulary terms.
 
 Every table is append-only; the latest event of a kind is in force. Events are ordered by
 time, then uid, in every copy of a project, so a new event is stamped after the table's
@@ -22,6 +23,7 @@ from screener.models import (
     Retrieval,
     RetrievalStatus,
     Stage,
+    TagResolution,
     Verdict,
     VocabularyTerm,
 )
@@ -35,6 +37,7 @@ MAX_CLOCK_SKEW = timedelta(days=1)
 REVIEWER_COLUMNS = {
     "decisions": "reviewer",
     "resolutions": "resolver",
+    "tag_resolutions": "resolver",
     "retrievals": "reviewer",
     "vocabulary_terms": "reviewer",
     "extractions": "reviewer",
@@ -42,7 +45,7 @@ REVIEWER_COLUMNS = {
 
 
 class Events:
-    """The decisions, resolutions, retrievals and vocabulary_terms tables."""
+    """The decisions, resolutions, tag_resolutions, retrievals and vocabulary_terms tables."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -99,6 +102,27 @@ class Events:
     ) -> list[Resolution]:
         rows = _select(self.db, "resolutions", {"stage": stage}, record_ids)
         return [_resolution(row) for row in rows]
+
+    def add_tag_resolution(
+        self,
+        record_id: int,
+        stage: Stage,
+        resolver: str,
+        tags: Mapping[str, Sequence[str]],
+        note: str = "",
+    ) -> TagResolution:
+        row = {
+            "record_id": record_id,
+            "stage": str(stage),
+            "resolver": resolver,
+            "tags": json.dumps({k: list(v) for k, v in tags.items()}, ensure_ascii=False),
+            "note": note,
+        }
+        return _tag_resolution(append_event(self.db, "tag_resolutions", row))
+
+    def tag_resolutions(self, *, record_ids: Iterable[int] | None = None) -> list[TagResolution]:
+        rows = _select(self.db, "tag_resolutions", {}, record_ids)
+        return [_tag_resolution(row) for row in rows]
 
     def add_retrieval(
         self,
@@ -356,6 +380,20 @@ def _resolution(row: dict[str, Any]) -> Resolution:
         resolver=row["resolver"],
         verdict=Verdict(row["verdict"]),
         reasons=tuple(json.loads(row["reasons"])),
+        note=row["note"],
+        created_at=_time(row["created_at"]),
+        uid=row["uid"],
+    )
+
+
+def _tag_resolution(row: dict[str, Any]) -> TagResolution:
+    tags = json.loads(row["tags"])
+    return TagResolution(
+        id=row["id"],
+        record_id=row["record_id"],
+        stage=Stage(row["stage"]),
+        resolver=row["resolver"],
+        tags={k: tuple(v) for k, v in tags.items()},
         note=row["note"],
         created_at=_time(row["created_at"]),
         uid=row["uid"],

@@ -269,9 +269,43 @@ def _migration_8(db: Database) -> None:
 
 
 def _migration_9(db: Database) -> None:
+    """Tag reconciliation: the consensus tags a resolver sets on a study at a stage when its
+    reviewers' tags disagree (an append-only event log, synced like resolutions).
+
+    It needs nothing of versions 7 and 8. Every statement is IF NOT EXISTS, so a database
+    that took this migration under another number (a development branch built before 7
+    and 8 were merged) is brought up safely."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS tag_resolutions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            resolver TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS tag_resolutions_record ON tag_resolutions(record_id, stage)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS tag_resolutions_created ON tag_resolutions(created_at)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER IF NOT EXISTS tag_resolutions_no_{action.lower()}
+            BEFORE {action} ON tag_resolutions
+            BEGIN SELECT RAISE(ABORT, 'tag_resolutions are append-only'); END"""
+        )
+
+
+def _migration_10(db: Database) -> None:
     """The name of the matching rule behind each automatic duplicate-link event, so that
-    the dedup map and an explanation can say which rule linked two records."""
-    db.execute("ALTER TABLE dedup_events ADD COLUMN rule TEXT NOT NULL DEFAULT ''")
+    the dedup map and an explanation can say which rule linked two records. A database that
+    took this under another number (a development branch) already has the column."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(dedup_events)").fetchall()}
+    if "rule" not in columns:
+        db.execute("ALTER TABLE dedup_events ADD COLUMN rule TEXT NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
@@ -283,7 +317,8 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_6,
     _migration_7,
     _migration_8,
-    _migration_9,
+    _migration_9,  # tag resolutions: nothing of 7 or 8 needed
+    _migration_10,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

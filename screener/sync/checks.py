@@ -24,6 +24,7 @@ from screener.screening.possible import (
     could_be_retrieved,
 )
 from screener.screening.studies import needed_reviews
+from screener.screening.tags import consensus_tags
 
 _LATER = "; import the other reviewers' files with it (or first) if they had decided it"
 
@@ -209,6 +210,17 @@ def _resolution(context: Context, row: dict[str, Any]) -> None:
     )
 
 
+def _tag_resolution(context: Context, row: dict[str, Any]) -> None:
+    """Consensus tags as `screener resolve-tags` checks and stores them (the study's tag
+    conflict itself is not re-checked: tags are not part of the possible histories)."""
+    author = row["resolver"]
+    _same("the resolver name", author, rules.check_resolver(author))
+    tags = json.loads(row["tags"])
+    _new_terms(rules.check_tags(context.project, tags, context.terms))
+    _same("the tags", tags, {k: list(v) for k, v in consensus_tags(tags).items()})
+    rules.check_text("a note", row["note"], rules.NOTE_LIMIT, lines=True)
+
+
 def _retrieval(context: Context, row: dict[str, Any]) -> None:
     author, status = row["reviewer"], RetrievalStatus(row["status"])
     _reviewer(context, author)
@@ -260,6 +272,7 @@ def _extraction(context: Context, row: dict[str, Any]) -> None:
 _CHECKS: dict[str, Callable[[Context, dict[str, Any]], None]] = {
     "decision": _decision,
     "resolution": _resolution,
+    "tag_resolution": _tag_resolution,
     "retrieval": _retrieval,
     "vocabulary_term": check_term,
     "extraction": _extraction,

@@ -25,6 +25,7 @@ VERSION = 1
 TABLES = {
     "decision": "decisions",
     "resolution": "resolutions",
+    "tag_resolution": "tag_resolutions",
     "retrieval": "retrievals",
     "vocabulary_term": "vocabulary_terms",
     "extraction": "extractions",
@@ -32,6 +33,7 @@ TABLES = {
 ACTOR = {
     "decision": "reviewer",
     "resolution": "resolver",
+    "tag_resolution": "resolver",
     "retrieval": "reviewer",
     "vocabulary_term": "reviewer",
     "extraction": "reviewer",
@@ -143,6 +145,14 @@ FIELDS: dict[str, dict[str, Check]] = {
         "resolver": _name,
         "verdict": _choice((Verdict.INCLUDE, Verdict.EXCLUDE)),
         "reasons": _strings,
+        "note": _text,
+    },
+    "tag_resolution": {
+        **_COMMON,
+        "record": _record,
+        "stage": _choice(Stage),
+        "resolver": _name,
+        "tags": _tags,
         "note": _text,
     },
     "retrieval": {

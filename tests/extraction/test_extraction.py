@@ -38,7 +38,11 @@ def include(project: Project, study: int, full_text: bool = True) -> None:
         review.decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE))
     if full_text:
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(study, Stage.FULL_TEXT, who, Verdict.INCLUDE))
+            review.decide(
+                project,
+                NewDecision(study, Stage.FULL_TEXT, who, Verdict.INCLUDE),
+                mark_retrieved=True,
+            )
 
 
 @pytest.fixture
@@ -51,7 +55,9 @@ def demo(tmp_path: Path) -> Path:
         include(project, 4, full_text=False)  # 4: excluded at full text
         for who in ("alice", "bob"):
             review.decide(
-                project, NewDecision(4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",))
+                project,
+                NewDecision(4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",)),
+                mark_retrieved=True,
             )
     return path
 
@@ -231,11 +237,11 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
         review.resolve(project, 6, ta, "alice", inc)  # conflict resolved: include
         review.set_retrieval(project, 7, RetrievalStatus.NOT_RETRIEVED, "bob", reason="lost")
         for study in (5, 6, 8, 9, 10, 13, 14):
-            review.decide(project, NewDecision(study, ft, "alice", inc))
+            review.decide(project, NewDecision(study, ft, "alice", inc), mark_retrieved=True)
         for study in (5, 6, 9, 10, 14):
-            review.decide(project, NewDecision(study, ft, "bob", inc))
-        review.decide(project, NewDecision(8, ft, "bob", exc, ("design",)))
-        review.decide(project, NewDecision(13, ft, "bob", exc, ("design",)))
+            review.decide(project, NewDecision(study, ft, "bob", inc), mark_retrieved=True)
+        review.decide(project, NewDecision(8, ft, "bob", exc, ("design",)), mark_retrieved=True)
+        review.decide(project, NewDecision(13, ft, "bob", exc, ("design",)), mark_retrieved=True)
         review.resolve(project, 13, ft, "bob", inc)  # full-text conflict resolved: include
         project.store.events.add_decision(
             NewDecision(10, ft, "bob", Verdict.UNDO)
@@ -250,7 +256,7 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
         )  # a duplicate's id: study 11
         review.decide(project, NewDecision(11, ta, "bob", inc))
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(11, ft, who, inc))
+            review.decide(project, NewDecision(11, ft, who, inc), mark_retrieved=True)
         assert 11 in extraction.included_studies(project)
 
 

@@ -48,8 +48,9 @@ def scene(tmp_path_factory: pytest.TempPathFactory) -> Scene:
         path: Path, study: int, who: str, verdict: Verdict, *reasons: str, **extra: Any
     ) -> None:
         stage = extra.pop("stage", TA)
-        with open_project(path) as project:
-            review.decide(project, NewDecision(study, stage, who, verdict, reasons, **extra))
+        with open_project(path) as project:  # a full-text decision marks its report retrieved
+            made = NewDecision(study, stage, who, verdict, reasons, **extra)
+            review.decide(project, made, mark_retrieved=stage is FT)
 
     decide(a, 1, "alice", Verdict.INCLUDE, tags={"tissue": ["bone", "femur"], "model": ["rat"]})
     decide(a, 2, "alice", Verdict.EXCLUDE, "design", note="a narrative review")
@@ -313,7 +314,8 @@ def test_the_valid_file_imports(scene: Scene, tmp_path: Path) -> None:
     assert added == {
         "decision": 5,
         "resolution": 1,
-        "retrieval": 2,
+        "tag_resolution": 0,
+        "retrieval": 3,  # study 3's report: sought, then retrieved with its full-text decision
         "vocabulary_term": 1,
         "extraction": 2,
     }

@@ -241,6 +241,7 @@ def test_files_that_need_each_other_are_imported_together(
     with open_project(a) as project:
         for who in ("alice", "bob"):
             decide(project, 1, who, Verdict.INCLUDE)
+        review.set_retrieval(project, 1, RetrievalStatus.RETRIEVED, "alice")
         for who in ("alice", "bob"):
             decide(project, 1, who, Verdict.INCLUDE, stage=FT)
     files = [tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"]

@@ -87,6 +87,8 @@ async def test_escape_cancels_the_reason_picker(demo: Path) -> None:
 
 async def test_full_text_exclusion_requires_a_reason(demo: Path) -> None:
     both_include(demo, 1)
+    with open_project(demo) as project:  # a full-text decision needs the report retrieved
+        review.set_retrieval(project, 1, RetrievalStatus.RETRIEVED, "alice")
     app = make_app(demo, stage=Stage.FULL_TEXT)
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.current == 1
