@@ -12,8 +12,7 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from screener.exports.files import check_target, write_lines
-from screener.exports.kinds import ExportKind, Options, Progress, Written, count_text
+from screener.exports.kinds import ExportKind, Progress
 from screener.exports.references import (
     STUDIES,
     Reference,
@@ -21,7 +20,8 @@ from screener.exports.references import (
     chunks,
     pages_of,
     reference_type,
-    references,
+    reference_writer,
+    write_references,
 )
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
@@ -220,17 +220,7 @@ def write_bibtex(
     progress: Progress | None = None,
 ) -> int:
     """Write the studies of ``studies`` to ``target`` as BibTeX; returns how many."""
-    check_target(target, "BibTeX file")  # before the work, not after it
-    chosen = references(project, studies)
-    write_lines(target, bibtex_pieces(chosen, progress), "BibTeX file")
-    return len(chosen)
-
-
-def _write(
-    project: Project, target: Path, options: Options, progress: Progress | None = None
-) -> Written:
-    count = write_bibtex(project, target, StudySet(STUDIES.value(options)), progress)
-    return Written((target,), count_text(count, "study", "studies"))
+    return write_references(project, target, bibtex_pieces, "BibTeX file", studies, progress)
 
 
 KINDS = (
@@ -238,7 +228,7 @@ KINDS = (
         "bibtex",
         "Included studies as BibTeX, for LaTeX and reference managers",
         "{studies}.bib",
-        _write,
+        reference_writer(bibtex_pieces, "BibTeX file"),
         "One entry per study with a unique key (first author, year, first word of the title; "
         "a, b, … on repeats), LaTeX special characters escaped, and the screening outcome in "
         "the note field.",

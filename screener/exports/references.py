@@ -3,11 +3,20 @@ writing them a chunk at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
-from screener.exports.kinds import ExportOption, Progress
+from screener.exports.files import check_target, write_lines
+from screener.exports.kinds import (
+    ExportOption,
+    Options,
+    Progress,
+    Writer,
+    Written,
+    count_text,
+)
 from screener.exports.study_outcomes import (
     StudyOutcome,
     StudySet,
@@ -150,3 +159,35 @@ def chunks(items: Sequence[Reference], progress: Progress | None) -> Iterator[Se
         yield items[start : start + CHUNK]
         if progress:
             progress(min(start + CHUNK, len(items)), len(items))
+
+
+Pieces = Callable[[Sequence[Reference], Progress | None], Iterable[str]]
+
+
+def write_references(
+    project: Project,
+    target: Path,
+    pieces: Pieces,
+    what: str,
+    studies: StudySet = StudySet.INCLUDED,
+    progress: Progress | None = None,
+) -> int:
+    """Write the studies of ``studies`` to ``target`` as ``pieces`` formats them (the file
+    replaced only once complete); returns how many."""
+    check_target(target, what)  # before the work, not after it
+    chosen = references(project, studies)
+    write_lines(target, pieces(chosen, progress), what)
+    return len(chosen)
+
+
+def reference_writer(pieces: Pieces, what: str) -> Writer:
+    """The export kind's writer of a reference list: the studies of its --studies option."""
+
+    def write(
+        project: Project, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
+        studies = StudySet(STUDIES.value(options))
+        count = write_references(project, target, pieces, what, studies, progress)
+        return Written((target,), count_text(count, "study", "studies"))
+
+    return write

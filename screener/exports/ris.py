@@ -8,8 +8,7 @@ from typing import Any
 
 from rispy.writer import RisWriter
 
-from screener.exports.files import check_target, write_lines
-from screener.exports.kinds import ExportKind, Options, Progress, Written, count_text
+from screener.exports.kinds import ExportKind, Progress
 from screener.exports.references import (
     STUDIES,
     Reference,
@@ -17,7 +16,8 @@ from screener.exports.references import (
     chunks,
     pages_of,
     reference_type,
-    references,
+    reference_writer,
+    write_references,
 )
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
@@ -102,17 +102,7 @@ def write_ris(
     progress: Progress | None = None,
 ) -> int:
     """Write the studies of ``studies`` to ``target`` as RIS; returns how many."""
-    check_target(target, "RIS file")  # before the work, not after it
-    chosen = references(project, studies)
-    write_lines(target, ris_pieces(chosen, progress), "RIS file")
-    return len(chosen)
-
-
-def _write(
-    project: Project, target: Path, options: Options, progress: Progress | None = None
-) -> Written:
-    count = write_ris(project, target, StudySet(STUDIES.value(options)), progress)
-    return Written((target,), count_text(count, "study", "studies"))
+    return write_references(project, target, ris_pieces, "RIS file", studies, progress)
 
 
 KINDS = (
@@ -120,7 +110,7 @@ KINDS = (
         "ris",
         "Included studies as RIS, for Zotero, EndNote and Mendeley",
         "{studies}.ris",
-        _write,
+        reference_writer(ris_pieces, "RIS file"),
         "One reference per study (duplicates merged: the first-imported record, gaps filled "
         "from its duplicates), with its screening outcome and reasons in the notes (N1).",
         (STUDIES,),
