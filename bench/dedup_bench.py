@@ -4,9 +4,12 @@ Accuracy: each labelled set in ../shared/data/dedup is imported into a fresh pro
 user would import it, `run_dedup` links its duplicates, and the dedup map is scored the way
 BibDedupe scores itself (bib_dedupe/dedupe_benchmark.py, compare_dedupe_id: per gold group,
 the records left over after merging are false negatives; a merged-away record that belongs to
-no group, or a group merged away entirely, is a false positive). "with review" counts the
-pairs waiting for a reviewer as found. Records screener skips at import (nothing to screen)
-count as kept singletons.
+no group, or a group merged away entirely, is a false positive). "+review" counts the pairs
+waiting for a reviewer as found, "+related" also the RELATED links (errata, comments,
+preprints ..., never merged; haematology's gold groups them with their articles). "review
+true" is the share of review pairs whose two records are in one gold group. Records
+screener skips at import (nothing to screen) count as kept singletons. The automatic links
+are then counted by the rule that made them.
 
 Speed: generated multi-database exports (bench/dedup_synthetic.py) of 2,000 / 10,000 /
 100,000 records are imported, then `run_dedup` is timed in a fresh process, from reading the
@@ -25,16 +28,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from screener.dedup.service import dedup_map_rows, pending_pairs, run_dedup  # noqa: E402
+from screener.dedup.service import (  # noqa: E402
+    dedup_map_rows,
+    pending_pairs,
+    related_pairs,
+    run_dedup,
+)
 from screener.importers.service import import_files  # noqa: E402
+from screener.models import DedupEvent, LinkMethod  # noqa: E402
 from screener.project import init_project, open_project  # noqa: E402
 
 DEDUP = ROOT.parent / "shared" / "data" / "dedup"
@@ -142,15 +152,18 @@ def accuracy(work: Path) -> list[dict[str, object]]:
                 by_study[row.study_id].append(row.source_record_id)
             auto = {i: min(members) for members in by_study.values() for i in members}
             review = [(own_id[p.a.id], own_id[p.b.id]) for p in pending_pairs(project)]
+            related = [(own_id[p.a.id], own_id[p.b.id]) for p in related_pairs(project)]
+            rules = rule_counts(project.store.links.events())
         same = [
             (i, j)
             for members in by_study.values()
             for i, j in zip(members, members[1:], strict=False)
         ]
         with_review = _components(same + review, own_id.values())
+        with_related = _components(same + review + related, own_id.values())
         in_review = {i for pair in review for i in pair}
-        auto_score = score(ids, groups, auto)
-        review_score = score(ids, groups, with_review)
+        group_of = {i: number for number, group in enumerate(groups) for i in group}
+        true_pairs = sum(1 for a, b in review if a in group_of and group_of[a] == group_of.get(b))
         results.append(
             {
                 "set": name,
@@ -158,15 +171,24 @@ def accuracy(work: Path) -> list[dict[str, object]]:
                 "imported": len(rows),
                 "seconds": round(seconds, 3),
                 "bibdedupe_sensitivity": bibdedupe,
-                "auto": auto_score,
-                "with_review": review_score,
+                "auto": score(ids, groups, auto),
+                "with_review": score(ids, groups, with_review),
+                "with_related": score(ids, groups, with_related),
                 "review_pairs": len(review),
+                "review_true_share": true_pairs / len(review) if review else 1.0,
+                "related_links": len(related),
                 "records_in_review": len(in_review),
                 "review_share": len(in_review) / len(ids),
+                "rules": rules,
                 "report": report.as_dict(),
             }
         )
     return results
+
+
+def rule_counts(events: Iterable[DedupEvent]) -> Counter[str]:
+    """Automatic link events by verdict and rule ("same field_agreement": 412)."""
+    return Counter(f"{e.verdict} {e.rule}" for e in events if e.method is not LinkMethod.REVIEWER)
 
 
 def _child(project: str) -> None:
@@ -179,14 +201,14 @@ def _child(project: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_rss_mb": rss, "report": report.as_dict()}))
 
 
-def speed(work: Path, sizes: Sequence[int]) -> list[dict[str, object]]:
-    from dedup_synthetic import generate, write_ris
+def speed(work: Path, sizes: Sequence[int]) -> list[dict[str, Any]]:
+    from dedup_synthetic import build, write_ris
 
     results = []
     for n in sizes:
-        records, groups = generate(n, seed=1)
+        export = build(n, seed=1)
         ris = work / f"synthetic-{n}.ris"
-        write_ris(records, ris)
+        write_ris(export.records, ris)
         path = init_project(work / f"speed-{n}", f"synthetic {n}")
         with open_project(path) as project:
             import_files(project, [ris])
@@ -199,15 +221,82 @@ def speed(work: Path, sizes: Sequence[int]) -> list[dict[str, object]]:
         figures = json.loads(done.stdout)
         with open_project(path) as project:
             rows = dedup_map_rows(project)
+            rules = rule_counts(project.store.links.events())
         by_study: dict[int, list[str]] = defaultdict(list)
         for row in rows:
             by_study[row.study_id].append(row.source_record_id)
         auto = {i: min(members) for members in by_study.values() for i in members}
+        ids = [str(r["id"]) for r in export.records]
         figures.update(
-            {"records": n, "score": score([str(r["id"]) for r in records], groups, auto)}
+            {
+                "records": n,
+                "score": score(ids, export.groups, auto),
+                "false_merges": false_merges(by_study.values(), export.paper_of, export.kinds),
+                "rules": rules,
+            }
         )
         results.append(figures)
     return results
+
+
+def false_merges(
+    studies: Iterable[Sequence[str]], paper_of: Mapping[str, int], kinds: Sequence[str]
+) -> Counter[str]:
+    """Papers merged into another paper's study, by the kind of paper involved: a study
+    holding records of k papers merged k - 1 papers away, counted against each kind of
+    near-miss or hard negative among them ("article" when all are ordinary articles)."""
+    found: Counter[str] = Counter()
+    for members in studies:
+        papers = {paper_of[i] for i in members}
+        if len(papers) > 1:
+            involved = {kinds[p] for p in papers} - {"article"} or {"article"}
+            for kind in involved:
+                found[kind] += len(papers) - 1
+    return found
+
+
+def print_speed(results: Sequence[dict[str, Any]]) -> None:
+    from dedup_synthetic import HARD_NEGATIVE_KINDS, NEAR_MISS_KINDS
+
+    print("\nrecords  dedup seconds  peak RSS MB  studies  auto sens  auto prec")
+    previous = None
+    for r in results:
+        s, rep = r["score"], r["report"]
+        growth = f"  x{r['seconds'] / previous:.1f}" if previous else ""
+        print(
+            f"{r['records']:7}  {r['seconds']:13.2f}  {r['peak_rss_mb']:11.0f}  "
+            f"{rep['studies']:7}  {s['sensitivity']:.4f}     {s['precision']:.4f}{growth}"
+        )
+        previous = r["seconds"]
+    print("\nfalse merges by kind of paper" + "".join(f"{r['records']:>10}" for r in results))
+    for kind in ("article", *NEAR_MISS_KINDS, *HARD_NEGATIVE_KINDS):
+        print(f"{kind:29}" + "".join(f"{r['false_merges'][kind]:>10}" for r in results))
+    names = sorted({rule for r in results for rule in r["rules"]})
+    print("\nautomatic links by rule" + "".join(f"{r['records']:>16}" for r in results))
+    for rule in names:
+        print(f"{rule:23}" + "".join(f"{r['rules'][rule]:>16}" for r in results))
+
+
+def print_accuracy(results: Sequence[dict[str, Any]]) -> None:
+    print(
+        "set          records  auto sens  auto prec  BibDedupe  +review  +related  "
+        "review pairs (true)  in review  seconds"
+    )
+    for r in results:
+        auto = r["auto"]
+        print(
+            f"{r['set']:12} {r['records']:7}  {auto['sensitivity']:.4f}     "
+            f"{auto['precision']:.4f}     {r['bibdedupe_sensitivity']:.4f}     "
+            f"{r['with_review']['sensitivity']:.4f}   {r['with_related']['sensitivity']:.4f}    "
+            f"{r['review_pairs']:5} ({r['review_true_share']:4.0%})        "
+            f"{r['review_share']:6.1%}     {r['seconds']:.2f}"
+            f"   (TP {auto['TP']} FP {auto['FP']} FN {auto['FN']}; "
+            f"{r['related_links']} related links)"
+        )
+    names = sorted({rule for r in results for rule in r["rules"]})
+    print("\nautomatic links by rule" + "".join(f"{r['set']:>13}" for r in results))
+    for rule in names:
+        print(f"{rule:34}" + "".join(f"{r['rules'][rule]:>13}" for r in results))
 
 
 def main() -> None:
@@ -226,31 +315,9 @@ def main() -> None:
         if args.accuracy or both:
             if not DEDUP.is_dir():
                 sys.exit(f"{DEDUP} not found: the labelled sets live in ../shared")
-            print(
-                "set          records  auto sens  auto prec  BibDedupe  +review sens  "
-                "in review  seconds"
-            )
-            for r in accuracy(work):
-                auto, rev = r["auto"], r["with_review"]
-                print(
-                    f"{r['set']:12} {r['records']:7}  {auto['sensitivity']:.4f}     "  # type: ignore[index]
-                    f"{auto['precision']:.4f}     {r['bibdedupe_sensitivity']:.4f}     "  # type: ignore[index]
-                    f"{rev['sensitivity']:.4f}        {r['review_share']:6.1%}     "  # type: ignore[index]
-                    f"{r['seconds']:.2f}   (TP {auto['TP']} FP {auto['FP']} FN {auto['FN']}; "  # type: ignore[index]
-                    f"{r['review_pairs']} review pairs)"
-                )
+            print_accuracy(accuracy(work))
         if args.speed or both:
-            sizes = [int(s) for s in args.sizes.split(",")]
-            print("\nrecords  dedup seconds  peak RSS MB  studies  auto sens  auto prec")
-            previous = None
-            for r in speed(work, sizes):
-                s, rep = r["score"], r["report"]
-                growth = f"  x{r['seconds'] / previous:.1f}" if previous else ""  # type: ignore[operator]
-                print(
-                    f"{r['records']:7}  {r['seconds']:13.2f}  {r['peak_rss_mb']:11.0f}  "
-                    f"{rep['studies']:7}  {s['sensitivity']:.4f}     {s['precision']:.4f}{growth}"  # type: ignore[index]
-                )
-                previous = r["seconds"]
+            print_speed(speed(work, [int(size) for size in args.sizes.split(",")]))
 
 
 if __name__ == "__main__":

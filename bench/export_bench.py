@@ -18,7 +18,9 @@ transactions:
 Then every kind of ``registry.all_kinds()`` is written ``--runs`` times, each in a fresh
 ``python -c`` process (nothing cached between runs), timing ``open_project`` plus
 ``kind.write`` in that process (interpreter start and imports are printed apart). The
-table gives the median, the files written and their size, beside the 2 s target.
+table gives the median, the files written and their size, beside the 3 s target. Each kind
+is written with its options' defaults (as the TUI's export menu writes it): ``evidence``
+writes its three formats.
 
     python bench/export_bench.py [--records 100000] [--seed 1] [--fresh] [--runs 3]
                                  [--kinds ris,bibtex] [--profile KIND]
@@ -49,7 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 CACHE = Path(tempfile.gettempdir()) / "screener-export-bench"
 PROTOCOL = ROOT / "projects" / "secretome-demo" / "protocol.toml"
-TARGET_S = 2.0
+TARGET_S = 3.0
 REVIEWERS = ("alice", "bob")
 RESOLVER = "carol"
 
@@ -298,10 +300,11 @@ from screener.project import open_project
 kind = next(k for k in all_kinds() if k.name == sys.argv[1])
 imported, cpu = time.perf_counter(), time.process_time()
 with open_project(Path(sys.argv[2])) as project:
-    written = kind.write(project, Path(sys.argv[3]) / kind.default_file)
+    target = Path(sys.argv[3]) / kind.file_name()
+    written = kind.write(project, target, kind.defaults())
 done, cpu_done = time.perf_counter(), time.process_time()
 print(json.dumps({"imports": imported - started, "write": done - imported,
-                  "cpu": cpu_done - cpu, "files": [str(p) for p in written]}))
+                  "cpu": cpu_done - cpu, "files": [str(p) for p in written.paths]}))
 """
 
 
@@ -347,7 +350,7 @@ def profile_kind(name: str, project: Path, top: int = 25) -> None:
     with tempfile.TemporaryDirectory() as out, open_project(project) as opened:
         profiler = cProfile.Profile()
         profiler.enable()
-        kind.write(opened, Path(out) / kind.default_file)
+        kind.write(opened, Path(out) / kind.file_name(), kind.defaults())
         profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
@@ -409,7 +412,8 @@ def main() -> None:
     print(
         f"\nseconds: wall time, median of {args.runs} fresh processes, open_project + "
         "kind.write; cpu s: that process's CPU time (which a busy machine inflates less); "
-        "imports: the registry and writer modules, apart; host speed: the time of a fixed "
+        "imports: the registry and writer modules, apart (pandas and openpyxl, which the "
+        "writers import when they run, are inside seconds); host speed: the time of a fixed "
         "pure-Python loop (20 million additions), which has taken from 0.5 s to 3.4 s "
         "on the 2-core machines this bench has run on"
     )

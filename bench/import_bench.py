@@ -1,9 +1,12 @@
-"""Import benchmark: parse and parse + store of 100,000-record RIS and MEDLINE files.
+"""Import benchmark: a real-shaped 100,000-record RIS imported and stored, side by side with
+rispy's parse alone of the same file; and 100,000-record synthetic RIS and MEDLINE files.
 
-Generates the files deterministically (seeded), then measures each case in a fresh process so
-that peak RSS belongs to that case alone. Prints records/second and peak RSS.
+The real-shaped file is ../shared/data/formats/asreview/_baseline.ris (100 records with full
+abstracts, about 2.7 kB each) repeated with numbered titles, written to a temporary folder
+at run time. Each case runs in a fresh process, so that its peak RSS is its own; the rispy
+and screener cases alternate, round after round, so that both see the same machine.
 
-    python bench/import_bench.py [--records 100000] [--keep DIR]
+    python bench/import_bench.py [--records 100000] [--rounds 3] [--synthetic] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -12,11 +15,15 @@ import argparse
 import json
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+SHARED_BASELINE = Path(__file__).resolve().parents[2] / "shared/data/formats/asreview/_baseline.ris"
 
 WORDS = [
     "mesenchymal",
@@ -40,7 +47,6 @@ WORDS = [
     "rabbit",
     "adipose",
     "derived",
-    "bone",
     "marrow",
     "umbilical",
     "cord",
@@ -63,6 +69,17 @@ JOURNALS = [
     ("International Journal of Molecular Sciences", "Int J Mol Sci"),
 ]
 FAMILY = ["Smith", "Ivanov", "Garcia", "Müller", "Wang", "Kim", "Rossi", "Eremin", "Dubois"]
+
+
+def write_real_shaped(path: Path, count: int) -> None:
+    """_baseline.ris repeated until ``count`` records, each title numbered (so that no two
+    records are the same), with the original's BOM and CRLF line ends."""
+    text = SHARED_BASELINE.read_bytes().decode("utf-8-sig")
+    per_copy = text.count("\nER  -") + text.startswith("ER  -")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("\ufeff")
+        for copy in range(-(-count // per_copy)):
+            out.write(text.replace("\r\nTI  - ", f"\r\nTI  - [{copy}] "))
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -142,33 +159,91 @@ def write_medline(path: Path, count: int) -> None:
 
 def _measure(case: str, path: Path, workdir: Path) -> dict:
     """Runs in a child process: one case, timed, with its own peak RSS."""
-    from screener.importers.reading import open_file
-    from screener.importers.service import import_files
-    from screener.project import init_project, open_project
-
     start = time.perf_counter()
-    if case == "parse":  # read, decode and parse, as an import does
-        count = sum(1 for _ in open_file(path, path.read_bytes()).records())
-    else:
-        project_path = init_project(workdir / f"project-{path.name}")
+    if case == "rispy":  # rispy's parse alone: read, decode, parse into dicts
+        import rispy
+
+        with path.open(encoding="utf-8-sig") as handle:
+            count = len(rispy.load(handle))
+    elif case == "parse":  # screener's check and parse, nothing stored
+        from screener.importers.reading import open_file
+
+        count = sum(1 for _ in open_file(path).records())
+    else:  # "import": screener's import into a new project, stored and closed
+        from screener.importers.service import import_files
+        from screener.project import init_project, open_project
+
+        project_path = init_project(workdir / f"project-{time.monotonic_ns()}")
         with open_project(project_path) as project:
             (result,) = import_files(project, [path])
             count = result.source.record_count
     seconds = time.perf_counter() - start
+    if case == "import":
+        shutil.rmtree(project_path)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {
-        "case": case,
-        "file": path.name,
-        "records": count,
-        "seconds": round(seconds, 2),
-        "records_per_second": round(count / seconds),
-        "peak_rss_mb": round(peak_mb),
-    }
+    return {"case": case, "file": path.name, "records": count, "seconds": seconds, "mb": peak_mb}
+
+
+def _run(case: str, path: Path, workdir: Path) -> dict:
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", case, str(path), str(workdir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(child.stdout)
+
+
+def _row(r: dict) -> str:
+    rate = r["records"] / r["seconds"]
+    return (
+        f"{r['case']:<8}{r['file']:<18}{r['records']:>9}{r['seconds']:>9.2f}{rate:>11.0f}"
+        f"{r['mb']:>13.0f}"
+    )
+
+
+HEADER = f"{'case':<8}{'file':<18}{'records':>9}{'seconds':>9}{'records/s':>11}{'peak RSS MB':>13}"
+
+
+def real_shaped(folder: Path, records: int, rounds: int) -> None:
+    if not SHARED_BASELINE.is_file():
+        print(f"skipped the real-shaped case: {SHARED_BASELINE} is not there")
+        return
+    path = folder / "real_shaped.ris"
+    write_real_shaped(path, records)
+    print(f"{path.name}: {path.stat().st_size / 1e6:.0f} MB, {records} records")
+    print(HEADER)
+    results: dict[str, list[dict]] = {"rispy": [], "import": []}
+    for _ in range(rounds):
+        for case in ("rispy", "import"):
+            result = _run(case, path, folder)
+            results[case].append(result)
+            print(_row(result), flush=True)
+    rispy = statistics.median(r["seconds"] for r in results["rispy"])
+    screener = statistics.median(r["seconds"] for r in results["import"])
+    peak = max(r["mb"] for r in results["import"])
+    print(
+        f"median of {rounds}: import + store {screener:.2f} s, rispy parse {rispy:.2f} s, "
+        f"ratio {screener / rispy:.2f} (target <= 1.0); import peak RSS {peak:.0f} MB "
+        "(target <= 1024)"
+    )
+
+
+def synthetic(folder: Path, records: int) -> None:
+    files = [folder / "bench.ris", folder / "bench.nbib"]
+    write_ris(files[0], records)
+    write_medline(files[1], records)
+    print(HEADER)
+    for file in files:
+        for case in ("parse", "import"):
+            print(_row(_run(case, file, folder)), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--synthetic", action="store_true", help="also the synthetic files")
     parser.add_argument("--keep", type=Path, help="write the generated files here")
     parser.add_argument(
         "--child", nargs=3, metavar=("CASE", "FILE", "WORKDIR"), help=argparse.SUPPRESS
@@ -181,26 +256,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        files = [folder / "bench.ris", folder / "bench.nbib"]
-        write_ris(files[0], args.records)
-        write_medline(files[1], args.records)
-        print(
-            f"{'case':<14}{'file':<12}{'records':>9}{'seconds':>9}{'records/s':>11}"
-            f"{'peak RSS MB':>13}"
-        )
-        for file in files:
-            for case in ("parse", "parse+store"):
-                child = subprocess.run(
-                    [sys.executable, __file__, "--child", case, str(file), tmp],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                r = json.loads(child.stdout)
-                print(
-                    f"{r['case']:<14}{r['file']:<12}{r['records']:>9}{r['seconds']:>9}"
-                    f"{r['records_per_second']:>11}{r['peak_rss_mb']:>13}"
-                )
+        real_shaped(folder, args.records, args.rounds)
+        if args.synthetic:
+            synthetic(folder, args.records)
 
 
 if __name__ == "__main__":

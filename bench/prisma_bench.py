@@ -120,7 +120,7 @@ def main() -> None:
         with open_project(project) as opened:
 
             def export(kind: prisma_csv.ExportKind, name: str) -> Callable[[], object]:
-                return lambda: kind.write(opened, out / name)
+                return lambda: kind.write(opened, out / name, {})
 
             figures = {
                 "counts": timed(args.runs, lambda: project_prisma(opened)),

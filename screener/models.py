@@ -100,6 +100,10 @@ class Source:
     skipped_count: int
     imported_at: datetime
     method: SourceMethod = SourceMethod.DATABASE
+    sheet: str = ""  # the sheet of a workbook that was read
+    database_from: str = ""  # given, records, format, file name, unknown ('' before schema 7)
+    unused_columns: tuple[str, ...] = ()  # a table's columns kept in raw but not used
+    empty_fields: tuple[str, ...] = ()  # fields whose columns were empty in every record
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,21 @@ class Resolution:
     resolver: str
     verdict: Verdict
     reasons: tuple[str, ...]
+    note: str
+    created_at: datetime
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TagResolution:
+    """The consensus tags of a study at a stage, set by a resolver when the reviewers' tags
+    disagree. A later tag resolution of the same study and stage replaces it."""
+
+    id: int
+    record_id: int
+    stage: Stage
+    resolver: str
+    tags: dict[str, tuple[str, ...]]
     note: str
     created_at: datetime
     uid: str = ""
@@ -236,8 +255,9 @@ class RecordSummary:
 class LinkVerdict(StrEnum):
     """What an event says about a pair of records.
 
-    Automatic runs write SAME (one study), RELATED (a preprint and its journal version) or
-    REVIEW (uncertain: a reviewer must decide). Reviewers write SAME, DIFFERENT or SKIP, and
+    Automatic runs write SAME (one study), RELATED (related items never merged: a preprint
+    or a correction and its article, see screener.dedup.kinds) or REVIEW (uncertain: a
+    reviewer must decide). Reviewers write SAME, DIFFERENT or SKIP, and
     UNDO withdraws their latest event on the pair.
     """
 
@@ -259,7 +279,8 @@ class LinkMethod(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DedupEvent:
-    """One event of the append-only duplicate-link log (``record_a < record_b``)."""
+    """One event of the append-only duplicate-link log (``record_a < record_b``); ``rule``
+    names the matching rule behind an automatic event ('' for a reviewer's)."""
 
     id: int
     record_a: int
@@ -271,6 +292,7 @@ class DedupEvent:
     reviewer: str
     run_id: int | None
     created_at: datetime
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)

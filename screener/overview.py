@@ -116,7 +116,9 @@ def source_summary(source: Source) -> dict[str, Any]:
     return {
         "id": source.id,
         "file": source.file_name,
+        "sheet": source.sheet,
         "database": source.database,
+        "database_from": source.database_from,
         "method": str(source.method),
         "platform": source.platform,
         "query": source.query,
@@ -125,6 +127,8 @@ def source_summary(source: Source) -> dict[str, Any]:
         "encoding": source.encoding,
         "records": source.record_count,
         "skipped": source.skipped_count,
+        "unused_columns": list(source.unused_columns),
+        "empty_fields": list(source.empty_fields),
         "sha256": source.sha256,
         "imported_at": source.imported_at.isoformat(),
     }

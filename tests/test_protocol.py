@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,7 +153,8 @@ def test_screening_and_keys_sections() -> None:
         (
             "screening",
             {"speed": 3},
-            "screening.speed: unknown setting (known: order, second_review_percent, seed)",
+            "screening.speed: unknown setting; did you mean 'seed'? "
+            "(known: order, second_review_percent, seed)",
         ),
         ("screening", 3, "screening: must be a section (table)"),
         ("keys", {"include": 5}, 'keys.include: must be a key name such as "y", "ctrl+y"'),
@@ -165,3 +168,96 @@ def test_screening_and_keys_problems(section: str, value: object, problem: str) 
     data[section] = value
     problems = _problems(data)
     assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+# -- typos, bounds, size --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["stages"]["full_text"].update(reason_requird=True),
+            "stages.full_text.reason_requird: unknown setting; did you mean 'reason_required'?",
+        ),
+        (
+            lambda d: d["criteria"].update(exclusions=[]),
+            "criteria.exclusions: unknown setting; did you mean 'exclusion'?",
+        ),
+        (
+            lambda d: d["highlights"].update(exlcude=[]),
+            "highlights.exlcude: unknown setting; did you mean 'exclude'?",
+        ),
+        (
+            lambda d: d.update(keys={"launch_missiles": "y"}),
+            "keys.launch_missiles: unknown binding id",
+        ),
+        (lambda d: d.update(keys={"inclde": "y"}), "keys.inclde: unknown binding id; did you mean"),
+    ],
+)
+def test_unknown_keys_are_errors_with_the_closest_known_key(edit: Any, expected: str) -> None:
+    data = _template_data()
+    edit(data)
+    (problem,) = _problems(data)
+    assert problem.startswith(expected), problem
+
+
+def test_a_known_key_is_not_reported() -> None:
+    data = _template_data()
+    data["keys"] = {"include": "y", "open-pdf": "ctrl+o"}
+    assert protocol.parse(data).keys == {"include": "y", "open-pdf": "ctrl+o"}
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_bounds_must_be_finite(value: float) -> None:
+    data = _template_data()
+    data["extraction"] = {"fields": {"n": {"type": "number", "label": "N", "min": value}}}
+    assert _problems(data) == [f"extraction.fields.n.min: must be a finite number, not {value}"]
+    data["extraction"]["fields"]["n"]["min"] = -1.5  # a finite number is kept
+    assert protocol.parse(data).extraction.fields[0].minimum == -1.5
+
+
+def test_a_hundred_thousand_reasons_are_validated_with_every_duplicate_found() -> None:
+    """Validation is linear in the number of reasons (bench/hostile_bench.py times it)."""
+    data = _template_data()
+    reasons = [{"code": f"r{i}", "label": f"Reason {i}"} for i in range(100_000)]
+    data["stages"]["title_abstract"]["reasons"] = reasons
+    assert len(protocol.parse(data).stages[Stage.TITLE_ABSTRACT].reasons) == 100_000
+    reasons[99_999] = {"code": "r5", "label": "Again"}
+    assert _problems(data) == ["stages.title_abstract.reasons[99999]: code 'r5' is used twice"]
+
+
+def test_the_binding_ids_are_those_of_the_terminal_ui() -> None:
+    """[keys] may remap exactly the bindings the TUI defines."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import screener.tui
+
+    found = set()
+    for module in pkgutil.walk_packages(screener.tui.__path__, "screener.tui."):
+        for value in vars(importlib.import_module(module.name)).values():
+            for binding in getattr(value, "BINDINGS", []) if isinstance(value, type) else []:
+                if isinstance(binding, Binding) and binding.id:
+                    found.add(binding.id)
+    assert found == protocol.BINDING_IDS
+
+
+def test_a_folder_a_bom_and_deep_nesting_are_one_line_each(tmp_path: Path) -> None:
+    path = init_project(tmp_path / "p")
+    target = path / PROTOCOL_FILE
+    text = target.read_bytes()
+    target.write_bytes(b"\xef\xbb\xbf" + text)
+    with pytest.raises(ProtocolError, match="byte order mark") as caught:
+        open_project(path)
+    assert "\n" not in str(caught.value)
+    target.write_bytes(text + b"\nx = " + b"[" * 10_000 + b"]" * 10_000 + b"\n")
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        open_project(path)
+    target.unlink()
+    target.mkdir()
+    with pytest.raises(ProtocolError, match="cannot read") as caught:
+        open_project(path)
+    assert "\n" not in str(caught.value)

@@ -9,6 +9,7 @@ import click
 
 from screener import __version__
 from screener.cli import (
+    conflicts,
     dedup,
     exports,
     extraction,
@@ -16,6 +17,7 @@ from screener.cli import (
     prisma,
     project,
     screening,
+    show,
     simulate,
     sync,
 )
@@ -44,8 +46,10 @@ for command in (
     project.demo,
     screening.screen_command,
     screening.decide_command,
-    screening.conflicts_command,
-    screening.resolve_command,
+    conflicts.conflicts_command,
+    conflicts.resolve_command,
+    conflicts.resolve_tags_command,
+    show.show_command,
     screening.agreement_command,
     screening.retrieval_command,
     extraction.extract,

@@ -1,5 +1,6 @@
-"""What every command shares: the consoles, errors as one line, opening a project, progress
-bars, JSON output and where an export is written."""
+"""What every command shares: the consoles (which show control characters in any text as
+visible stand-ins), errors as one line, opening a project, progress bars, JSON output and
+where an export is written."""
 
 from __future__ import annotations
 
@@ -9,25 +10,68 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook, RenderResult
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
+from rich.text import Text
 
-from screener.errors import ScreenerError
+from screener.errors import ProtocolError, ScreenerError
 from screener.exports.kinds import default_target
+from screener.models import Stage
 from screener.project import Project, open_project
+from screener.screening.decisions import parse_stage
+from screener.text import CONTROL, visible
 
 PROGRESS_THRESHOLD = 1000  # records; smaller jobs finish too fast for a bar to help
 STAGE_NAMES = {"title_abstract": "Title/abstract", "full_text": "Full text"}
 REVIEWER_HELP = "Your name as in protocol.toml's reviewers (default: $SCREENER_REVIEWER)."
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
+class _Visible:
+    """A renderable whose text segments show control characters as stand-ins; the
+    segments Rich itself emits to style or move (``control``) pass unchanged."""
+
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control or not CONTROL.search(segment.text):
+                yield segment
+            else:
+                yield Segment(visible(segment.text), segment.style)
+
+
+class _TextAsData(RenderHook):
+    """Citation and user text is data: whatever a command prints (messages, tables,
+    notes from a sync file) reaches the terminal without a single control character."""
+
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_visible_text(r) if isinstance(r, Text) else _Visible(r) for r in renderables]
+
+
+def _visible_text(text: Text) -> Text:
+    """A printed line (markup already parsed into styles) with its control characters as
+    stand-ins; C0 stand-ins keep the length, so the styles stay where they were."""
+    if not CONTROL.search(text.plain):
+        return text
+    shown = text.copy()
+    shown.plain = visible(text.plain)
+    return shown
+
+
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    console.push_render_hook(_TextAsData())
+    return console
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
 
 
 def records_text(count: int) -> str:
@@ -35,7 +79,21 @@ def records_text(count: int) -> str:
 
 
 def fail(message: str) -> NoReturn:
+    """The error (control characters shown as stand-ins by the console), exit status 1."""
     err.print(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(1)
+
+
+def fail_protocol(exc: ProtocolError) -> NoReturn:
+    """Every problem of protocol.toml, one a line under the error."""
+    if len(exc.problems) == 1:
+        fail(str(exc))
+    err.print(
+        f"[bold red]error:[/] {escape(visible(exc.path, lines=False))}: "
+        f"{len(exc.problems)} problems in the protocol:"
+    )
+    for problem in exc.problems:
+        err.print(f"  {escape(visible(problem, lines=False))}")
     sys.exit(1)
 
 
@@ -43,6 +101,8 @@ def fail(message: str) -> NoReturn:
 def opened_project(path: Path) -> Iterator[Project]:
     try:
         project = open_project(path)
+    except ProtocolError as exc:
+        fail_protocol(exc)
     except ScreenerError as exc:
         fail(str(exc))
     try:
@@ -60,7 +120,10 @@ def reviewer_name(value: str | None) -> str:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON on stdout; C1 controls and DEL written as \\u escapes (JSON escapes the C0 ones
+    itself), so the same data reaches a terminal without an escape sequence."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def new_bar() -> Progress:
@@ -106,18 +169,6 @@ def work_bar(description: str, records: int) -> tuple[Progress, Callable[[int, i
     return bar, update
 
 
-def output_option(default_file: str) -> Callable[[F], F]:
-    """The ``-o/--output`` option of an export command that writes ``default_file``."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(),
-        metavar="PATH",
-        help=f"Where to write: a file, or a folder (one that exists, or a path ending in /) "
-        f"to write {default_file} in. Default: exports/<project folder name>/{default_file}.",
-    )
-
-
 def export_target(output: str | None, project: Project, file_name: str) -> Path:
     """The file an export writes (see the module docstring)."""
     if not output:
@@ -126,3 +177,36 @@ def export_target(output: str | None, project: Project, file_name: str) -> Path:
     if output.endswith(("/", os.sep)) or path.is_dir():
         return path / file_name
     return path
+
+
+# -- stages, tags and user text -------------------------------------------------------------
+
+
+def stage_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
+    """--stage as a Stage (ta, ft and the full names), a usage error otherwise."""
+    if value is None:
+        return None
+    try:
+        return parse_stage(value)
+    except ScreenerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+stage_option = click.option(
+    "--stage",
+    callback=stage_callback,
+    default="title_abstract",
+    show_default=True,
+    help="title_abstract (ta) or full_text (ft).",
+)
+
+
+def parse_tags(values: tuple[str, ...]) -> dict[str, list[str]]:
+    """--tag VOCABULARY=TERM options as vocabulary -> terms."""
+    tags: dict[str, list[str]] = {}
+    for value in values:
+        vocabulary, sep, term = value.partition("=")
+        if not sep or not vocabulary.strip() or not term.strip():
+            raise click.BadParameter(f"{value!r}: write VOCABULARY=TERM, e.g. tissue=bone")
+        tags.setdefault(vocabulary.strip(), []).append(term.strip())
+    return tags

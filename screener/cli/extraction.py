@@ -14,6 +14,7 @@ from screener.errors import ScreenerError
 from screener.extraction.service import (
     FieldState,
     FieldStatus,
+    StudyExtraction,
     conflicts,
     field_named,
     form_fields,
@@ -150,24 +151,32 @@ def extract_show(project: Path, study: int | None, as_json: bool) -> None:
         if study is not None:
             _print_study(opened, found[next(iter(found))].fields)
             return
-        table = Table(show_edge=False, header_style="bold")
-        for column in ("study", "filled in", "equal", "differ", "resolved", "missing"):
-            table.add_column(column, justify="left" if column == "filled in" else "right")
-        for study_id, e in found.items():
-            filled = ", ".join(f"{r} {e.done(r)}/{len(e.fields)}" for r in e.reviewers) or "–"
-            counts = [
-                str(e.count(s))
-                for s in (
-                    FieldStatus.EQUAL,
-                    FieldStatus.DIFFER,
-                    FieldStatus.RESOLVED,
-                    FieldStatus.MISSING,
-                )
-            ]
-            table.add_row(str(study_id), escape(filled), *counts)
+        table = _overview(found, opened.protocol.extraction.dual)
         out.print(f"{len(found)} included stud{'y' if len(found) == 1 else 'ies'}")
         if found:
             out.print(table)
+
+
+def _overview(found: dict[int, StudyExtraction], dual: bool) -> Table:
+    """A row per study: who filled how much and how the fields compare; with single
+    extraction nothing is compared, so a field is filled or missing."""
+    statuses = (
+        (FieldStatus.EQUAL, FieldStatus.DIFFER, FieldStatus.RESOLVED, FieldStatus.MISSING)
+        if dual
+        else (FieldStatus.FILLED, FieldStatus.MISSING)
+    )
+    who = "filled in" if dual else "extracted by"
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("study", who, *statuses):
+        table.add_column(str(column), justify="left" if column == who else "right")
+    for study_id, e in found.items():
+        if dual:
+            filled = ", ".join(f"{r} {e.done(r)}/{len(e.fields)}" for r in e.reviewers)
+        else:
+            filled = ", ".join(e.reviewers)
+        counts = [str(e.count(s)) for s in statuses]
+        table.add_row(str(study_id), escape(filled or "–"), *counts)
+    return table
 
 
 def _one(project: Project, study: int | None) -> list[int] | None:

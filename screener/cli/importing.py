@@ -50,6 +50,11 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str) -> str:
     "another method (website, organisation, citation searching).",
 )
 @click.option(
+    "--sheet",
+    metavar="NAME",
+    help="The sheet of an Excel workbook to import (needed when several sheets hold citations).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Refuse files with records that have no title, "
@@ -64,10 +69,12 @@ def import_(
     searched_on: str,
     fmt: str | None,
     method: str,
+    sheet: str | None,
     strict: bool,
 ) -> None:
     """Import search exports (RIS, PubMed MEDLINE/nbib, Web of Science, BibTeX, CSV/TSV,
-    EndNote XML); each file is one search. The format is detected from the content.
+    Excel .xlsx, EndNote XML); each file is one search. The format is detected from the
+    content; the columns of tables are matched by name (docs/formats.md).
 
     All or nothing: if any file is malformed or was imported before, nothing is imported
     and the project is unchanged.
@@ -87,7 +94,7 @@ def import_(
     with opened_project(project) as opened:
         try:
             with err.status(f"Reading {len(files)} file(s)…"):
-                checked = check_files(opened, files, fmt=fmt)
+                checked = check_files(opened, files, fmt=fmt, sheet=sheet)
             try:
                 results = store_files(opened, checked, search, strict=strict, progress=update)
             finally:
@@ -104,7 +111,9 @@ def report_imports(results: list[FileImport]) -> None:
             err.print(f"[yellow]warning:[/] {escape(warning)}")
         source = result.source
         skipped = f", {source.skipped_count} skipped" if source.skipped_count else ""
+        sheet = f", sheet {escape(repr(source.sheet))}" if source.sheet else ""
         out.print(
-            f"Imported {escape(source.file_name)}: {records_text(source.record_count)}{skipped} "
-            f"({FORMATS[source.format].LABEL}, {escape(source.database)}, source {source.id})"
+            f"Imported {escape(source.file_name)}{sheet}: {records_text(source.record_count)}"
+            f"{skipped} ({FORMATS[source.format].LABEL}, {escape(source.database)}, "
+            f"source {source.id})"
         )

@@ -71,7 +71,7 @@ def status(project: Path, as_json: bool) -> None:
     )
     out.print(f"Pairs awaiting duplicate review: {dedup.pairs_awaiting_review}")
     if dedup.related_links:
-        out.print(f"Related preprint links: {dedup.related_links}")
+        out.print(f"Related links (never merged): {dedup.related_links}")
     if dedup.records_not_compared:
         out.print(
             f"{records_text(dedup.records_not_compared)} not yet checked for duplicates "
@@ -90,25 +90,41 @@ def status(project: Path, as_json: bool) -> None:
     print_prisma(overview.prisma.as_dict())
 
 
+def _source_notes(source: dict[str, Any]) -> str:
+    """A table's unused columns and empty fields, in one cell."""
+    notes = []
+    if source["unused_columns"]:
+        notes.append(f"not used: {', '.join(source['unused_columns'])}")
+    if source["empty_fields"]:
+        notes.append(f"empty: {', '.join(source['empty_fields'])}")
+    return "; ".join(notes)
+
+
 def _sources_table(sources: list[dict[str, Any]]) -> Table:
     columns = ["#", "file", "database", "format", "records", "skipped"]
     if any(s["searched_on"] for s in sources):
         columns.append("searched on")
+    if any(_source_notes(s) for s in sources):
+        columns.append("columns")
     table = Table(show_edge=False, header_style="bold")
     for column in columns:
         numeric = column in {"#", "records", "skipped"}
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for s in sources:
+        sheet = f" ({s['sheet']})" if s["sheet"] else ""
         cells = [
             str(s["id"]),
-            escape(s["file"]),
+            escape(s["file"] + sheet),
             escape(s["database"]),
             s["format"],
             str(s["records"]),
             str(s["skipped"]),
-            escape(s["searched_on"]),
         ]
-        table.add_row(*cells[: len(columns)])
+        if "searched on" in columns:
+            cells.append(escape(s["searched_on"]))
+        if "columns" in columns:
+            cells.append(escape(_source_notes(s)))
+        table.add_row(*cells)
     return table
 
 

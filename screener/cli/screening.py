@@ -1,9 +1,9 @@
-"""Screening commands: decide, conflicts, resolve, agreement, retrieval and the TUI's screen."""
+"""Screening commands: decide, agreement, retrieval and the TUI's screen (conflicts and their
+resolution are in :mod:`screener.cli.conflicts`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Group
@@ -16,44 +16,16 @@ from screener.cli.common import (
     fail,
     opened_project,
     out,
+    parse_tags,
     print_json,
     reviewer_name,
+    stage_option,
 )
 from screener.errors import ScreenerError
 from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.protocol import QUEUE_ORDERS
 from screener.screening.agreement import PairAgreement, agreement_report
-from screener.screening.decisions import decide, parse_stage, resolve, set_retrieval
-from screener.screening.state import StageState
-from screener.screening.studies import conflicts
-
-
-def _stage(ctx: click.Context, param: click.Parameter, value: str | None) -> Stage | None:
-    if value is None:
-        return None
-    try:
-        return parse_stage(value)
-    except ScreenerError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-def _tags(values: tuple[str, ...]) -> dict[str, list[str]]:
-    tags: dict[str, list[str]] = {}
-    for value in values:
-        vocabulary, sep, term = value.partition("=")
-        if not sep or not vocabulary.strip() or not term.strip():
-            raise click.BadParameter(f"{value!r}: write VOCABULARY=TERM, e.g. tissue=bone")
-        tags.setdefault(vocabulary.strip(), []).append(term.strip())
-    return tags
-
-
-stage_option = click.option(
-    "--stage",
-    callback=_stage,
-    default="title_abstract",
-    show_default=True,
-    help="title_abstract (ta) or full_text (ft).",
-)
+from screener.screening.decisions import decide, set_retrieval
 
 
 @click.command(name="decide")
@@ -65,6 +37,12 @@ stage_option = click.option(
 @click.option("--reason", "reasons", multiple=True, metavar="CODE", help="Exclusion reason code.")
 @click.option("--tag", "tags", multiple=True, metavar="VOCAB=TERM", help="A tag, e.g. tissue=bone.")
 @click.option("--note", default="", help="A note kept with the decision.")
+@click.option(
+    "--retrieved",
+    is_flag=True,
+    help="At full text: mark the report retrieved with the decision (a full-text decision "
+    "is refused while the report is not marked retrieved).",
+)
 def decide_command(
     project: Path,
     verdict: str,
@@ -74,116 +52,32 @@ def decide_command(
     reasons: tuple[str, ...],
     tags: tuple[str, ...],
     note: str,
+    retrieved: bool,
 ) -> None:
     """Record a screening decision on a study (what the TUI's i/e/m keys do).
 
     The id is the study id that `screener export dedup-map` writes and the TUI shows; a
     duplicate record's id stands for its study. The decision is committed before the
-    command returns.
+    command returns. A full-text decision assesses the report: mark it retrieved first
+    (`screener retrieval`), or give --retrieved to record the mark with the decision.
 
     \b
     Example:
       screener decide projects/my-review exclude --reviewer alice --record 12 \\
           --reason design --tag tissue=bone --note "narrative review"
+      screener decide projects/my-review include --reviewer bob --record 12 --stage ft \\
+          --retrieved
     """
     name = reviewer_name(reviewer)
-    parsed = _tags(tags)
+    parsed = parse_tags(tags)
+    wanted = NewDecision(record_id, stage, name, Verdict(verdict), reasons, parsed, note)
     with opened_project(project) as opened:
         try:
-            made = decide(
-                opened, NewDecision(record_id, stage, name, Verdict(verdict), reasons, parsed, note)
-            )
+            made = decide(opened, wanted, mark_retrieved=retrieved)
         except ScreenerError as exc:
             fail(str(exc))
-    out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}")
-
-
-def _state_dict(state: StageState) -> dict[str, Any]:
-    return {
-        "study_id": state.study_id,
-        "stage": str(state.stage),
-        "decisions": [
-            {
-                "reviewer": d.reviewer,
-                "verdict": str(d.verdict),
-                "reasons": list(d.reasons),
-                "tags": {k: list(v) for k, v in d.tags.items()},
-                "note": d.note,
-                "decided_at": d.created_at.isoformat(),
-            }
-            for d in state.decisions
-        ],
-    }
-
-
-@click.command(name="conflicts")
-@click.argument("project", type=click.Path(path_type=Path))
-@click.option("--stage", callback=_stage, help="Only this stage (default: both).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None:
-    """List the studies whose reviewers disagree (include or maybe against exclude; at full
-    text also different exclusion reasons), with both decisions unblinded.
-
-    \b
-    Example:
-      screener conflicts projects/my-review --stage ta --json
-    """
-    with opened_project(project) as opened:
-        found = conflicts(opened, stage)
-    if as_json:
-        print_json([_state_dict(s) for s in found])
-        return
-    if not found:
-        out.print("No conflicts waiting.")
-        return
-    table = Table(show_edge=False, header_style="bold")
-    for column in ("study", "stage", "reviewer", "decision", "reasons", "note"):
-        table.add_column(column, overflow="fold")
-    for state in found:
-        for d in state.decisions:
-            table.add_row(
-                str(state.study_id),
-                str(state.stage),
-                escape(d.reviewer),
-                str(d.verdict),
-                escape(", ".join(d.reasons)),
-                escape(d.note),
-            )
-    out.print(table)
-    out.print(f"{len(found)} conflict(s) waiting: `screener resolve` or the TUI's conflicts screen")
-
-
-@click.command(name="resolve")
-@click.argument("project", type=click.Path(path_type=Path))
-@click.argument("verdict", type=click.Choice(["include", "exclude"]))
-@click.option("--record", "record_id", type=int, required=True, help="Study id.")
-@click.option("--resolver", required=True, help="Who resolves (a third reviewer or the pair).")
-@stage_option
-@click.option("--reason", "reasons", multiple=True, metavar="CODE", help="Exclusion reason code.")
-@click.option("--note", default="", help="Why (kept in the audit trail).")
-def resolve_command(
-    project: Path,
-    verdict: str,
-    record_id: int,
-    resolver: str,
-    stage: Stage,
-    reasons: tuple[str, ...],
-    note: str,
-) -> None:
-    """Record the final decision on a study in conflict.
-
-    \b
-    Example:
-      screener resolve projects/my-review include --record 12 --resolver carol \\
-          --note "abstract mentions exosomes from adipose MSC"
-    """
-    with opened_project(project) as opened:
-        try:
-            made = resolve(opened, record_id, stage, resolver, Verdict(verdict), reasons, note)
-        except ScreenerError as exc:
-            fail(str(exc))
-    who = escape(made.resolver)
-    out.print(f"Resolved study {made.record_id} at {stage}: {made.verdict} ({who})")
+    marked = " (report marked retrieved)" if retrieved and stage is Stage.FULL_TEXT else ""
+    out.print(f"{escape(made.reviewer)}: {made.verdict} study {made.record_id} at {stage}{marked}")
 
 
 def _number(value: float | None, digits: int = 3) -> str:

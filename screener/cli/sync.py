@@ -10,11 +10,12 @@ from rich.markup import escape
 
 from screener.cli.common import err, fail, opened_project, out, print_json, reviewer_name
 from screener.errors import ScreenerError
-from screener.sync.service import TABLES, export_events, import_events, write_jsonl
+from screener.sync.service import TABLES, export_events, import_files, write_jsonl
 
 KIND_NAMES = {
     "decision": ("decision", "decisions"),
     "resolution": ("resolution", "resolutions"),
+    "tag_resolution": ("tag resolution", "tag resolutions"),
     "retrieval": ("retrieval", "retrievals"),
     "vocabulary_term": ("vocabulary term", "vocabulary terms"),
     "extraction": ("extracted value", "extracted values"),
@@ -54,7 +55,8 @@ def sync() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool) -> None:
     """Write every screening event of one reviewer (decisions, undos, retrievals, conflict
-    resolutions, vocabulary terms added) to a JSONL file for another copy of the project.
+    resolutions, tag resolutions, vocabulary terms added) to a JSONL file for another copy
+    of the project.
 
     \b
     Example:
@@ -81,28 +83,38 @@ def sync_export(project: Path, reviewer: str | None, output: Path, as_json: bool
 
 @sync.command(name="import")
 @click.argument("project", type=click.Path(path_type=Path))
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.jsonl")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.jsonl...",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def sync_import(project: Path, file: Path, as_json: bool) -> None:
-    """Merge a file written by `screener sync export` into this copy of the project, all of
-    it or (on any problem, reported with its line number) nothing. Events already here are
-    skipped, so a file may be imported again after the other reviewer has done more.
+def sync_import(project: Path, files: tuple[Path, ...], as_json: bool) -> None:
+    """Merge files written by `screener sync export` into this copy of the project, all of
+    them or (on any problem, reported with its file and line number) nothing. Events
+    already here are skipped, so a file may be imported again after the other reviewer has
+    done more. Files whose events need each other (two reviewers' full-text decisions on
+    studies they both included) are imported together.
 
     \b
     Example:
       screener sync import projects/my-review alice.jsonl
+      screener sync import projects/my-review alice.jsonl bob.jsonl
     """
     with opened_project(project) as opened:
         try:
-            report = import_events(opened, file)
+            reports = import_files(opened, list(files))
         except ScreenerError as exc:
             fail(str(exc))
     if as_json:
-        print_json(report.as_dict())
+        print_json(reports[0].as_dict() if len(reports) == 1 else [r.as_dict() for r in reports])
         return
-    for warning in report.warnings:
-        err.print(f"[bold yellow]warning:[/] {escape(warning)}")
-    out.print(f"Imported {escape(report.reviewer)}'s events from {escape(str(file))}:")
-    for kind in TABLES:
-        added, present = report.added[kind], report.present[kind]
-        out.print(f"  {_count(kind, added)} added, {present} already present")
+    for report in reports:
+        for warning in report.warnings:
+            err.print(f"[bold yellow]warning:[/] {escape(warning)}")
+        out.print(f"Imported {escape(report.reviewer)}'s events from {escape(report.file)}:")
+        for kind in TABLES:
+            added, present = report.added[kind], report.present[kind]
+            out.print(f"  {_count(kind, added)} added, {present} already present")

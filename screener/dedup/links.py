@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from screener.dedup.kinds import RelatedKind
+from screener.dedup.rule_names import related_kind_of
 from screener.importers.fields import fold
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, Record, StoredRecord
 
@@ -21,7 +23,8 @@ class PairState:
 
     ``verdict`` is SAME, RELATED, REVIEW or DIFFERENT; ``reviewer`` is '' when the verdict is
     automatic; ``skipped`` marks an automatic REVIEW verdict a reviewer has put off.
-    ``score`` and ``reason`` are those of the automatic judgement (0 and '' without one).
+    ``score``, ``reason`` and ``rule`` are those of the automatic judgement (0 and '' without
+    one).
     """
 
     a: int
@@ -32,6 +35,7 @@ class PairState:
     reason: str = ""
     reviewer: str = ""
     skipped: bool = False
+    rule: str = ""
 
 
 def reviewer_stacks(events: Iterable[DedupEvent]) -> dict[tuple[int, int], list[DedupEvent]]:
@@ -78,14 +82,16 @@ def pair_states(events: Iterable[DedupEvent]) -> dict[tuple[int, int], PairState
     for pair in sorted(automatic.keys() | stacks.keys()):
         auto = automatic.get(pair)
         top = stacks[pair][-1] if pair in stacks else None
-        score, reason = (auto.score, auto.reason) if auto else (0.0, "")
+        score, reason, rule = (auto.score, auto.reason, auto.rule) if auto else (0.0, "", "")
         if top is not None and top.verdict is not LinkVerdict.SKIP:
             states[pair] = PairState(
-                *pair, top.verdict, LinkMethod.REVIEWER, score, reason, top.reviewer
+                *pair, top.verdict, LinkMethod.REVIEWER, score, reason, top.reviewer, rule=rule
             )
         elif auto is not None:
             skipped = top is not None  # the top of the stack can only be a SKIP here
-            states[pair] = PairState(*pair, auto.verdict, auto.method, score, reason, "", skipped)
+            states[pair] = PairState(
+                *pair, auto.verdict, auto.method, score, reason, "", skipped, rule
+            )
     return states
 
 
@@ -126,26 +132,37 @@ def _link_order(state: PairState) -> tuple[int, float, int, int]:
     return rank, -state.score if state.method is LinkMethod.RULE else 0.0, state.a, state.b
 
 
+def _joins(state: PairState, merge_preprints: bool) -> bool:
+    if state.verdict is LinkVerdict.SAME:
+        return True
+    # [dedup] merge_preprints joins a preprint to its journal version; other related items
+    # (a correction, a reply, a registry entry) are never one study with their article
+    return (
+        merge_preprints
+        and state.verdict is LinkVerdict.RELATED
+        and related_kind_of(state.rule) is RelatedKind.PREPRINT
+    )
+
+
 def merging_links(
-    states: dict[tuple[int, int], PairState], *, merge_related: bool = False
+    states: dict[tuple[int, int], PairState], *, merge_preprints: bool = False
 ) -> list[PairState]:
     """The links that join records into one study, in the order they are applied: exact id,
     then rule links by descending score, then reviewer links."""
-    joining = {LinkVerdict.SAME, LinkVerdict.RELATED} if merge_related else {LinkVerdict.SAME}
-    return sorted((s for s in states.values() if s.verdict in joining), key=_link_order)
+    return sorted((s for s in states.values() if _joins(s, merge_preprints)), key=_link_order)
 
 
 def cluster(
     record_ids: Iterable[int],
     states: dict[tuple[int, int], PairState],
     *,
-    merge_related: bool = False,
+    merge_preprints: bool = False,
 ) -> Clustering:
     """Union-find over the joining links (see :func:`merging_links`) with reviewer DIFFERENT
     verdicts as cannot-links: a union that would put two such records in one study is not
     made and is reported in ``blocked``."""
     parent: dict[int, int] = {}  # a record absent from it is its own root
-    links = merging_links(states, merge_related=merge_related)
+    links = merging_links(states, merge_preprints=merge_preprints)
     all_ids = set(record_ids)
     all_ids.update(record for state in states.values() for record in (state.a, state.b))
 

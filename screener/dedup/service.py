@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from screener.dedup.kinds import RelatedKind
 from screener.dedup.links import (
     Clustering,
     FieldComparison,
@@ -19,6 +20,7 @@ from screener.dedup.links import (
     merging_links,
     pair_states,
 )
+from screener.dedup.rule_names import related_kind_of
 from screener.errors import ScreenerError
 from screener.models import DedupEvent, LinkMethod, LinkVerdict, StoredRecord
 from screener.project import Project
@@ -35,7 +37,8 @@ class DedupReport:
     """Deduplication figures: after a run (``new_records_compared`` and ``candidates_found``
     set) or of the project as it stands (both None). ``studies_outdated``: the stored studies
     differ from what the link log gives under the protocol's current [dedup] settings (edited
-    since the last write); the next run stores them."""
+    since the last write); the next run stores them. ``related_by_kind`` splits the RELATED
+    links (never merged) by what relates the two records (preprint, correction, ...)."""
 
     records: int
     studies: int
@@ -49,6 +52,7 @@ class DedupReport:
     candidates_found: int | None = None
     dry_run: bool = False
     studies_outdated: bool = False
+    related_by_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def duplicates_removed(self) -> int:
@@ -65,6 +69,7 @@ class DedupReport:
                 "by_reviewer": self.duplicates_removed_by_reviewer,
             },
             "related_links": self.related_links,
+            "related_links_by_kind": dict(self.related_by_kind),
             "pairs_awaiting_review": self.pairs_awaiting_review,
             "blocked_links": self.blocked_links,
             "records_not_compared": self.records_not_compared,
@@ -81,7 +86,7 @@ class _Links:
 
     states: dict[tuple[int, int], PairState]
     clustering: Clustering
-    merge_related: bool
+    merge_preprints: bool
 
     def pending(self) -> list[PairState]:
         """Pairs awaiting a reviewer, skipped ones last. One pair stands for each two studies
@@ -105,13 +110,15 @@ class _Links:
         return list(chosen.values())
 
     def joining(self) -> list[PairState]:
-        return merging_links(self.states, merge_related=self.merge_related)
+        return merging_links(self.states, merge_preprints=self.merge_preprints)
 
 
 def _links(project: Project, events: Sequence[DedupEvent], record_ids: Iterable[int]) -> _Links:
     states = pair_states(events)
-    merge_related = project.protocol.merge_preprints
-    return _Links(states, cluster(record_ids, states, merge_related=merge_related), merge_related)
+    merge_preprints = project.protocol.merge_preprints
+    return _Links(
+        states, cluster(record_ids, states, merge_preprints=merge_preprints), merge_preprints
+    )
 
 
 def _current_links(project: Project) -> _Links:
@@ -136,13 +143,16 @@ def _report(
     studies_outdated: bool = False,
 ) -> DedupReport:
     clustering = links.clustering
-    related = sum(1 for s in links.states.values() if s.verdict is LinkVerdict.RELATED)
+    related = Counter(
+        related_kind_of(s.rule) for s in links.states.values() if s.verdict is LinkVerdict.RELATED
+    )
     return DedupReport(
         records=clustering.records,
         studies=clustering.studies,
         duplicates_removed_automatic=clustering.removed_automatic,
         duplicates_removed_by_reviewer=clustering.removed_by_reviewer,
-        related_links=related,
+        related_links=sum(related.values()),
+        related_by_kind={str(kind): related[kind] for kind in RelatedKind},
         pairs_awaiting_review=len(links.pending()),
         blocked_links=len(clustering.blocked),
         records_not_compared=records_not_compared,
@@ -168,7 +178,7 @@ def _new_events(
         if pair[0] == pair[1] or pair in judged:
             continue
         judged.add(pair)
-        new.append(NewDedupEvent(*pair, c.verdict, c.method, c.score, c.reason))
+        new.append(NewDedupEvent(*pair, c.verdict, c.method, c.score, c.reason, rule=c.rule))
     return new
 
 
@@ -238,6 +248,7 @@ def _dry_run_report(
             e.reviewer,
             None,
             now,
+            e.rule,
         )
         for i, e in enumerate(_new_events(candidates, events))
     ]
@@ -283,6 +294,26 @@ class ReviewPair:
     score: float
     reason: str
     skipped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedPair:
+    """Two records linked as related items (never merged) and what relates them."""
+
+    a: StoredRecord
+    b: StoredRecord
+    kind: RelatedKind
+    reason: str
+
+
+def related_pairs(project: Project) -> list[RelatedPair]:
+    """The RELATED links in force (a reviewer may have overruled some), in record order."""
+    states = _current_links(project).states
+    related = [s for s in states.values() if s.verdict is LinkVerdict.RELATED]
+    records = project.store.records.by_id(r for s in related for r in (s.a, s.b))
+    return [
+        RelatedPair(records[s.a], records[s.b], related_kind_of(s.rule), s.reason) for s in related
+    ]
 
 
 def pending_pairs(project: Project) -> list[ReviewPair]:
@@ -406,6 +437,7 @@ DEDUP_MAP_COLUMNS = (
     "record_id",
     "study_id",
     "link_method",
+    "link_rule",
 )
 _METHOD_ORDER = (LinkMethod.EXACT_ID, LinkMethod.RULE, LinkMethod.REVIEWER)
 
@@ -413,7 +445,8 @@ _METHOD_ORDER = (LinkMethod.EXACT_ID, LinkMethod.RULE, LinkMethod.REVIEWER)
 @dataclass(frozen=True, slots=True)
 class DedupMapRow:
     """One record of the dedup map: where it came from and which study it belongs to.
-    ``link_method`` lists how the links in force that join it were made (';'-separated)."""
+    ``link_method`` lists how the links in force that join it were made and ``link_rule``
+    the matching rules behind the automatic ones (each ';'-separated, in a fixed order)."""
 
     source_file: str
     source_id: int
@@ -421,6 +454,7 @@ class DedupMapRow:
     record_id: int
     study_id: int
     link_method: str = ""
+    link_rule: str = ""
 
     def values(self) -> tuple[str | int, ...]:
         return (
@@ -430,6 +464,7 @@ class DedupMapRow:
             self.record_id,
             self.study_id,
             self.link_method,
+            self.link_rule,
         )
 
 
@@ -438,9 +473,13 @@ def dedup_map_rows(project: Project) -> list[DedupMapRow]:
     store = project.store
     links = _current_links(project)
     methods: dict[int, set[LinkMethod]] = defaultdict(set)
+    rules: dict[int, set[str]] = defaultdict(set)
     for link in links_in_force(links.clustering, links.joining()):
         methods[link.a].add(link.method)
         methods[link.b].add(link.method)
+        if link.method is not LinkMethod.REVIEWER and link.rule:
+            rules[link.a].add(link.rule)
+            rules[link.b].add(link.rule)
     return [
         DedupMapRow(
             source_file=origin.source_file,
@@ -449,6 +488,7 @@ def dedup_map_rows(project: Project) -> list[DedupMapRow]:
             record_id=origin.record_id,
             study_id=links.clustering.study(origin.record_id),
             link_method=";".join(m for m in _METHOD_ORDER if m in methods[origin.record_id]),
+            link_rule=";".join(sorted(rules[origin.record_id])),
         )
         for origin in store.records.origins()
     ]

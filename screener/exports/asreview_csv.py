@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from screener.exports.csv_safe import Cell, csv_cell, csv_line, csv_value
-from screener.exports.kinds import ExportKind
-from screener.exports.references import CHUNK, Progress, atomic_text, check_target
+from screener.exports.files import check_target, text_file
+from screener.exports.kinds import ExportKind, Options, Progress, Written, count_text
+from screener.exports.references import CHUNK
 from screener.exports.study_outcomes import title_abstract_statuses
 from screener.project import Project
 from screener.screening.state import StudyStatus
@@ -106,16 +107,18 @@ def write_asreview(project: Project, target: Path, progress: Progress | None = N
             if progress and count % CHUNK == 0:
                 progress(count, total)
 
-    with atomic_text(target, "CSV") as handle:
+    with text_file(target, "CSV") as handle:
         handle.writelines(itertools.chain([csv_line(ASREVIEW_COLUMNS)], lines()))
     if progress:
         progress(count, max(total, count))
     return count
 
 
-def _write(project: Project, target: Path) -> list[Path]:
-    write_asreview(project, target)
-    return [target]
+def _write(
+    project: Project, target: Path, options: Options, progress: Progress | None = None
+) -> Written:
+    count = write_asreview(project, target, progress)
+    return Written((target,), count_text(count, "study", "studies"))
 
 
 KINDS = (
@@ -124,5 +127,9 @@ KINDS = (
         "Every study with its title/abstract label: a CSV dataset for ASReview",
         "asreview.csv",
         _write,
+        "Columns record_id, title, abstract, authors, keywords, year, doi, url and "
+        "label_included: 1 included at title/abstract, 0 excluded there, empty while "
+        "undecided (ASReview treats those as unlabelled). Open it in ASReview as a dataset "
+        "with prior knowledge.",
     ),
 )

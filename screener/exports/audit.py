@@ -1,26 +1,25 @@
 """The audit log written out: a CSV to read (one row per event) and a JSONL to replay.
 
-Imports, dedup runs and links, decisions, resolutions, retrievals, vocabulary terms and
-extractions, oldest first. An event refers to a record by its id in this project; each
-``source`` event lists the ids of its records with their positions in its file, which with
-the file's sha256 are the records' stable keys (ids differ between copies of a project).
+Imports, dedup runs and links, decisions, resolutions, tag resolutions, retrievals,
+vocabulary terms and extractions, oldest first. An event refers to a record by its id in
+this project; each ``source`` event lists the ids of its records with their positions in
+its file, which with the file's sha256 are the records' stable keys (ids differ between
+copies of a project).
 The first JSONL line, ``audit``, carries the protocol settings the PRISMA counts depend on,
 so that :mod:`screener.prisma.replay` can rebuild the counts from the log alone.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from screener import __version__
-from screener.errors import ScreenerError
 from screener.exports.csv_safe import csv_cell, csv_line
-from screener.exports.kinds import ExportKind
+from screener.exports.files import check_target, replacing
+from screener.exports.kinds import ExportKind, Options, Progress, Written
 from screener.models import Stage
 from screener.project import Project
 from screener.store.audit import AUDIT_CSV_COLUMNS, AUDIT_FORMAT, AUDIT_VERSION
@@ -32,6 +31,7 @@ KIND_ORDER = (
     "link",
     "decision",
     "resolution",
+    "tag_resolution",
     "retrieval",
     "vocabulary_term",
     "extraction",
@@ -42,6 +42,7 @@ _TABLES = {
     "link": "dedup_events",
     "decision": "decisions",
     "resolution": "resolutions",
+    "tag_resolution": "tag_resolutions",
     "retrieval": "retrievals",
     "vocabulary_term": "vocabulary_terms",
     "extraction": "extractions",
@@ -99,25 +100,18 @@ def write_audit(project: Project, target: Path) -> list[Path]:
     csv_path = target.with_suffix(".csv") if target.suffix == ".jsonl" else target
     jsonl = csv_path.with_suffix(".jsonl")
     for path in (csv_path, jsonl):
-        if path.is_dir():
-            raise ScreenerError(f"{path}: is a folder; give a file name for the audit log")
-    partials = [path.with_name(path.name + ".partial") for path in (csv_path, jsonl)]
+        check_target(path, "audit log")  # before the work, not after it
     jobs = audit_jobs(project)
-    try:
-        csv_path.parent.mkdir(parents=True, exist_ok=True)
-        project.store.audit.write_file(str(partials[1]), jobs["json"], csv_cell)
-        project.store.audit.write_file(str(partials[0]), jobs["csv"], csv_cell)
-        for partial, path in zip(partials, (csv_path, jsonl), strict=True):
-            os.replace(partial, path)
-    except OSError as exc:
-        raise ScreenerError(
-            f"{exc.filename or target}: cannot write: {exc.strerror or exc}"
-        ) from None
-    finally:
-        for partial in partials:
-            with contextlib.suppress(OSError):  # e.g. a folder stands there: not ours
-                partial.unlink(missing_ok=True)
+    with replacing(csv_path, jsonl, what="audit log") as (csv_partial, jsonl_partial):
+        project.store.audit.write_file(str(jsonl_partial), jobs["json"], csv_cell)
+        project.store.audit.write_file(str(csv_partial), jobs["csv"], csv_cell)
     return [csv_path, jsonl]
+
+
+def _write(
+    project: Project, target: Path, options: Options, progress: Progress | None = None
+) -> Written:
+    return Written(tuple(write_audit(project, target)))
 
 
 KINDS: tuple[ExportKind, ...] = (
@@ -125,6 +119,10 @@ KINDS: tuple[ExportKind, ...] = (
         "audit",
         "Full event log: CSV to read, JSONL to replay into the PRISMA counts",
         "audit.csv",
-        write_audit,
+        _write,
+        "The full event log, oldest first: imports, dedup runs and links, decisions, "
+        "resolutions, retrievals, vocabulary terms and extractions. The CSV has one row per "
+        "event; the JSONL beside it (audit.jsonl, or the CSV's name with .jsonl) has every "
+        "field, for `screener prisma replay`.",
     ),
 )

@@ -12,16 +12,16 @@ import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
-from screener.exports.kinds import ExportKind
+from screener.exports.kinds import ExportKind, Progress
 from screener.exports.references import (
-    Progress,
+    STUDIES,
     Reference,
     ReferenceType,
     chunks,
     pages_of,
     reference_type,
-    references,
-    write_lines,
+    reference_writer,
+    write_references,
 )
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
@@ -220,21 +220,18 @@ def write_bibtex(
     progress: Progress | None = None,
 ) -> int:
     """Write the studies of ``studies`` to ``target`` as BibTeX; returns how many."""
-    chosen = references(project, studies)
-    write_lines(target, bibtex_pieces(chosen, progress), "BibTeX file")
-    return len(chosen)
-
-
-def _write(project: Project, target: Path) -> list[Path]:
-    write_bibtex(project, target)
-    return [target]
+    return write_references(project, target, bibtex_pieces, "BibTeX file", studies, progress)
 
 
 KINDS = (
     ExportKind(
         "bibtex",
         "Included studies as BibTeX, for LaTeX and reference managers",
-        "included.bib",
-        _write,
+        "{studies}.bib",
+        reference_writer(bibtex_pieces, "BibTeX file"),
+        "One entry per study with a unique key (first author, year, first word of the title; "
+        "a, b, … on repeats), LaTeX special characters escaped, and the screening outcome in "
+        "the note field.",
+        (STUDIES,),
     ),
 )

@@ -1,34 +1,60 @@
-"""CSV files that are safe to open in a spreadsheet: UTF-8, a header, no live formulas."""
+"""Cells that are safe to open in a spreadsheet (no live formulas), and CSV files of them:
+UTF-8, a header, CRLF."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
+import string
+import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
-from screener.errors import ScreenerError
+from screener.exports.files import text_file
 
-# A spreadsheet treats a cell starting with one of these as a formula (or, for tab and
-# carriage return, may strip them and then see one): CSV/formula injection.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these signs as a formula, also after
+# leading spaces or tabs (which it may strip first), and also in their full-width and other
+# compatibility forms (＝ ＋ － ＠, which Excel and LibreOffice accept as the signs): CSV
+# and formula injection. A cell starting with a tab or a carriage return is neutralised
+# whatever follows, as one starting with a sign.
+FORMULA_SIGNS = frozenset("=+-@")
+_ALWAYS = FORMULA_SIGNS | {"\t", "\r"}
+# First characters that settle it at once: the printable ASCII that is neither a sign nor
+# a space (nearly every cell).
+_PLAIN_FIRST = frozenset(string.ascii_letters + string.digits + string.punctuation) - _ALWAYS
 
 Cell = str | int | float | None
-# The buffer of the large text exports (100 MB at 100,000 records): a system call per MB
-# rather than per 8 kB, about a quarter less time writing.
-WRITE_BUFFER = 1 << 20
+
+
+@cache
+def _compatibility_sign(char: str) -> bool:
+    """A non-ASCII character whose compatibility form is a sign, e.g. ＝ (U+FF1D) or ﹢."""
+    return unicodedata.normalize("NFKC", char) in FORMULA_SIGNS
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could read the (non-empty) ``text`` as a formula."""
+    first = text[0]
+    if first in _PLAIN_FIRST:
+        return False
+    if first in _ALWAYS:
+        return True
+    if first.isspace():
+        rest = text.lstrip()
+        if not rest:
+            return False
+        first = rest[0]
+        if first in FORMULA_SIGNS:
+            return True
+    return first > "\x7f" and _compatibility_sign(first)
 
 
 def safe_cell(value: Cell) -> Cell:
     """Text that a spreadsheet would read as a formula gets a leading single quote; numbers
     are left alone (a negative number is data, not a formula)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value and formula_like(value):
         return "'" + value
     return value
-
-
-_FORMULA_STARTS = frozenset(FORMULA_STARTS)
 
 
 def csv_line(cells: Sequence[Cell]) -> str:
@@ -43,7 +69,7 @@ def csv_cell(value: Cell) -> str:
     if not value:
         return ""
     text = str(value)
-    if text[0] in _FORMULA_STARTS:
+    if text[0] not in _PLAIN_FIRST and formula_like(text):
         text = "'" + text
     if '"' in text:
         return '"' + text.replace('"', '""') + '"'
@@ -59,24 +85,16 @@ def csv_value(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> int:
-    """Write ``header`` and ``rows`` to ``path`` (folders created; an existing file replaced
-    only once the new one is complete). Returns the number of rows written."""
-    if path.is_dir():
-        raise ScreenerError(f"{path}: is a folder; give a file name for the CSV")
-    partial = path.with_name(path.name + ".partial")
+def write_csv(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]], what: str = "CSV"
+) -> int:
+    """Write ``header`` and ``rows`` to ``path``, every cell through safe_cell (the file
+    replaced only once complete: see screener.exports.files). Returns how many rows."""
     count = 0
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([safe_cell(name) for name in header])
-            for row in rows:
-                writer.writerow([safe_cell(value) for value in row])
-                count += 1
-        os.replace(partial, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
-            partial.unlink(missing_ok=True)
-        raise ScreenerError(f"{path}: cannot write the CSV: {exc.strerror or exc}") from None
+    with text_file(path, what) as handle:
+        writer = csv.writer(handle)
+        writer.writerow([safe_cell(name) for name in header])
+        for row in rows:
+            writer.writerow([safe_cell(value) for value in row])
+            count += 1
     return count

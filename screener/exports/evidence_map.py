@@ -3,19 +3,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from screener.errors import ScreenerError
 from screener.exports.csv_safe import Cell, write_csv
-from screener.exports.evidence import write_whole
-from screener.exports.kinds import ExportKind
-from screener.extraction.evidence import included_evidence
+from screener.exports.files import check_target, write_text
+from screener.exports.kinds import ExportKind, ExportOption, Options, Progress, Written
+from screener.extraction.evidence import IncludedEvidence, included_evidence
 from screener.extraction.values import value_terms
 from screener.project import Project
 from screener.screening.decisions import vocabulary_terms
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class EvidenceMap:
     column_terms: tuple[str, ...]
     counts: dict[tuple[str, str], int]
     studies: int
+    unresolved: int = 0  # studies whose reviewers' tags still disagree (counted by the agreed)
 
     def count(self, row: str, column: str) -> int:
         return self.counts.get((row, column), 0)
@@ -38,7 +43,10 @@ class EvidenceMap:
 def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome") -> EvidenceMap:
     """A study counts once in every (row term, column term) pair it has. Its terms of a
     vocabulary are those of the extraction values in force of every field bound to that
-    vocabulary, together with the screening tags of that vocabulary in force."""
+    vocabulary, together with the screening tags of that vocabulary in force. The counts are
+    a crosstab of the pairs (pandas, imported here only)."""
+    import pandas as pd
+
     known = vocabulary_terms(project)
     for name in (rows, columns):
         if name not in known:
@@ -46,27 +54,41 @@ def evidence_map(project: Project, rows: str = "tissue", columns: str = "outcome
                 f"no vocabulary {name!r} in protocol.toml (known: {', '.join(sorted(known))})"
             )
     evidence = included_evidence(project)
-    studies, extracted, tags = evidence.studies, evidence.values, evidence.tags
-    bound = {
-        name: [f.name for f in project.protocol.extraction.fields if f.vocabulary == name]
-        for name in (rows, columns)
-    }
-    counts: Counter[tuple[str, str]] = Counter()
-    seen: dict[str, list[str]] = {rows: list(known[rows]), columns: list(known[columns])}
-    for study in studies:
-        terms: dict[str, list[str]] = {}
-        for name in (rows, columns):
-            found = list(tags[study].get(name, []))
-            for field_name in bound[name]:
-                found += value_terms(extracted[study][0][field_name])
-            terms[name] = list(dict.fromkeys(found))
-            seen[name] += [t for t in terms[name] if t not in seen[name]]
-        for row in terms[rows]:
-            for column in terms[columns]:
-                counts[(row, column)] += 1
+    row_terms, column_terms = (study_terms(project, evidence, name) for name in (rows, columns))
+    pairs = row_terms.merge(column_terms, on="study", suffixes=("_row", "_column"))
+    table = pd.crosstab(pairs["term_row"], pairs["term_column"]).stack()
+    counts = {(str(r), str(c)): int(n) for (r, c), n in table.items() if n}
     return EvidenceMap(
-        rows, columns, tuple(seen[rows]), tuple(seen[columns]), dict(counts), len(studies)
+        rows,
+        columns,
+        _listed(known[rows], row_terms),
+        _listed(known[columns], column_terms),
+        counts,
+        len(evidence.studies),
+        sum(1 for state in evidence.tag_states.values() if state.unresolved),
     )
+
+
+def study_terms(project: Project, evidence: IncludedEvidence, vocabulary: str) -> pd.DataFrame:
+    """(study, term) of every included study and each of its terms of ``vocabulary``, each
+    pair once: tags first, then the values of the bound fields, studies in import order."""
+    import pandas as pd
+
+    bound = [f.name for f in project.protocol.extraction.fields if f.vocabulary == vocabulary]
+    pairs = [
+        (study, term)
+        for study in evidence.studies
+        for term in [
+            *evidence.tags[study].get(vocabulary, []),
+            *(t for name in bound for t in value_terms(evidence.values[study][0][name])),
+        ]
+    ]
+    return pd.DataFrame(pairs, columns=["study", "term"], dtype=object).drop_duplicates()
+
+
+def _listed(known: Sequence[str], found: pd.DataFrame) -> tuple[str, ...]:
+    """The vocabulary's terms, then the other terms found, in the order first found."""
+    return tuple(dict.fromkeys([*known, *found["term"]]))
 
 
 def write_map_csv(chart: EvidenceMap, path: Path) -> Path:
@@ -74,7 +96,7 @@ def write_map_csv(chart: EvidenceMap, path: Path) -> Path:
     body: list[list[Cell]] = [
         [row, *(chart.count(row, c) for c in chart.column_terms)] for row in chart.row_terms
     ]
-    write_csv(path, header, body)
+    write_csv(path, header, body, "evidence map")
     return path
 
 
@@ -101,7 +123,7 @@ def map_svg(chart: EvidenceMap) -> str:
     # rotated column labels reach right of their cell by about 0.7 of their length
     reach = int(max([len(t) for t in chart.column_terms] + [0]) * CHAR_W * 0.72)
     width = label_w + CELL_W * len(chart.column_terms) + max(40, reach)
-    height = top + CELL_H * len(chart.row_terms) + 50
+    height = top + CELL_H * len(chart.row_terms) + 50 + (18 if chart.unresolved else 0)
     most = max(chart.counts.values(), default=0)
     title = (
         f"Evidence map: {chart.rows} × {chart.columns} "
@@ -141,13 +163,18 @@ def map_svg(chart: EvidenceMap) -> str:
             )
     note = f"Rows: {chart.rows}; columns: {chart.columns}; cells: number of studies"
     parts.append(f'<text x="12" y="{height - 16}" fill="#52606d">{escape(note)}</text>')
+    if chart.unresolved:  # tag conflicts are marked, never merged silently
+        warning = (
+            f"{chart.unresolved} stud{'y' if chart.unresolved == 1 else 'ies'} with unresolved "
+            "tags: counted only by the terms their reviewers agree on"
+        )
+        parts.append(f'<text x="12" y="{height - 34}" fill="#b42318">{escape(warning)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
 
 def write_map_svg(chart: EvidenceMap, path: Path) -> Path:
-    text = map_svg(chart)
-    write_whole(path, lambda target: Path(target).write_text(text, "utf-8"))
+    write_text(path, map_svg(chart), "evidence map")
     return path
 
 
@@ -155,9 +182,22 @@ def write_evidence_map(
     project: Project, target: Path, rows: str = "tissue", columns: str = "outcome"
 ) -> list[Path]:
     """The CSV at ``target`` and the SVG beside it (same stem)."""
-    chart = evidence_map(project, rows, columns)
     csv_path = target if target.suffix.lower() != ".svg" else target.with_suffix(".csv")
+    for path in (csv_path, csv_path.with_suffix(".svg")):
+        check_target(path, "evidence map")  # before the work, not after it
+    chart = evidence_map(project, rows, columns)
     return [write_map_csv(chart, csv_path), write_map_svg(chart, csv_path.with_suffix(".svg"))]
+
+
+ROWS = ExportOption("rows", "Vocabulary of the rows.", "tissue")
+COLUMNS = ExportOption("columns", "Vocabulary of the columns.", "outcome")
+
+
+def _write(
+    project: Project, target: Path, options: Options, progress: Progress | None = None
+) -> Written:
+    paths = write_evidence_map(project, target, ROWS.value(options), COLUMNS.value(options))
+    return Written(tuple(paths))
 
 
 KINDS: tuple[ExportKind, ...] = (
@@ -165,6 +205,10 @@ KINDS: tuple[ExportKind, ...] = (
         "evidence-map",
         "Evidence map: tissue × outcome counts of included studies (CSV and SVG)",
         "evidence-map.csv",
-        write_evidence_map,
+        _write,
+        "How many included studies have each pair of a row term and a column term (terms "
+        "from the extracted values in force of fields bound to the vocabulary, and from "
+        "screening tags), as a CSV crosstab and an SVG heat map beside it.",
+        (ROWS, COLUMNS),
     ),
 )

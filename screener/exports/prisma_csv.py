@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from screener.errors import ScreenerError
 from screener.exports.csv_safe import safe_cell
-from screener.exports.kinds import ExportKind
+from screener.exports.files import check_target, write_text
+from screener.exports.kinds import ExportKind, Options, Progress, Writer, Written
 from screener.exports.prisma_template import HEADER, ROWS
 from screener.models import SourceMethod
 from screener.prisma.counts import ColumnCounts, PrismaCounts
@@ -99,29 +98,17 @@ def prisma_csv_text(counts: PrismaCounts) -> str:
     return buffer.getvalue().removesuffix("\r\n")
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` exactly (no newline translation), folders created; an existing
-    file is replaced only once the new one is complete."""
-    if path.is_dir():
-        raise ScreenerError(f"{path}: is a folder; give a file name")
-    partial = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(text.encode("utf-8"))
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ScreenerError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
-
-def counts_writer(render: Callable[[PrismaCounts], str]) -> Callable[[Project, Path], list[Path]]:
+def counts_writer(render: Callable[[PrismaCounts], str], what: str) -> Writer:
     """An export kind's writer: the project's counts rendered by ``render`` into the file."""
 
-    def write(project: Project, target: Path) -> list[Path]:
+    def write(
+        project: Project, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
         from screener.prisma.inputs import project_prisma
 
-        write_text(target, render(project_prisma(project)))
-        return [target]
+        check_target(target, what)  # before the work, not after it
+        write_text(target, render(project_prisma(project)), what)
+        return Written((target,))
 
     return write
 
@@ -131,6 +118,10 @@ KINDS: tuple[ExportKind, ...] = (
         "prisma-csv",
         "PRISMA 2020 counts as the PRISMA2020 R package / Shiny app CSV template",
         "prisma.csv",
-        counts_writer(prisma_csv_text),
+        counts_writer(prisma_csv_text, "PRISMA CSV"),
+        "The file is the PRISMA2020 R package's / Shiny app's template (PRISMA.csv) row for "
+        "row, with its n column filled in: load it in the app "
+        "(estech.shinyapps.io/prisma_flowdiagram) or with "
+        "PRISMA2020::PRISMA_data(read.csv(...)). Boxes that do not apply are NA.",
     ),
 )

@@ -113,6 +113,7 @@ KINDS: tuple[ExportKind, ...] = (
         "prisma-md",
         "PRISMA 2020 counts as Markdown: a table and a Mermaid flowchart",
         "prisma.md",
-        counts_writer(prisma_md_text),
+        counts_writer(prisma_md_text, "PRISMA Markdown"),
+        "A Markdown table of every count and a Mermaid flowchart (flowchart TD) of the flow.",
     ),
 )

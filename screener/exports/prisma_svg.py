@@ -302,6 +302,9 @@ KINDS: tuple[ExportKind, ...] = (
         "prisma-svg",
         "PRISMA 2020 flow diagram as SVG (A4)",
         "prisma.svg",
-        counts_writer(prisma_svg_text),
+        counts_writer(prisma_svg_text, "PRISMA diagram"),
+        "A PRISMA 2020 flow diagram for A4 paper, with an other-methods column when some files "
+        "were imported with --method website, organisation or citation, and the records, "
+        "reports still awaiting screening, retrieval or assessment shown where there are any.",
     ),
 )

@@ -1,19 +1,22 @@
 """What the RIS and BibTeX reference lists share: choosing the studies, reference types and
-writing a text file safely."""
+writing them a chunk at a time."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
 
-from screener.errors import ScreenerError
-from screener.exports.csv_safe import WRITE_BUFFER
+from screener.exports.files import check_target, write_lines
+from screener.exports.kinds import (
+    ExportOption,
+    Options,
+    Progress,
+    Writer,
+    Written,
+    count_text,
+)
 from screener.exports.study_outcomes import (
     StudyOutcome,
     StudySet,
@@ -137,8 +140,14 @@ def references(project: Project, studies: StudySet) -> list[Reference]:
     return [Reference(s, citations[s], outcomes[s]) for s in chosen if s in citations]
 
 
-# progress(done, total): how many entries of how many are written (for a progress bar).
-Progress = Callable[[int, int], None]
+STUDIES = ExportOption(
+    "studies",
+    "included: included at full text (not studies still awaiting full-text screening or "
+    "whose report was not retrieved); excluded: excluded at title/abstract or full text; "
+    "all: every study.",
+    StudySet.INCLUDED.value,
+    tuple(s.value for s in StudySet),
+)
 CHUNK = 1000  # entries formatted at a time: progress steps, and no whole file in memory
 
 
@@ -152,44 +161,33 @@ def chunks(items: Sequence[Reference], progress: Progress | None) -> Iterator[Se
             progress(min(start + CHUNK, len(items)), len(items))
 
 
-def write_text(path: Path, text: str, what: str) -> None:
-    """Write ``text`` as UTF-8 to ``path``; see :func:`write_lines`."""
-    write_lines(path, [text], what)
+Pieces = Callable[[Sequence[Reference], Progress | None], Iterable[str]]
 
 
-def check_target(path: Path, what: str) -> None:
-    """A ScreenerError when ``path`` cannot take the file: it is a folder, or a file stands
-    where one of its folders should be."""
-    if path.is_dir():
-        raise ScreenerError(f"{path}: is a folder; give a file name for the {what}")
-    for folder in path.parents:
-        if folder.exists():
-            if not folder.is_dir():
-                raise ScreenerError(f"{path}: {folder} is a file, not a folder")
-            break
+def write_references(
+    project: Project,
+    target: Path,
+    pieces: Pieces,
+    what: str,
+    studies: StudySet = StudySet.INCLUDED,
+    progress: Progress | None = None,
+) -> int:
+    """Write the studies of ``studies`` to ``target`` as ``pieces`` formats them (the file
+    replaced only once complete); returns how many."""
+    check_target(target, what)  # before the work, not after it
+    chosen = references(project, studies)
+    write_lines(target, pieces(chosen, progress), what)
+    return len(chosen)
 
 
-@contextmanager
-def atomic_text(path: Path, what: str) -> Iterator[TextIO]:
-    """A UTF-8 text file to write at ``path`` (folders created, lines ended as written),
-    which replaces an existing file only once it is complete: on any error the old file
-    stays, alone; a ScreenerError naming the path when it cannot be written."""
-    check_target(path, what)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with partial.open("w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as handle:
-            yield handle
-        os.replace(partial, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):  # e.g. the parent is a file: nothing to remove
-            partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ScreenerError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
-        raise
+def reference_writer(pieces: Pieces, what: str) -> Writer:
+    """The export kind's writer of a reference list: the studies of its --studies option."""
 
+    def write(
+        project: Project, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
+        studies = StudySet(STUDIES.value(options))
+        count = write_references(project, target, pieces, what, studies, progress)
+        return Written((target,), count_text(count, "study", "studies"))
 
-def write_lines(path: Path, pieces: Iterable[str], what: str) -> None:
-    """Write ``pieces`` to ``path`` as :func:`atomic_text` does."""
-    with atomic_text(path, what) as handle:
-        handle.writelines(pieces)
+    return write

@@ -1,4 +1,5 @@
-"""The export kinds a project can be written as: one list for the CLI's help and the TUI's menu."""
+"""The export kinds a project can be written as: one list for the CLI's commands and the TUI's
+menu."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from screener.exports.kinds import ExportKind
 
 def all_kinds() -> list[ExportKind]:
     """Every export kind, in menu order. Writer modules are imported here, not at start-up,
-    so that the TUI does not pay for openpyxl or matplotlib until something is exported."""
+    so that the faces start without them; openpyxl and pandas are imported only by the
+    functions that use them."""
     kinds: list[ExportKind] = []
     # Each writer module contributes its kinds through a KINDS tuple; add new modules here.
     from screener.exports import audit, prisma_csv, prisma_md, prisma_svg
@@ -16,9 +18,9 @@ def all_kinds() -> list[ExportKind]:
     from screener.exports import evidence, evidence_map
 
     kinds += [*evidence.KINDS, *evidence_map.KINDS]
-    from screener.exports import asreview_csv, bibtex, ris
+    from screener.exports import asreview_csv, bibtex, dedup_map, ris
 
-    kinds += [*ris.KINDS, *bibtex.KINDS, *asreview_csv.KINDS]
+    kinds += [*ris.KINDS, *bibtex.KINDS, *asreview_csv.KINDS, *dedup_map.KINDS]
     return kinds
 
 

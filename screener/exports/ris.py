@@ -8,16 +8,16 @@ from typing import Any
 
 from rispy.writer import RisWriter
 
-from screener.exports.kinds import ExportKind
+from screener.exports.kinds import ExportKind, Progress
 from screener.exports.references import (
-    Progress,
+    STUDIES,
     Reference,
     ReferenceType,
     chunks,
     pages_of,
     reference_type,
-    references,
-    write_lines,
+    reference_writer,
+    write_references,
 )
 from screener.exports.study_outcomes import StudySet
 from screener.project import Project
@@ -102,21 +102,17 @@ def write_ris(
     progress: Progress | None = None,
 ) -> int:
     """Write the studies of ``studies`` to ``target`` as RIS; returns how many."""
-    chosen = references(project, studies)
-    write_lines(target, ris_pieces(chosen, progress), "RIS file")
-    return len(chosen)
-
-
-def _write(project: Project, target: Path) -> list[Path]:
-    write_ris(project, target)
-    return [target]
+    return write_references(project, target, ris_pieces, "RIS file", studies, progress)
 
 
 KINDS = (
     ExportKind(
         "ris",
         "Included studies as RIS, for Zotero, EndNote and Mendeley",
-        "included.ris",
-        _write,
+        "{studies}.ris",
+        reference_writer(ris_pieces, "RIS file"),
+        "One reference per study (duplicates merged: the first-imported record, gaps filled "
+        "from its duplicates), with its screening outcome and reasons in the notes (N1).",
+        (STUDIES,),
     ),
 )

@@ -41,6 +41,7 @@ class FieldStatus(StrEnum):
     DIFFER = "differ"  # they gave different values
     MISSING = "missing"  # fewer reviewers than needed gave a value
     RESOLVED = "resolved"  # a consensus value is in force, whatever the reviewers gave
+    FILLED = "filled"  # single extraction: a value is in force (nothing to compare)
 
 
 def form_fields(project: Project) -> tuple[ExtractionField, ...]:
@@ -129,13 +130,17 @@ class StudyExtraction:
 
     study_id: int
     fields: tuple[FieldState, ...]
+    dual: bool = True
 
     @property
     def reviewers(self) -> list[str]:
         return sorted({r for f in self.fields for r in f.values})
 
     def done(self, reviewer: str) -> int:
-        """How many fields ``reviewer`` has filled in."""
+        """How many fields ``reviewer`` has filled in; with single extraction a study is
+        extracted once, so every field with a value in force counts, whoever filled it."""
+        if not self.dual:
+            return sum(1 for f in self.fields if f.value is not None)
         return sum(1 for f in self.fields if reviewer in f.values)
 
     def count(self, status: FieldStatus) -> int:
@@ -184,7 +189,7 @@ def study_extractions(
                 agreed = None  # a cleared consensus: back to the reviewers' values
             given = per_field.get(form_field.name, nobody)
             states.append(_field_state(form_field, given, agreed, dual))
-        result[study] = StudyExtraction(study, tuple(states))
+        result[study] = StudyExtraction(study, tuple(states), dual)
     return result
 
 
@@ -217,18 +222,19 @@ def decide_field(
 ) -> tuple[FieldStatus, ExtractedValue]:
     """A field's status and value in force from the reviewers' values (by name), any
     consensus value and the value entered last: the consensus if any, else the agreed value
-    (with dual extraction, two reviewers at least), else with single extraction the last."""
-    if len(shown) < (2 if dual else 1):
+    (with dual extraction, two reviewers at least), else with single extraction the last.
+    Single extraction compares nothing: a field is filled or missing."""
+    if agreed is not None:
+        return FieldStatus.RESOLVED, agreed
+    if not dual:
+        return (FieldStatus.FILLED, latest) if shown else (FieldStatus.MISSING, None)
+    if len(shown) < 2:
         status = FieldStatus.MISSING
-    elif len(shown) == 1 or all(same_value(form_field, shown[0], v) for v in shown[1:]):
+    elif all(same_value(form_field, shown[0], v) for v in shown[1:]):
         status = FieldStatus.EQUAL
     else:
         status = FieldStatus.DIFFER
-    if agreed is not None:
-        return FieldStatus.RESOLVED, agreed
-    if status is FieldStatus.EQUAL:
-        return status, shown[0]
-    return status, latest if not dual and shown else None
+    return status, shown[0] if status is FieldStatus.EQUAL else None
 
 
 def values_in_force(

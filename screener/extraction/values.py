@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from screener.errors import ScreenerError
 from screener.models import ExtractedValue
 from screener.protocol import ExtractionField, FieldType
+from screener.text import control_problem
 
+TEXT_LIMIT = 20_000  # characters of a text value
+TERM_LIMIT = 200  # characters of a term (as screening.decisions.TERM_LIMIT)
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 
 
@@ -17,6 +21,7 @@ def _term(form_field: ExtractionField, text: object, known: Sequence[str], is_op
     if not isinstance(text, str) or not " ".join(text.split()):
         raise ScreenerError(f"{form_field.name}: a term is needed, not {text!r}")
     term = " ".join(text.split())
+    _check_size(form_field, term, TERM_LIMIT, lines=False)
     for existing in known:  # the vocabulary's own spelling, whatever the case typed
         if existing.casefold() == term.casefold():
             return existing
@@ -26,6 +31,15 @@ def _term(form_field: ExtractionField, text: object, known: Sequence[str], is_op
             f"{form_field.vocabulary!r} ({', '.join(known)})"
         )
     return term
+
+
+def _check_size(form_field: ExtractionField, text: str, limit: int, *, lines: bool) -> str:
+    if len(text) > limit:
+        raise ScreenerError(f"{form_field.name}: {len(text):,} characters (at most {limit:,})")
+    problem = control_problem(text, lines=lines)
+    if problem:
+        raise ScreenerError(f"{form_field.name}: {problem}")
+    return text
 
 
 def _number(form_field: ExtractionField, value: object) -> float:
@@ -43,6 +57,52 @@ def _number(form_field: ExtractionField, value: object) -> float:
     if high is not None and number > high:
         raise ScreenerError(f"{form_field.name}: {number:g} is above the maximum {high:g}")
     return number
+
+
+# Units typed without their special characters. The micro prefix µ is written "u" or "mc"
+# before a base unit ("ug", "mcg", "uL", "umol/L"); a few units are written as words.
+MICRO_PREFIXES = ("mc", "u")
+MICRO_BASES = ("g", "l", "m", "mol", "s", "gy")  # compared in any case
+UNIT_WORDS = {"degc": "°C", "deg c": "°C", "micron": "µm", "microns": "µm"}
+_UNIT_PARTS = re.compile(r"([/·*^\s]+)")
+
+
+def _fold(unit: str) -> str:
+    """A unit compared in any case and either micro character (µ, the micro sign, or μ)."""
+    return unicodedata.normalize("NFKC", unit).casefold()
+
+
+def _symbol_spelling(unit: str) -> str:
+    """An ASCII spelling with its symbols: "ug/kg" -> "µg/kg", "degC" -> "°C"."""
+    if unit.casefold() in UNIT_WORDS:
+        return UNIT_WORDS[unit.casefold()]
+    parts = _UNIT_PARTS.split(unit)
+    for i, part in enumerate(parts):
+        for prefix in MICRO_PREFIXES:
+            rest = part[len(prefix) :]
+            if part.casefold().startswith(prefix) and rest.casefold() in MICRO_BASES:
+                parts[i] = "µ" + rest
+                break
+    return "".join(parts)
+
+
+def field_unit(form_field: ExtractionField, typed: str) -> str | None:
+    """The field's own spelling of a unit as typed: the same, or the same in another case
+    or with ASCII for its symbols ("ug", "mcg" for µg); None when it is none of the field's
+    units, or could be two of them ("mm" when the field has mm and mM)."""
+    units = form_field.units
+    if typed in units:
+        return typed
+    for candidate in dict.fromkeys((typed, _symbol_spelling(typed))):
+        same = [
+            u
+            for u in units
+            if unicodedata.normalize("NFKC", u) == unicodedata.normalize("NFKC", candidate)
+        ]
+        alike = same or [u for u in units if _fold(u) == _fold(candidate)]
+        if len(alike) == 1:
+            return alike[0]
+    return None
 
 
 def check_value(
@@ -67,14 +127,15 @@ def check_value(
             raise ScreenerError(f"{form_field.name}: text is needed, not {value!r}")
         if not value.strip():
             return None, []
-        return value.strip(), []
+        return _check_size(form_field, value.strip(), TEXT_LIMIT, lines=True), []
     if kind is FieldType.NUMBER:
         return _number(form_field, value), []
     if not isinstance(value, dict) or set(value) != {"value", "unit"}:
         raise ScreenerError(f'{form_field.name}: a number and a unit are needed, e.g. "10 µg"')
-    unit = value["unit"].strip() if isinstance(value["unit"], str) else ""
-    if unit not in form_field.units:
-        shown = unit or "no unit"
+    typed = value["unit"].strip() if isinstance(value["unit"], str) else ""
+    unit = field_unit(form_field, typed)
+    if unit is None:
+        shown = typed or "no unit"
         raise ScreenerError(
             f"{form_field.name}: {shown!r} is not one of its units ({', '.join(form_field.units)})"
         )

@@ -31,8 +31,8 @@ from pylatexenc.latex2text import (
     get_default_latex_context_db,
 )
 
-from screener.importers.base import ImportFormatError, make_record
 from screener.importers.fields import clean_text, normalise_author, split_list
+from screener.importers.records import ImportFormatError, make_record
 from screener.models import Record
 
 # bibtexparser logs every broken block as a warning, which would land on the user's

@@ -10,8 +10,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from screener.importers.base import ImportFormatError, make_record
 from screener.importers.fields import clean_text, normalise_author
+from screener.importers.records import ImportFormatError, make_record
 from screener.models import Record
 
 FORMAT = "endnote_xml"

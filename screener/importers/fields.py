@@ -13,6 +13,20 @@ _TAGS = re.compile(
     re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Whitespace other than the space that exports commonly hold: line breaks of multi-line
+# values, tabs, no-break and thin spaces. Replaced directly (a fast search for each) before
+# the general and slower treatment of what remains.
+_COMMON_SPACES = ("\n", "\t", "\xa0", "\u2009", "\u202f", "\u2002", "\u2003")
+
+
+def _printable(text: str) -> str:
+    """Whitespace of any kind as spaces, control characters removed."""
+    for space in _COMMON_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    if text.isprintable():
+        return text
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def clean_text(value: object) -> str:
@@ -24,12 +38,11 @@ def clean_text(value: object) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAGS.sub("", text)
-    if text.isprintable():  # no control characters, tabs or newlines: the common case
-        if "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text
-    else:
-        text = _CONTROL.sub("", text)
-    return " ".join(text.split())
+    if not text.isprintable():  # tabs, line breaks, no-break spaces, control characters
+        text = _printable(text)
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return " ".join(text.split())
+    return text
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
@@ -67,15 +80,18 @@ def normalise_pmid(value: object) -> str:
 
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+_COMPACT_DATE = re.compile(r"\s*(1[5-9]\d\d|20\d\d|21\d\d)(?:0[1-9]|1[0-2])(?:\d\d)?\s*")
 
 
 def parse_year(value: object) -> int | None:
-    """The year from any date form: ``2016``, ``2016/09//``, ``2016 Sep 12``, ``12/09/2016``."""
+    """The year from any date form: ``2016``, ``2016/09//``, ``2016 Sep 12``, ``12/09/2016``,
+    ``20160912`` (EBSCO)."""
     if value is None:
         return None
     if isinstance(value, int):
         return value if 1500 <= value <= 2199 else None
-    match = _YEAR.search(str(value))
+    text = str(value)
+    match = _YEAR.search(text) or _COMPACT_DATE.fullmatch(text)
     return int(match.group(1)) if match else None
 
 

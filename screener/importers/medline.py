@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from screener.errors import ImportFormatError
-from screener.importers.base import first_value as _one
-from screener.importers.base import first_values as _many
-from screener.importers.base import make_record
+from screener.importers.records import first_value as _one
+from screener.importers.records import first_values as _many
+from screener.importers.records import make_record
 from screener.models import Record
 
 FORMAT = "medline"
@@ -48,22 +48,22 @@ def _valid_tag(tag: str) -> bool:
 
 
 def parse(text: str) -> list[Record]:
-    """Every record in ``text`` (see :func:`iter_records`)."""
-    return list(iter_records(text))
+    """Every record in ``text`` (see :func:`read`)."""
+    if not isinstance(text, str):
+        raise ImportFormatError("the input is not text")
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return list(read(text.split("\n")))
 
 
-def iter_records(text: str) -> Iterator[Record]:
-    """Every record in ``text``, one at a time; records are separated by blank lines.
+def read(lines: Iterable[str]) -> Iterator[Record]:
+    """Every record in the lines of a file, one at a time; records are separated by blank
+    lines.
 
     A record cut off at the end of the file cannot be told apart from a short record
     (MEDLINE has no end tag, and a tag may legally be empty, e.g. ``AB  - ``), so it is
     returned as it is. Only a line that is neither a tag line nor an indented
     continuation, or a continuation with no tag before it, raises ImportFormatError.
     """
-    if not isinstance(text, str):
-        raise ImportFormatError("the input is not text")
-    if text.startswith("\ufeff"):
-        text = text[1:]
     # A plain loop over lines: measured faster than doing the per-line work with regular
     # expressions (finditer/findall restart too often on short lines).
     count = 0
@@ -71,7 +71,7 @@ def iter_records(text: str) -> Iterator[Record]:
     start = 0
     last: list[str] | None = None  # the values of the latest tag, for continuation lines
     known: set[str] = set()  # tags already checked, so each distinct tag is checked once
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(lines, 1):
         if line[4:6] == "- " or line[4:] == "-":  # most lines are tag lines: test them first
             tag = line[:4].rstrip()
             if tag in known or _valid_tag(tag):

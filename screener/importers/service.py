@@ -2,50 +2,38 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from screener.errors import DuplicateSourceError, ImportFormatError, ScreenerError
+from screener.importers.columns import database_named
 from screener.importers.reading import OpenedFile, open_file, skipped_warning
+from screener.importers.tabular import TableNotes
 from screener.models import Record, Source, SourceMethod
 from screener.project import Project
-from screener.store import NewSource
+from screener.store import NewSource, SourceDetails
 
 # Progress hook: (file name, records stored so far, records expected in the file).
 Progress = Callable[[str, int, int], None]
 
-# Database names recognised in a file's own database fields (RIS DB, CSV "Source") or its
-# name; the first match wins. Keys are lower-case words.
-KNOWN_DATABASES: tuple[tuple[str, str], ...] = (
-    ("pubmed", "PubMed"),
-    ("medline", "MEDLINE"),
-    ("pmc", "PubMed Central"),
-    ("embase", "Embase"),
-    ("scopus", "Scopus"),
-    ("web of science", "Web of Science"),
-    ("wos", "Web of Science"),
-    ("sciencedirect", "ScienceDirect"),
-    ("cochrane", "Cochrane Library"),
-    ("psycinfo", "APA PsycInfo"),
-    ("cinahl", "CINAHL"),
-    ("proquest", "ProQuest"),
-    ("ebsco", "EBSCOhost"),
-    ("ovid", "Ovid"),
-    ("lens", "The Lens"),
-    ("openalex", "OpenAlex"),
-    ("google scholar", "Google Scholar"),
-    ("biorxiv", "bioRxiv"),
-    ("medrxiv", "medRxiv"),
-)
+# Formats that come from one database only: their records need no database field.
 _FORMAT_DATABASES = {"medline": "PubMed", "wos": "Web of Science"}
 # Fields in which exports name the database a record came from (RIS DB, CSV "Source").
-_DATABASE_KEYS = ("DB", "Source", "Name of Database", "source", "database")
+_DATABASE_KEYS = ("DB", "Source", "Name of Database", "source", "database", "Database")
 _HINT_RECORDS = 50  # records whose database fields are read to guess the database
+
+
+class DatabaseFrom(StrEnum):
+    """Where a source's database name came from (kept with the source, shown by `sources`)."""
+
+    GIVEN = "given"  # --database
+    RECORDS = "records"  # the file's own database fields (RIS DB, a "Database" column)
+    FORMAT = "format"  # a format only one database writes (MEDLINE: PubMed)
+    FILE_NAME = "file name"  # a database's name in the file name
+    UNKNOWN = "unknown"  # none of these: recorded as "Unknown database (file)"
 
 
 class ImportBatchError(ScreenerError):
@@ -94,45 +82,38 @@ class FileImport:
     warnings: tuple[str, ...]
 
 
-def guess_database(path: Path, fmt: str, hints: Sequence[str]) -> str:
-    """The database a file came from: its records' own database fields (``hints``), else
-    its file name, else its format (MEDLINE -> PubMed), else the file name itself."""
-    for text in (*hints, path.stem):
-        folded = re.sub(r"[_\-.]+", " ", text.casefold())
-        for key, name in KNOWN_DATABASES:
-            if re.search(rf"\b{re.escape(key)}\b", folded):
-                return name
-    return _FORMAT_DATABASES.get(fmt, path.stem)
+def guess_database(path: Path, fmt: str, hints: Sequence[str]) -> tuple[str, DatabaseFrom]:
+    """The database a file came from, and how that is known: its records' own database
+    fields (``hints``), a format only one database writes, a database named in the file
+    name; else "Unknown database (file name)", so that a file name never passes for a
+    database in the PRISMA flow diagram."""
+    for hint in hints:
+        name = database_named(hint)
+        if name:
+            return name, DatabaseFrom.RECORDS
+    if fmt in _FORMAT_DATABASES:
+        return _FORMAT_DATABASES[fmt], DatabaseFrom.FORMAT
+    name = database_named(path.stem)
+    if name:
+        return name, DatabaseFrom.FILE_NAME
+    return f"Unknown database ({path.name})", DatabaseFrom.UNKNOWN
 
 
-def _check_file(project: Project, path: Path, fmt: str | None) -> CheckedFile:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFormatError("no such file", file=str(path)) from None
-    except IsADirectoryError:
-        raise ImportFormatError("is a folder, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    # hashlib releases the GIL on large inputs: hash while the text is being decoded.
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        digest = hasher.submit(lambda: hashlib.sha256(data).hexdigest())
-        try:
-            opened = open_file(path, data, fmt)
-        finally:
-            sha256 = digest.result()
-    earlier = project.store.records.source_by_sha256(sha256)
+def _check_file(project: Project, path: Path, fmt: str | None, sheet: str | None) -> CheckedFile:
+    opened = open_file(path, fmt=fmt, sheet=sheet)
+    earlier = project.store.records.source_by_sha256(opened.sha256)
     if earlier is not None:
+        what = f"{path.name}, sheet {opened.sheet!r}" if opened.sheet else path.name
         raise DuplicateSourceError(
-            f"{path.name}: already imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC as "
+            f"{what}: already imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC as "
             f"source {earlier.id} ({earlier.file_name}, {earlier.record_count} records); "
             "nothing added"
         )
-    return CheckedFile(opened, sha256)
+    return CheckedFile(opened, opened.sha256)
 
 
 def check_files(
-    project: Project, paths: Sequence[Path], *, fmt: str | None = None
+    project: Project, paths: Sequence[Path], *, fmt: str | None = None, sheet: str | None = None
 ) -> list[CheckedFile]:
     """Read, decode and recognise every file, writing nothing. Raises
     :class:`ImportBatchError` listing the problem of every file that cannot be imported."""
@@ -141,7 +122,7 @@ def check_files(
     seen: dict[str, Path] = {}
     for path in paths:
         try:
-            item = _check_file(project, path, fmt)
+            item = _check_file(project, path, fmt, sheet)
         except ScreenerError as exc:
             errors.append(exc)
             continue
@@ -198,31 +179,9 @@ def _store_one(
 ) -> FileImport:
     opened = item.opened
     name = opened.path.name
+    reading = _Reading(opened, strict)
     expected = opened.estimated_records() if progress else 0
     stored = 0
-    total = 0
-    skipped: list[tuple[int, int]] = []  # (position, line) of records with no content
-    hints: list[str] = []
-
-    def with_content() -> Iterator[Record]:
-        """The file's records to store; records with nothing to screen are set aside
-        (or, with ``strict``, refuse the file)."""
-        nonlocal total
-        for record in opened.records():
-            total += 1
-            if record.position <= _HINT_RECORDS:
-                hints.extend(_database_hints(record))
-            if record.has_content:
-                yield record
-            elif strict:
-                raise ImportFormatError(
-                    "this record has no title, abstract, DOI or PMID; --strict refuses the file",
-                    line=record.line or None,
-                    record=record.position,
-                    file=name,
-                )
-            else:
-                skipped.append((record.position, record.line))
 
     def advance(count: int) -> None:
         nonlocal stored
@@ -241,21 +200,119 @@ def _store_one(
             format=opened.format,
             encoding=opened.encoding,
             method=search.method,
+            sheet=opened.sheet,
         ),
-        with_content(),
+        reading.records(),
         progress=advance,
     )
-    if total == 0:
-        raise ImportFormatError(f"no records found (read as {opened.label})", file=name)
+    reading.check_found(source.record_count)
+    if search.database:
+        database, database_from = search.database, DatabaseFrom.GIVEN
+    else:
+        hints = [*reading.notes.databases, *reading.hints]
+        database, database_from = guess_database(opened.path, opened.format, hints)
+    notes = reading.notes
     source = project.store.records.finish_source(
         source.id,
-        database=search.database or guess_database(opened.path, opened.format, hints),
-        skipped=len(skipped),
+        SourceDetails(
+            database=database,
+            database_from=str(database_from),
+            skipped=len(reading.skipped),
+            unused_columns=tuple(notes.unused_columns),
+            empty_fields=tuple(notes.empty_fields),
+        ),
     )
-    warnings = list(opened.warnings)
-    if skipped:
-        warnings.append(skipped_warning(name, skipped))
-    return FileImport(source, tuple(position for position, _ in skipped), tuple(warnings))
+    warnings = [*opened.warnings, *reading.warnings(), *_database_warning(source, database_from)]
+    positions = tuple(position for position, _ in reading.skipped)
+    return FileImport(source, positions, tuple(warnings))
+
+
+class _Reading:
+    """One pass over a file's records: those with content go to the store; empty ones are
+    set aside (or, with ``strict``, refuse the file); database fields are collected."""
+
+    def __init__(self, opened: OpenedFile, strict: bool) -> None:
+        self.opened = opened
+        self.strict = strict
+        self.notes = TableNotes()
+        self.total = 0
+        self.skipped: list[tuple[int, int]] = []  # (position, line) of records with no content
+        self.hints: list[str] = []
+
+    def records(self) -> Iterator[Record]:
+        for record in self.opened.records(self.notes):
+            self.total += 1
+            if record.position <= _HINT_RECORDS:
+                self.hints.extend(_database_hints(record))
+            if record.has_content:
+                yield record
+            elif self.strict:
+                raise ImportFormatError(
+                    "this record has no title, abstract, DOI or PMID; --strict refuses the file",
+                    line=record.line or None,
+                    record=record.position,
+                    file=self.opened.path.name,
+                    sheet=self.opened.sheet or None,
+                )
+            else:
+                self.skipped.append((record.position, record.line))
+
+    def check_found(self, stored: int) -> None:
+        """A file with no records, or none with anything to screen, is refused."""
+        name = self.opened.path.name
+        if self.total == 0:
+            raise ImportFormatError(f"no records found (read as {self.opened.label})", file=name)
+        if stored == 0:
+            raise ImportFormatError(
+                f"none of its {self.total} records has a title, abstract, DOI or PMID: "
+                "nothing to screen",
+                file=name,
+            )
+
+    def warnings(self) -> list[str]:
+        name = self.opened.path.name
+        if self.opened.sheet:
+            name = f"{name}, sheet {self.opened.sheet!r}"
+        found = [skipped_warning(name, self.skipped)] if self.skipped else []
+        return found + table_warnings(name, self.notes)
+
+
+def table_warnings(name: str, notes: TableNotes) -> list[str]:
+    """What reading a table found, once per file: nothing a column held goes unmentioned."""
+    found = []
+    if notes.unused_columns:
+        found.append(f"{name}: kept but not used: {', '.join(notes.unused_columns)}")
+    if notes.blank_columns:
+        shown = ", ".join(notes.blank_columns[:10])
+        more = " ..." if len(notes.blank_columns) > 10 else ""
+        found.append(
+            f"{name}: {len(notes.blank_columns)} other column(s) empty in every row: {shown}{more}"
+        )
+    for empty in notes.empty_fields:
+        found.append(f"{name}: {empty}: the column is empty (or unreadable) in every record")
+    if notes.section_lines:
+        line, text = notes.section_lines[0]
+        found.append(
+            f"{name}: {len(notes.section_lines)} line(s) with one cell are headings, not "
+            f"records (line {line}: {text[:60]!r})"
+        )
+    return found
+
+
+def _database_warning(source: Source, database_from: DatabaseFrom) -> list[str]:
+    name = source.file_name
+    if database_from is DatabaseFrom.FILE_NAME:
+        return [
+            f"{name}: database {source.database!r} guessed from the file name; give "
+            "--database NAME when importing to name it otherwise"
+        ]
+    if database_from is DatabaseFrom.UNKNOWN:
+        return [
+            f"{name}: the file does not say which database it came from; recorded as "
+            f"{source.database!r} in the PRISMA flow diagram. Give --database NAME when "
+            "importing to name it (e.g. --database Embase)"
+        ]
+    return []
 
 
 def import_files(
@@ -264,9 +321,10 @@ def import_files(
     search: Search = Search(),
     *,
     fmt: str | None = None,
+    sheet: str | None = None,
     strict: bool = False,
     progress: Progress | None = None,
 ) -> list[FileImport]:
     """Check, parse and store ``paths`` as one search each; all of them or none."""
-    checked = check_files(project, paths, fmt=fmt)
+    checked = check_files(project, paths, fmt=fmt, sheet=sheet)
     return store_files(project, checked, search, strict=strict, progress=progress)

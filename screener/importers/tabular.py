@@ -1,20 +1,34 @@
-"""CSV/TSV citation tables: Scopus, Embase, PubMed, Lens, OpenAlex, Zotero, EndNote, ASReview."""
+"""Citation tables: CSV/TSV files and the sheets of workbooks (Scopus, Embase, PubMed, Lens,
+OpenAlex, Zotero, EndNote, Covidence, Rayyan, RefWorks, EPPI-Reviewer, ASReview...).
+
+The header is matched against the column vocabulary (:mod:`screener.importers.columns`);
+every column is kept in the record's raw fields, and the columns no field reads and the
+fields that came out empty are reported through :class:`TableNotes`.
+"""
 
 # The csv module, not pandas: it streams, keeps every cell a plain string, and its
 # ``line_num`` gives the real file line of each row (quoted cells may span lines), which
-# error messages and Record.line need; pandas would add a heavy import and hide both.
+# error messages and Record.line need.
 from __future__ import annotations
 
-import ast
 import csv
-import io
+import itertools
 import re
-from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from screener.errors import ImportFormatError
-from screener.importers.base import make_record
-from screener.importers.fields import fold
+from screener.importers import cells
+from screener.importers.columns import (
+    COLUMNS,
+    COMPOUND,
+    DATABASE_COLUMNS,
+    LAST_RESORT,
+    LIST_FIELDS,
+    database_named,
+    key,
+)
+from screener.importers.records import make_record
 from screener.models import Record
 
 FORMAT = "csv"
@@ -23,155 +37,123 @@ LABEL = "CSV/TSV"
 _DELIMITERS = (",", ";", "\t", "|")
 _MAX_PREAMBLE_ROWS = 10  # Embase and EndNote put a few title lines above the header
 _MAX_HEADER_CELL = 200
-
-# Known header names, normalised by _key(); within a field, earlier names win.
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": (
-        "title",
-        "articletitle",
-        "documenttitle",
-        "primarytitle",
-        "displayname",
-        "ti",
-        "originaltitle",
-    ),
-    "abstract": ("abstract", "abstractnote", "ab", "originalabstract"),
-    "authors": (
-        "authors",
-        "author",
-        "authornames",
-        "firstauthors",
-        "authorshipsauthordisplayname",
-        "au",
-        "a1",
-        "af",
-        "authorfullnames",
-        "firstauthor",
-    ),
-    "year": (
-        "year",
-        "publicationyear",
-        "pubyear",
-        "py",
-        "yr",
-        "datepublished",
-        "publicationdate",
-        "date",
-        "da",
-    ),
-    "journal": (
-        "journal",
-        "sourcetitle",
-        "publicationtitle",
-        "secondarytitle",
-        "journalbook",
-        "publicationname",
-        "journaltitle",
-        "primarylocationsourcedisplayname",
-        "jo",
-        "jf",
-        "t2",
-        "so",
-    ),
-    "journal_abbrev": ("abbreviatedsourcetitle", "journalabbreviation", "j2", "ja", "ji", "j9"),
-    "volume": ("volume", "vol", "vl"),
-    "issue": ("issue", "issuenumber", "number", "is"),
-    "pages": ("pages", "page", "pagerange"),
-    "start_page": ("pagestart", "startpage", "firstpage", "sp", "bp"),
-    "end_page": ("pageend", "endpage", "lastpage", "ep"),
-    "doi": ("doi", "do", "di"),
-    "pmid": ("pmid", "pubmedid", "idspmid", "pm"),
-    "issn": ("issn", "issns", "isbnissn", "eissn", "primarylocationsourceissnl", "sn", "ei"),
-    "keywords": (
-        "keywords",
-        "authorkeywords",
-        "indexkeywords",
-        "manualtags",
-        "automatictags",
-        "meshterms",
-        "emtreemedicalindexterms",
-        "emtreedrugindexterms",
-        "kw",
-        "de",
-    ),
-    "type": (
-        "documenttype",
-        "itemtype",
-        "publicationtype",
-        "referencetype",
-        "typeofreference",
-        "type",
-        "ty",
-        "dt",
-        "pt",
-    ),
-    "language": ("languageoforiginaldocument", "language", "la"),
-    "url": ("url", "link", "externalurl", "ur"),
-    # WoS "ID" is Keywords Plus, so WoS "UT" must come before "id".
-    "id": (
-        "recordid",
-        "eid",
-        "ut",
-        "lensid",
-        "accessionnumber",
-        "id",
-        "key",
-        "customid",
-        "an",
-        "pmid",
-    ),
-    "label": (
-        "labelincluded",
-        "included",
-        "finalincluded",
-        "asreviewlabel",
-        "labelabstractscreening",
-        "abstractincluded",
-        "label",
-    ),
-}
-_FIELD_OF = {name: field for field, names in _COLUMNS.items() for name in names}
-# A header needs one of these full names, or three known names of any kind (WoS and RIS
-# tags as columns: "PT", "AU", "TI"); "type" or "date" alone prove nothing.
-_STRONG = {
-    n
-    for f in ("title", "abstract", "authors", "doi", "journal", "pmid", "year", "keywords", "issn")
-    for n in _COLUMNS[f]
-    if len(n) > 2
-} - {"date"}
-_LIST_FIELDS = ("authors", "keywords", "issn")  # issn: print and electronic columns (WoS SN, EI)
-_YES = {"1", "1.0", "yes", "y", "true", "t", "include", "included", "relevant"}
-_NO = {"0", "0.0", "no", "n", "false", "f", "exclude", "excluded", "irrelevant"}
-# R and pandas write these for blanks; Scopus writes the last one for records without authors.
-_MISSING = {"NA", "N/A", "NaN", "nan", "None", "NULL", "[No author name available]"}
-
-# "Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014" (Embase "Source").
-_EMBASE_SOURCE = re.compile(
-    r"^(?P<journal>.+?)\s+\((?P<year>\d{4})\)\s*(?P<volume>[^\s:()]+)?(?::(?P<issue>[^\s()]+))?"
-    r"\s*(?:\((?P<pages>[^)]*)\))?"
-)
-# PubMed "Citation": "Nature. 2020 Jan;577(7788):123-130. doi: ..."
-_PUBMED_CITATION = re.compile(
-    r";\s*(?P<volume>[^();:\s]+)?(?:\((?P<issue>[^)]*)\))?:(?P<pages>[^.;\s]+)"
-)
-_EXTRA_PMID = re.compile(r"\bPMID:\s*(\d+)")
-_INITIAL = r"(?:[A-Z][a-z]?\.-?|[A-Z]-?){1,4}"  # "J", "JA", "D.G.", "Ch.", "J.-P."
-_INITIALS = re.compile(rf"^{_INITIAL}$")
-_FAMILY_INITIALS = re.compile(rf"^([^,]*?\S)\s+({_INITIAL}(?:\s+{_INITIAL})*)\s*$")
-_GLUED = re.compile(r"(?<=[A-Z]\.)(?=[A-Z][a-z])")  # "Adeli K.Lewis G. F." (lost separators)
-_COMMA_OUTSIDE_PARENS = re.compile(r",\s*(?![^()]*\))")  # Emtree "cyst (diagnosis, surgery)"
+_SAMPLE_CHARS = 200_000  # text read ahead to choose the delimiter
+_SENTINEL = "\x00end\x00"  # a line after the last: swallowed into a cell if a quote is open
+# The first line of a tagged export (RIS, MEDLINE, WoS, EndNote, BibTeX, XML): not a table.
 _TAGGED = re.compile(r"^(?:[A-Z][A-Z0-9]{1,3} {0,2}- |(?:FN|VR|PT) |%[0A-Z] |[<@{])")
 
+_KEYS = {f: tuple(dict.fromkeys(key(n) for n in names)) for f, names in COLUMNS.items()}
+_KNOWN = frozenset(k for names in _KEYS.values() for k in names)
+_COMPOUND_KEYS = {key(name): kind for name, kind in COMPOUND.items()}
+_LAST_RESORT_KEYS = {f: tuple(key(n) for n in names) for f, names in LAST_RESORT.items()}
+_DATABASE_KEYS = frozenset(key(n) for n in DATABASE_COLUMNS)
+_DATABASE_ROWS = 50  # rows whose database columns are read
+# A header needs one of these full names, or three known names of any kind (WoS and RIS
+# tags as columns: "PT", "AU", "TI"); "type" or "date" alone prove nothing.
+_MAIN = ("title", "abstract", "authors", "doi", "journal", "pmid", "year", "keywords", "issn")
+_STRONG = frozenset(k for f in _MAIN for k in _KEYS[f] if len(k) > 2) - {"date"}
+_CONTENT = ("title", "abstract", "doi", "pmid")  # what makes a row a record to screen
+# The Record attribute each field fills, for the check that a mapped field is not empty.
+_ATTRIBUTE = {"start_page": "pages", "end_page": "pages", "id": "", "label": "label"}
 
-def _key(name: str) -> str:
-    """Header name for lookup: accents folded, case and punctuation ignored."""
-    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+@dataclass(slots=True)
+class TableNotes:
+    """What reading a table found that the import reports: columns kept in the raw fields
+    but not used, fields whose columns gave nothing, and lines that are not records."""
+
+    unused_columns: list[str] = field(default_factory=list)  # with data in some row
+    blank_columns: list[str] = field(default_factory=list)  # not used, and empty throughout
+    empty_fields: list[str] = field(default_factory=list)  # "year (Published Year)"
+    section_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    databases: list[str] = field(default_factory=list)  # databases the rows name
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which columns of a header fill which fields."""
+
+    names: tuple[str, ...]  # the header as the raw fields' keys
+    singles: tuple[tuple[str, tuple[int, ...]], ...]
+    lists: tuple[tuple[str, tuple[int, ...]], ...]
+    compound: tuple[tuple[str, int], ...]  # (kind of cell, column)
+    databases: tuple[int, ...]  # columns that may name the database
+    unused: tuple[int, ...]
+    content: frozenset[int]
+
+    @property
+    def mapped(self) -> dict[str, tuple[int, ...]]:
+        return dict(self.singles + self.lists)
+
+
+def _positions(keys: Sequence[str], wanted: Iterable[str]) -> tuple[int, ...]:
+    """The columns whose names are among ``wanted``, in the order of ``wanted``."""
+    return tuple(dict.fromkeys(i for k in wanted for i, have in enumerate(keys) if have == k))
+
+
+def _read_for_content(
+    keys: Sequence[str], mapped: dict[str, tuple[int, ...]]
+) -> tuple[list[tuple[str, int]], list[int]]:
+    """(compound cells, database columns): the columns read for what their cells hold."""
+    compound = [(_COMPOUND_KEYS[k], i) for i, k in enumerate(keys) if k in _COMPOUND_KEYS]
+    databases = list(_positions(keys, _DATABASE_KEYS))
+    for name, wanted in _LAST_RESORT_KEYS.items():
+        if name in mapped:  # "Source" beside a journal column: perhaps the database
+            databases += _positions(keys, wanted)
+        else:
+            compound += [("venue", i) for i in _positions(keys, wanted)]
+    return compound, databases
+
+
+def _plan(header: Sequence[str]) -> _Plan:
+    keys = [key(h) for h in header]
+    mapped = {name: idx for name, wanted in _KEYS.items() if (idx := _positions(keys, wanted))}
+    compound, databases = _read_for_content(keys, mapped)
+    used = {i for idx in mapped.values() for i in idx} | {i for _, i in compound} | {*databases}
+    return _Plan(
+        names=tuple(h.strip() or f"column {i + 1}" for i, h in enumerate(header)),
+        singles=tuple((f, idx) for f, idx in mapped.items() if f not in LIST_FIELDS),
+        lists=tuple((f, idx) for f, idx in mapped.items() if f in LIST_FIELDS),
+        compound=tuple(compound),
+        databases=tuple(databases),
+        unused=tuple(i for i in range(len(header)) if i not in used),
+        content=frozenset(i for f in _CONTENT for i in mapped.get(f, ())),
+    )
+
+
+def _looks_like_header(row: Sequence[str]) -> int:
+    """How many known column names ``row`` has, or 0 when it is no header."""
+    cells_ = [c for c in row if c.strip()]
+    if len(cells_) < 2 or any(len(c) > _MAX_HEADER_CELL for c in cells_):
+        return 0
+    keys = [key(c) for c in cells_]
+    known = sum(1 for k in keys if k in _KNOWN)
+    return known if known >= 3 or any(k in _STRONG for k in keys) else 0
+
+
+def _header_index(rows: Sequence[Sequence[str]]) -> tuple[int, int]:
+    """(index, known names) of the first row among the first few that is a header;
+    (-1, 0) when there is none."""
+    for index, row in enumerate(rows[:_MAX_PREAMBLE_ROWS]):
+        known = _looks_like_header(row)
+        if known:
+            return index, known
+    return -1, 0
+
+
+def has_title_column(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether the first rows of a sheet have a header with a title column."""
+    index, _ = _header_index(rows)
+    return index >= 0 and bool(_plan(rows[index]).mapped.get("title"))
+
+
+# -- CSV text ------------------------------------------------------------------------------
+
+
+def _csv_rows(lines: Iterable[str], delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(first line, cells) per row; csv.reader's line_num counts real lines, newlines in
-    quoted cells included."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    quoted cells included. ``lines`` are without their line ends."""
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     previous = 0
     while True:
         try:
@@ -186,128 +168,247 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         previous = reader.line_num
 
 
-def _header_in(sample: str, delimiter: str) -> tuple[int, int, list[str], float]:
-    """(row index, recognised names, header, consistency) of the first row that looks like a
-    header; recognised is 0 when there is none."""
+def _sample_rows(sample: list[str], delimiter: str) -> list[list[str]]:
     rows: list[list[str]] = []
     try:
-        for _, row in _rows(sample, delimiter):
+        for _, row in _csv_rows(sample, delimiter):
             rows.append(row)
             if len(rows) >= 40:
                 break
     except ImportFormatError:
         pass
-    for index, row in enumerate(rows[:_MAX_PREAMBLE_ROWS]):
-        cells = [c for c in row if c.strip()]
-        if len(cells) < 2 or any(len(c) > _MAX_HEADER_CELL for c in cells):
-            continue
-        keys = [_key(c) for c in cells]
-        known = sum(1 for k in keys if k in _FIELD_OF)
-        if known >= 3 or any(k in _STRONG for k in keys):
-            body = [r for r in rows[index + 1 : -1] if any(r)]  # the last may be truncated
-            same = sum(1 for r in body if len(r) == len(row))
-            return index, known, row, same / len(body) if body else 1.0
-    return -1, 0, [], 0.0
+    return rows
 
 
-def _sample(text: str, size: int) -> str:
-    if len(text) <= size:
-        return text
-    cut = text.rfind("\n", 0, size)
-    return text[: cut + 1] if cut > 0 else text[:size]
+def _delimiter_score(sample: list[str], delimiter: str) -> tuple[int, float, int]:
+    """(known header names, share of rows as wide as the header, header width)."""
+    rows = _sample_rows(sample, delimiter)
+    index, known = _header_index(rows)
+    if not known:
+        return 0, 0.0, 0
+    header = rows[index]
+    body = [r for r in rows[index + 1 : -1] if any(r)]  # the last may be truncated
+    same = sum(1 for r in body if len(r) == len(header))
+    return known, same / len(body) if body else 1.0, len(header)
 
 
-def detect(text: str) -> bool:
-    """A delimited header with a bibliographic column name among the first lines."""
-    try:
-        first = next((line for line in text[:4096].split("\n") if line.strip()), "")
-        if _TAGGED.match(first.lstrip()):
-            return False
-        sample = _sample(text, 20000)
-        return any(_header_in(sample, d)[1] for d in _DELIMITERS)
-    except Exception:  # detect must never raise
-        return False
-
-
-def _choose_delimiter(text: str) -> tuple[str, int, list[str]]:
+def _choose_delimiter(sample: list[str]) -> str:
     """Score each delimiter instead of trusting csv.Sniffer, which is easily misled by
     commas inside titles: recognised header names first, then rows of the header's width."""
-    sample = _sample(text, 200_000)
-    best = max(
-        ((_header_in(sample, d), d) for d in _DELIMITERS),
-        key=lambda item: (item[0][1], item[0][3], len(item[0][2])),
-    )
-    (index, known, header, _), delimiter = best
-    if not known:
-        lines = sample.split("\n")
-        number = next((n for n, line in enumerate(lines, 1) if line.strip()), 1)
-        found = max(
-            (next(csv.reader([lines[number - 1]], delimiter=d), []) for d in _DELIMITERS), key=len
+    scores = {d: _delimiter_score(sample, d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: scores[d])
+    if not scores[best][0]:
+        number, found = next(
+            ((n, line) for n, line in enumerate(sample, 1) if line.strip()), (1, "")
         )
-        raise ImportFormatError(f"no title column: found columns {_names(found)}", line=number)
-    return delimiter, index, header
+        columns = max((next(csv.reader([found], delimiter=d)) for d in _DELIMITERS), key=len)
+        raise ImportFormatError(f"no title column: found columns {_names(columns)}", line=number)
+    return best
 
 
-def _names(header: list[str]) -> str:
+def _names(header: Sequence[str]) -> str:
     if not any(h.strip() for h in header):
         return "none"
     shown = ", ".join(repr(h.strip()) for h in header[:20])
     return shown + (f" and {len(header) - 20} more" if len(header) > 20 else "")
 
 
-def _literal_list(value: str) -> list[str] | None:
-    """ASReview writes lists as Python literals: "['Marx, Karl', 'Lindgren, Astrid']"."""
-    if not (value.startswith("[") and value.endswith("]")):
-        return None
+def _head(lines: Iterator[str]) -> list[str]:
+    """The first lines of a text, up to about _SAMPLE_CHARS characters."""
+    sample: list[str] = []
+    size = 0
+    for line in lines:
+        sample.append(line)
+        size += len(line) + 1
+        if size >= _SAMPLE_CHARS:
+            break
+    return sample
+
+
+def detect(text: str) -> bool:
+    """A delimited header with a bibliographic column name among the first lines."""
     try:
-        items = ast.literal_eval(value)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
-    return [str(i) for i in items] if isinstance(items, list | tuple) else None
+        lines = text[:20_000].split("\n")
+        first = next((line for line in lines[:40] if line.strip()), "")
+        if _TAGGED.match(first.lstrip()):
+            return False
+        if len(text) > 20_000:
+            lines.pop()  # cut off mid-line
+        return any(_header_index(_sample_rows(lines, d))[1] for d in _DELIMITERS)
+    except Exception:  # detect must never raise
+        return False
 
 
-def _family_initials(name: str) -> str:
-    """ "Adler D.G." -> "Adler, D.G." (normalise_author would read "D.G." as a given name)."""
-    match = _FAMILY_INITIALS.match(name)
-    return f"{match[1]}, {match[2]}" if match else name
+def parse(text: str) -> list[Record]:
+    """Every non-empty row after the header, as a Record."""
+    return list(read(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")))
 
 
-def _split_authors(value: str) -> list[str]:
-    listed = _literal_list(value)
-    if listed is not None:
-        return listed
-    for separator in ("\n", ";", "|", "//"):
-        if separator in value:
-            return [_family_initials(p.strip()) for p in value.split(separator)]
-    if " and " in value and "," in value:  # BibTeX style "Doe, Jane and Roe, Richard"
-        return value.split(" and ")
-    parts = [p.strip() for p in value.split(",") if p.strip() not in ("", "et al", "et al.")]
-    if len(parts) > 1 and all(len(p.split()) > 1 and _INITIALS.match(p.split()[-1]) for p in parts):
-        # Scopus 2016 / Embase "Smith J., Doe A.B."; PubMed "Smith J, Doe A." (final dot)
-        if parts[-1].endswith(".") and not any("." in p for p in parts[:-1]):
-            parts[-1] = parts[-1][:-1]
-        return [_family_initials(p) for p in parts]
-    if _GLUED.search(value):
-        return [_family_initials(p) for p in _GLUED.split(value)]
-    return [_family_initials(value)]
+def read(lines: Iterable[str], notes: TableNotes | None = None) -> Iterator[Record]:
+    """Every record of a CSV/TSV file given as lines (without their ends)."""
+    # Cells can legitimately be long (author lists, full texts); raise csv's 128 KiB cap.
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    stream = iter(lines)
+    sample = _head(stream)
+    delimiter = _choose_delimiter(sample)
+    yield from read_rows(_csv_rows(itertools.chain(sample, stream, [_SENTINEL]), delimiter), notes)
 
 
-def _split_keywords(value: str) -> list[str]:
-    listed = _literal_list(value)
-    if listed is not None:
-        return listed
-    for separator in ("\n", ";", "|"):
-        if separator in value:
-            return value.split(separator)
-    return _COMMA_OUTSIDE_PARENS.split(value)
+# -- rows to records -----------------------------------------------------------------------
 
 
-def _label(value: str) -> int | None:
-    text = value.strip().lower()
-    return 1 if text in _YES else 0 if text in _NO else None
+def read_rows(
+    rows: Iterable[tuple[int, list[str]]], notes: TableNotes | None = None
+) -> Iterator[Record]:
+    """Every record of a table given as (line or row number, cells): a header among the
+    first rows, then one record per non-empty row."""
+    notes = notes if notes is not None else TableNotes()
+    stream = iter(rows)
+    head = list(itertools.islice(stream, _MAX_PREAMBLE_ROWS))
+    index, _ = _header_index([row for _, row in head])
+    if index < 0:
+        line, first = next(((n, r) for n, r in head if any(c.strip() for c in r)), (1, []))
+        raise ImportFormatError(f"no title column: found columns {_names(first)}", line=line)
+    header_line, header = head[index]
+    plan = _plan(header)
+    # Screening starts from titles: a table without one is refused, even when it has
+    # abstracts, so that a wrong column mapping never goes unnoticed.
+    if not plan.mapped.get("title"):
+        raise ImportFormatError(
+            f"no title column: found columns {_names(header)}", line=header_line
+        )
+    body = itertools.chain(head[index + 1 :], stream)
+    try:
+        yield from _Table(plan, header_line, notes).records(body)
+    except ImportFormatError:
+        raise
+    except Exception as exc:  # the contract: bad input gives ImportFormatError, nothing else
+        raise ImportFormatError(f"cannot read the table: {exc}") from None
 
 
-def _raw(names: list[str], row: list[str]) -> dict[str, str | list[str]]:
+class _Table:
+    """Rows to records under one header, noting which columns and fields are used."""
+
+    def __init__(self, plan: _Plan, header_line: int, notes: TableNotes) -> None:
+        self.plan = plan
+        self.width = len(plan.names)
+        self.header_line = header_line
+        self.notes = notes
+        self.silent_columns = set(plan.unused) | set(plan.databases)  # no data seen yet
+        self.not_databases = set(plan.databases)  # database columns that named none yet
+        self.empty = {f for f in plan.mapped if _ATTRIBUTE.get(f, f)}  # no value seen yet
+        self.unique_names = len(set(plan.names)) == len(plan.names)
+
+    def records(self, rows: Iterable[tuple[int, list[str]]]) -> Iterator[Record]:
+        position = 0
+        for line, row in rows:
+            if row and _SENTINEL in row[-1]:  # the line after the last (CSV only)
+                if row == [_SENTINEL]:
+                    break
+                raise ImportFormatError(
+                    "a quoted cell that starts in this row is never closed (the file seems "
+                    "cut off)",
+                    line=line,
+                    record=position + 1,
+                )
+            if not "".join(row).strip():
+                continue  # blank rows are not records
+            if len(row) == 1 and self.width >= 3 and 0 not in self.plan.content:
+                self.notes.section_lines.append((line, row[0].strip()))
+                continue  # a heading between groups of rows (abstrackr), not a record
+            position += 1
+            if len(row) != self.width:
+                row = self._fit(row, line, position)
+            record = self._record(row, line, position)
+            self._note(row, record)
+            yield record
+        self._finish()
+
+    def _record(self, row: list[str], line: int, position: int) -> Record:
+        fields = _fields(self.plan, row)
+        raw = dict(zip(self.plan.names, row, strict=True)) if self.unique_names else None
+        return make_record(
+            position=position,
+            line=line,
+            source_record_id=fields.pop("id", ""),
+            raw=raw if raw is not None else _raw(self.plan.names, row),
+            label=cells.label(str(fields.pop("label", ""))),
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def _note(self, row: list[str], record: Record) -> None:
+        if self.plan.databases and record.position <= _DATABASE_ROWS:
+            self._note_databases(row)
+        if self.silent_columns:
+            self.silent_columns -= {i for i in self.silent_columns if row[i].strip()}
+        if self.empty:
+            self.empty -= {f for f in self.empty if getattr(record, _ATTRIBUTE.get(f, f))}
+
+    def _note_databases(self, row: list[str]) -> None:
+        for i in self.plan.databases:
+            name = database_named(row[i]) if row[i] else None
+            if name:
+                self.notes.databases.append(name)
+                self.not_databases.discard(i)
+
+    def _finish(self) -> None:
+        names, mapped = self.plan.names, self.plan.mapped
+        unused = {*self.plan.unused, *self.not_databases}
+        if "label" in self.empty:  # no 0/1 labels: a column of notes that is called "Label"
+            unused.update(mapped["label"])
+            self.empty.discard("label")
+            self.silent_columns -= set(mapped["label"])
+        ordered = sorted(unused)
+        self.notes.unused_columns += [names[i] for i in ordered if i not in self.silent_columns]
+        self.notes.blank_columns += [names[i] for i in ordered if i in self.silent_columns]
+        self.notes.empty_fields += [
+            f"{f} ({', '.join(names[i] for i in mapped[f])})" for f in mapped if f in self.empty
+        ]
+
+    def _fit(self, row: list[str], line: int, position: int) -> list[str]:
+        """Short rows are padded (trailing empty cells are often left out); extra cells are
+        an error unless they are empty (a trailing delimiter)."""
+        if len(row) < self.width:
+            return row + [""] * (self.width - len(row))
+        if "".join(row[self.width :]).strip():
+            raise ImportFormatError(
+                f"{len(row)} cells but the header on line {self.header_line} has "
+                f"{self.width} columns (an unquoted delimiter or a stray quote?)",
+                line=line,
+                record=position,
+            )
+        return row[: self.width]
+
+
+def _usable(value: str) -> bool:
+    return bool(value) and value not in cells.MISSING and not value.isspace()
+
+
+def _fields(plan: _Plan, row: list[str]) -> dict[str, object]:
+    """The fields of one row: the first usable cell of each single-valued field, every
+    cell of a list field, then what compound cells add to fields still empty."""
+    fields: dict[str, object] = {}
+    for name, idx in plan.singles:
+        value = next((row[i] for i in idx if _usable(row[i])), None)
+        if value is not None:
+            fields[name] = value
+    for name, idx in plan.lists:
+        found = [c for i in idx if (c := row[i].strip()) and c not in cells.MISSING]
+        if name == "authors":  # the first usable column: "Authors", not "Author full names"
+            fields[name] = cells.split_authors(found[0]) if found else []
+        elif name == "keywords":
+            fields[name] = [k for cell in found for k in cells.split_keywords(cell)]
+        else:
+            fields[name] = found
+    for kind, i in plan.compound:
+        if row[i].strip():
+            for name, value in cells.COMPOUND_READERS[kind](row[i].strip()).items():
+                if not fields.get(name):
+                    fields[name] = value
+    return fields
+
+
+def _raw(names: Sequence[str], row: list[str]) -> dict[str, str | list[str]]:
     raw: dict[str, str | list[str]] = {}
     for name, value in zip(names, row, strict=True):
         if name in raw:  # a repeated header name keeps every value
@@ -316,140 +417,3 @@ def _raw(names: list[str], row: list[str]) -> dict[str, str | list[str]]:
         else:
             raw[name] = value
     return raw
-
-
-def _fallbacks(fields: dict[str, object], cells: dict[str, str]) -> None:
-    """Fill gaps from compound columns: Embase Source and OpenURL, PubMed Citation, Zotero Extra."""
-    found: dict[str, str] = {}
-    source = _EMBASE_SOURCE.match(cells.get("source", ""))
-    if source:
-        found.update((k, v) for k, v in source.groupdict().items() if v)
-    citation = _PUBMED_CITATION.search(cells.get("citation", ""))
-    if citation:
-        found.update((k, v) for k, v in citation.groupdict().items() if v)
-    if cells.get("openurllink"):
-        query = parse_qs(urlsplit(cells["openurllink"]).query)
-        found.update(("doi", i[4:]) for i in query.get("id", [])[:1] if i.lower()[:4] == "doi:")
-        found.update(("issn", i) for i in query.get("issn", [])[:1])
-    extra = _EXTRA_PMID.search(cells.get("extra", ""))
-    if extra:
-        found["pmid"] = extra[1]
-    for name, value in found.items():
-        if not fields.get(name):
-            fields[name] = value
-
-
-def parse(text: str) -> list[Record]:
-    """Every non-empty row after the header, as a Record."""
-    try:
-        return _parse(text.replace("\r\n", "\n").replace("\r", "\n"))
-    except ImportFormatError:
-        raise
-    except Exception as exc:  # the contract: bad input gives ImportFormatError, nothing else
-        raise ImportFormatError(f"cannot read the file as CSV/TSV: {exc}") from None
-
-
-def _parse(text: str) -> list[Record]:
-    # Cells can legitimately be long (author lists, full texts); raise csv's 128 KiB cap.
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    delimiter, header_index, header = _choose_delimiter(text)
-    width = len(header)
-    keys = [_key(h) for h in header]
-    # (field, column indexes in order of preference), only for fields the file has.
-    plan = [
-        (field, idx)
-        for field, names in _COLUMNS.items()
-        if (idx := [i for name in names for i, k in enumerate(keys) if k == name])
-    ]
-    columns = dict(plan)
-    lists = [(f, columns.pop(f)) for f in _LIST_FIELDS if f in columns]
-    singles = list(columns.items())
-    extras = {
-        k: i for i, k in enumerate(keys) if k in ("source", "citation", "openurllink", "extra")
-    }
-    names = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
-    unique_names = len(set(names)) == len(names)
-    rows = _rows(text, delimiter)
-    header_line = next(line for index, (line, _) in enumerate(rows) if index == header_index)
-    # Screening starts from titles: a table without one is refused (the issue's rule), even
-    # when it has abstracts, so that a wrong column mapping never goes unnoticed.
-    if "title" not in columns:
-        raise ImportFormatError(
-            f"no title column: found columns {_names(header)}", line=header_line
-        )
-    records: list[Record] = []
-    last_line = 0
-    for line, row in rows:
-        if not "".join(row).strip():
-            continue  # blank rows are not records
-        position = len(records) + 1
-        last_line = line
-        if len(row) != width:
-            row = _fit(row, width, line, position, header_line)
-        fields: dict[str, object] = {}
-        for field, idx in singles:
-            for i in idx:
-                value = row[i]
-                if value and value not in _MISSING and not value.isspace():
-                    fields[field] = value
-                    break
-        for field, idx in lists:
-            cells = [c for i in idx if (c := row[i].strip()) and c not in _MISSING]
-            if field == "authors":  # the first usable column: "Authors", not "Author full names"
-                fields[field] = _split_authors(cells[0]) if cells else []
-            elif field == "keywords":
-                fields[field] = [k for cell in cells for k in _split_keywords(cell)]
-            else:
-                fields[field] = cells
-        if extras:
-            _fallbacks(fields, {k: row[i] for k, i in extras.items()})
-        records.append(
-            make_record(
-                position=position,
-                line=line,
-                source_record_id=fields.pop("id", ""),
-                raw=dict(zip(names, row, strict=True)) if unique_names else _raw(names, row),
-                label=_label(str(fields.pop("label", ""))),
-                **fields,  # type: ignore[arg-type]
-            )
-        )
-    if last_line:
-        _check_closed(text, last_line, len(records), delimiter)
-    return records
-
-
-def _fit(row: list[str], width: int, line: int, position: int, header_line: int) -> list[str]:
-    """Short rows are padded (trailing empty cells are often left out); extra cells are an
-    error unless they are empty (a trailing delimiter)."""
-    if len(row) < width:
-        return row + [""] * (width - len(row))
-    if "".join(row[width:]).strip():
-        raise ImportFormatError(
-            f"{len(row)} cells but the header on line {header_line} has {width} columns "
-            "(an unquoted delimiter or a stray quote?)",
-            line=line,
-            record=position,
-        )
-    return row[:width]
-
-
-def _check_closed(text: str, line: int, position: int, delimiter: str) -> None:
-    """csv.reader silently ends a quoted cell at the end of the file; a cut-off file must not
-    pass as complete. Re-read the last row with a sentinel line after it: if the sentinel is
-    swallowed into a cell, the row's quote was never closed."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return
-    chunk = text[start:]
-    if '"' not in chunk:
-        return
-    sentinel = "\x00end\x00"
-    rows = csv.reader(io.StringIO(f"{chunk}\n{sentinel}\n"), delimiter=delimiter)
-    if not any(row == [sentinel] for row in rows):
-        raise ImportFormatError(
-            "a quoted cell that starts in this row is never closed (the file seems cut off)",
-            line=line,
-            record=position,
-        )

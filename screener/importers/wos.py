@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from screener.errors import ImportFormatError
-from screener.importers.base import first_value as _one
-from screener.importers.base import first_values as _many
-from screener.importers.base import make_record
+from screener.importers.records import first_value as _one
+from screener.importers.records import first_values as _many
+from screener.importers.records import make_record
 from screener.models import Record
 
 FORMAT = "wos"
@@ -55,33 +55,32 @@ def _valid_tag(tag: str) -> bool:
 
 
 def parse(text: str) -> list[Record]:
-    """Every record in ``text`` (see :func:`iter_records`)."""
-    return list(iter_records(text))
-
-
-def iter_records(text: str) -> Iterator[Record]:
-    """Every record in ``text``, one at a time. A record that is still open (no "ER") at
-    the end of the text, at an "EF" line or at the next "PT" line raises ImportFormatError
-    naming the line where it starts; a missing "EF" alone is fine."""
+    """Every record in ``text`` (see :func:`read`)."""
     if not isinstance(text, str):
         raise ImportFormatError("the input is not text")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _records(text)
+    text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    return list(read(text.split("\n")))
+
+
+def read(lines: Iterable[str]) -> Iterator[Record]:
+    """Every record in the lines of a file, one at a time. A record that is still open (no
+    "ER") at the end of the text, at an "EF" line or at the next "PT" line raises
+    ImportFormatError naming the line where it starts; a missing "EF" alone is fine."""
+    return _records(lines)
 
 
 def _unfinished(position: int, start: int, where: str) -> ImportFormatError:
     return ImportFormatError(f"record {position} has no end tag 'ER' {where}", line=start)
 
 
-def _records(text: str) -> Iterator[Record]:
+def _records(lines: Iterable[str]) -> Iterator[Record]:
     count = 0
     fields: dict[str, list[str]] | None = None  # None between records
     start = 0
     tag = ""
     last: list[str] | None = None  # the values of the latest tag, for continuation lines
     known: set[str] = set()  # tags already checked, so each distinct tag is checked once
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(lines, 1):
         first = line[:1]
         if first == " " or first == "\t":
             value = line.strip()

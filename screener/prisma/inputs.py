@@ -26,7 +26,7 @@ def prisma_inputs(project: Project) -> PrismaInputs:
         # Studies join preprints to their journal versions; reports are joined by `same`
         # links only, so that each version is a report of its own.
         report_of = cluster(
-            record_sources, pair_states(store.links.events()), merge_related=False
+            record_sources, pair_states(store.links.events()), merge_preprints=False
         ).study_of
     # The light read at title/abstract: reading every decision whole costs seconds at
     # 100,000 records, and the counts need no reasons, tags or notes there.

@@ -102,9 +102,9 @@ def replay_inputs(lines: Iterable[str], name: str = "audit log") -> PrismaInputs
         raise ScreenerError(f"{name}: empty; an audit log starts with its header line")
     protocol = header["protocol"]
     states = pair_states(links)
-    study_of = cluster(record_sources, states, merge_related=protocol["merge_preprints"]).study_of
+    study_of = cluster(record_sources, states, merge_preprints=protocol["merge_preprints"]).study_of
     report_of = (
-        cluster(record_sources, states, merge_related=False).study_of
+        cluster(record_sources, states, merge_preprints=False).study_of
         if protocol["merge_preprints"]
         else study_of
     )
@@ -175,6 +175,7 @@ def _link(e: dict[str, Any]) -> DedupEvent:
         e["reviewer"],
         e["run_id"],
         _time(e),
+        e.get("rule", ""),  # logs written before rules were named have none
     )
 
 

@@ -19,6 +19,7 @@ _WORD_CHAR = rf"[\w{_MARKS}]"
 _NOT_AFTER_WORD = rf"(?<!{_WORD_CHAR})"
 _NOT_BEFORE_WORD = rf"(?!{_WORD_CHAR})"
 _WILDCARD = rf"{_WORD_CHAR}*"
+_LAZY = rf"{_WORD_CHAR}*?"
 _WHOLE_WORD = rf"{_WORD_CHAR}+"  # a term word that is only "*": any one word
 _PHRASE_GAP = r"\s+"  # any run of whitespace, line breaks and no-break spaces included
 # Typographic variants that publishers use for the ASCII characters a protocol is typed with.
@@ -143,10 +144,24 @@ def _term_source(term: str) -> str:
 
 
 def _word_source(word: str) -> str:
+    """One word of a term. Its wildcards never backtrack: each piece after a ``*`` is the
+    first one found (an atomic group), and the last piece must end the word, so matching
+    takes time linear in the text's words whatever the number of wildcards (``a*a*a*b``
+    against a long word of ``a`` would otherwise take polynomial time)."""
     if not word.strip("*"):
         return _WHOLE_WORD
-    pieces = re.split(r"\*+", word)
-    return _WILDCARD.join("".join(_char_source(char) for char in piece) for piece in pieces)
+    first, *rest = [_piece_source(piece) for piece in re.split(r"\*+", word)]
+    if not rest:
+        return first
+    *middle, last = rest
+    source = first + "".join(f"(?>{_LAZY}{piece})" for piece in middle)
+    if not last:  # a trailing wildcard takes the rest of the word
+        return source + f"{_WORD_CHAR}*+"
+    return source + f"(?>{_LAZY}{last}{_NOT_BEFORE_WORD})"
+
+
+def _piece_source(piece: str) -> str:
+    return "".join(_char_source(char) for char in piece)
 
 
 def _char_source(char: str) -> str:

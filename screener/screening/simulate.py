@@ -194,7 +194,12 @@ class SimulationReport:
 
     @property
     def seconds(self) -> float:
+        """The whole simulation: the features once, then every seed."""
         return self.feature_seconds + sum(s.seconds for s in self.seeds)
+
+    @property
+    def seconds_per_seed(self) -> float:
+        return float(np.mean([s.seconds for s in self.seeds])) if self.seeds else 0.0
 
     def as_dict(self) -> dict[str, object]:
         data = self.labelled

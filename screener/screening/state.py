@@ -12,12 +12,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from screener.models import Decision, Resolution, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.models import (
+    Decision,
+    Resolution,
+    Retrieval,
+    RetrievalStatus,
+    Stage,
+    TagResolution,
+    Verdict,
+)
 
 StudyOf = Callable[[int], int]
 
 
-def event_order(event: Decision | Resolution | Retrieval) -> tuple[object, str, int]:
+def event_order(
+    event: Decision | Resolution | Retrieval | TagResolution,
+) -> tuple[object, str, int]:
     """The order events were made in, the same in every copy of a project: by time, then
     uid (row ids differ between copies once events are synced)."""
     return (event.created_at, event.uid, event.id)

@@ -15,7 +15,7 @@ from screener.store.events import Events
 from screener.store.extraction import Extractions
 from screener.store.links import DedupRun, Links, NewDedupEvent
 from screener.store.migrations import SCHEMA_VERSION, migrate, schema_version
-from screener.store.records import NewSource, RecordOrigin, Records, record_row
+from screener.store.records import NewSource, RecordOrigin, Records, SourceDetails, record_row
 from screener.store.search import Search
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "NewDedupEvent",
     "NewSource",
     "RecordOrigin",
+    "SourceDetails",
     "Store",
     "record_row",
 ]

@@ -1,8 +1,10 @@
-"""The screening event logs: decisions, resolutions, retrievals and vocabulary terms.
+"""The screening event logs: decisions, resolutions, tag resolutions, retrievals and
+vocabulary terms.
 
 Every table is append-only; the latest event of a kind is in force. Events are ordered by
 time, then uid, in every copy of a project, so a new event is stamped after the table's
-latest one even when the clock has gone back.
+latest one even when the clock has gone back. Times are stored as UTC instants
+(``utc_time``), so that their text sorts as the instants do.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from screener.errors import ScreenerError
@@ -21,15 +23,21 @@ from screener.models import (
     Retrieval,
     RetrievalStatus,
     Stage,
+    TagResolution,
     Verdict,
     VocabularyTerm,
 )
 from screener.store.connection import Database, chunked, new_uid, now_iso
 
+# How far an event may be ahead of this machine's clock: a sync file's events further in the
+# future are refused, and a new event is never stamped further ahead than this to follow one.
+MAX_CLOCK_SKEW = timedelta(days=1)
+
 # Whose event a row is, per table (sync exports one reviewer's events).
 REVIEWER_COLUMNS = {
     "decisions": "reviewer",
     "resolutions": "resolver",
+    "tag_resolutions": "resolver",
     "retrievals": "reviewer",
     "vocabulary_terms": "reviewer",
     "extractions": "reviewer",
@@ -37,7 +45,7 @@ REVIEWER_COLUMNS = {
 
 
 class Events:
-    """The decisions, resolutions, retrievals and vocabulary_terms tables."""
+    """The decisions, resolutions, tag_resolutions, retrievals and vocabulary_terms tables."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -94,6 +102,27 @@ class Events:
     ) -> list[Resolution]:
         rows = _select(self.db, "resolutions", {"stage": stage}, record_ids)
         return [_resolution(row) for row in rows]
+
+    def add_tag_resolution(
+        self,
+        record_id: int,
+        stage: Stage,
+        resolver: str,
+        tags: Mapping[str, Sequence[str]],
+        note: str = "",
+    ) -> TagResolution:
+        row = {
+            "record_id": record_id,
+            "stage": str(stage),
+            "resolver": resolver,
+            "tags": json.dumps({k: list(v) for k, v in tags.items()}, ensure_ascii=False),
+            "note": note,
+        }
+        return _tag_resolution(append_event(self.db, "tag_resolutions", row))
+
+    def tag_resolutions(self, *, record_ids: Iterable[int] | None = None) -> list[TagResolution]:
+        rows = _select(self.db, "tag_resolutions", {}, record_ids)
+        return [_tag_resolution(row) for row in rows]
 
     def add_retrieval(
         self,
@@ -252,16 +281,37 @@ def _insert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> int:
     return added
 
 
+def utc_time(text: str) -> str:
+    """An ISO 8601 time with a UTC offset as the UTC instant stored (microseconds, +00:00);
+    ValueError when it is not one, OverflowError when it has no UTC instant."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def after_latest(db: Database, table: str, now: str) -> str:
     """``now``, or just after the table's latest event when the clock has gone back: events
     are ordered by time in every copy of a project, so a new event must never sort before
-    one made earlier here."""
+    one made earlier here. An event more than MAX_CLOCK_SKEW ahead of ``now`` (which no
+    check lets in any more) is not followed: the time stamped is never further wrong than
+    the skew it corrects, and never out of range."""
+    try:
+        now = utc_time(now)
+    except (ValueError, OverflowError):
+        now = now_iso()
     (latest,) = db.execute(f"SELECT max(created_at) FROM {table}").fetchone()
     if latest is None or latest < now:
         return now
-    return (datetime.fromisoformat(latest) + timedelta(microseconds=1)).isoformat(
-        timespec="microseconds"
-    )
+    try:
+        ahead = datetime.fromisoformat(latest) - datetime.fromisoformat(now)
+        if ahead > MAX_CLOCK_SKEW:
+            return now
+        return (datetime.fromisoformat(now) + ahead + timedelta(microseconds=1)).isoformat(
+            timespec="microseconds"
+        )
+    except (ValueError, OverflowError):
+        return now
 
 
 def insert_events(db: Database, table: str, rows: list[dict[str, Any]]) -> int:
@@ -330,6 +380,20 @@ def _resolution(row: dict[str, Any]) -> Resolution:
         resolver=row["resolver"],
         verdict=Verdict(row["verdict"]),
         reasons=tuple(json.loads(row["reasons"])),
+        note=row["note"],
+        created_at=_time(row["created_at"]),
+        uid=row["uid"],
+    )
+
+
+def _tag_resolution(row: dict[str, Any]) -> TagResolution:
+    tags = json.loads(row["tags"])
+    return TagResolution(
+        id=row["id"],
+        record_id=row["record_id"],
+        stage=Stage(row["stage"]),
+        resolver=row["resolver"],
+        tags={k: tuple(v) for k, v in tags.items()},
         note=row["note"],
         created_at=_time(row["created_at"]),
         uid=row["uid"],

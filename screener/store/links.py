@@ -22,6 +22,7 @@ class NewDedupEvent:
     score: float = 0.0
     reason: str = ""
     reviewer: str = ""
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +70,14 @@ class Links:
                 e.reviewer,
                 run_id,
                 now,
+                e.rule,
             )
             for e in events
         ]
         with self.db.transaction():
             self.db.conn.executemany(
                 """INSERT INTO dedup_events (record_a, record_b, verdict, method, score, reason,
-                reviewer, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                reviewer, run_id, created_at, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 rows,
             )
         return len(rows)
@@ -84,7 +86,7 @@ class Links:
         """Every link event in the order it was written."""
         cursor = self.db.execute(
             """SELECT id, record_a, record_b, verdict, method, score, reason, reviewer, run_id,
-            created_at FROM dedup_events ORDER BY id"""
+            created_at, rule FROM dedup_events ORDER BY id"""
         )
         return [
             DedupEvent(
@@ -98,8 +100,21 @@ class Links:
                 reviewer,
                 run_id,
                 datetime.fromisoformat(created_at),
+                rule,
             )
-            for id, a, b, verdict, method, score, reason, reviewer, run_id, created_at in cursor
+            for (
+                id,
+                a,
+                b,
+                verdict,
+                method,
+                score,
+                reason,
+                reviewer,
+                run_id,
+                created_at,
+                rule,
+            ) in cursor
         ]
 
     # -- the studies cache: which record is a duplicate of which study ---------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from screener.errors import ScreenerError
 from screener.store.connection import Database
@@ -231,6 +232,82 @@ def _migration_6(db: Database) -> None:
     db.execute("DROP INDEX decisions_created")
 
 
+def _migration_7(db: Database) -> None:
+    """What an import learnt about each file, kept with its source: the workbook sheet read,
+    where the database name came from (given, the records, the format, the file name, or
+    unknown), the columns kept in the raw fields but not used, and the fields whose columns
+    were empty in every record (JSON lists). Sources imported before keep empty values."""
+    db.execute("ALTER TABLE sources ADD COLUMN sheet TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN database_from TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE sources ADD COLUMN unused_columns TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE sources ADD COLUMN empty_fields TEXT NOT NULL DEFAULT '[]'")
+
+
+def _migration_8(db: Database) -> None:
+    """Event times as UTC instants: a synced event kept the offset it was made with, and
+    text with different offsets does not sort as the instants do (a +14:00 time read as
+    hours later than it was). The tables are append-only, so their UPDATE triggers are
+    lifted for this rewrite alone; a time without a UTC instant is left as it was."""
+    for table in ("decisions", "resolutions", "retrievals", "vocabulary_terms", "extractions"):
+        changed = []
+        for id_, text in db.execute(f"SELECT id, created_at FROM {table}").fetchall():
+            try:
+                moment = datetime.fromisoformat(text)
+                utc = moment.astimezone(UTC).isoformat(timespec="microseconds")
+            except (ValueError, OverflowError):
+                continue
+            if moment.tzinfo is not None and utc != text:
+                changed.append((utc, id_))
+        if not changed:
+            continue
+        db.execute(f"DROP TRIGGER {table}_no_update")
+        db.conn.executemany(f"UPDATE {table} SET created_at = ? WHERE id = ?", changed)
+        db.execute(
+            f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END"""
+        )
+
+
+def _migration_9(db: Database) -> None:
+    """Tag reconciliation: the consensus tags a resolver sets on a study at a stage when its
+    reviewers' tags disagree (an append-only event log, synced like resolutions).
+
+    It needs nothing of versions 7 and 8. Every statement is IF NOT EXISTS, so a database
+    that took this migration under another number (a development branch built before 7
+    and 8 were merged) is brought up safely."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS tag_resolutions (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            stage TEXT NOT NULL CHECK (stage IN ('title_abstract', 'full_text')),
+            resolver TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '{}',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS tag_resolutions_record ON tag_resolutions(record_id, stage)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS tag_resolutions_created ON tag_resolutions(created_at)")
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER IF NOT EXISTS tag_resolutions_no_{action.lower()}
+            BEFORE {action} ON tag_resolutions
+            BEGIN SELECT RAISE(ABORT, 'tag_resolutions are append-only'); END"""
+        )
+
+
+def _migration_10(db: Database) -> None:
+    """The name of the matching rule behind each automatic duplicate-link event, so that
+    the dedup map and an explanation can say which rule linked two records. A database that
+    took this under another number (a development branch) already has the column."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(dedup_events)").fetchall()}
+    if "rule" not in columns:
+        db.execute("ALTER TABLE dedup_events ADD COLUMN rule TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_1,
     _migration_2,
@@ -238,6 +315,10 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
+    _migration_8,
+    _migration_9,  # tag resolutions: nothing of 7 or 8 needed
+    _migration_10,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,10 @@ from screener.models import (
     StoredRecord,
 )
 from screener.store.connection import Database, chunked, now_iso
+from screener.store.json_text import joined as _joined
+from screener.store.json_text import strings_from_json as _strings_from_json
+from screener.store.json_text import strings_json as _strings_json
+from screener.store.json_text import to_json as _to_json
 
 _BATCH = 2000
 
@@ -72,6 +75,18 @@ class NewSource:
     format: str
     encoding: str
     method: SourceMethod = SourceMethod.DATABASE
+    sheet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetails:
+    """What is known of a source only once its file has been read."""
+
+    database: str
+    database_from: str
+    skipped: int
+    unused_columns: tuple[str, ...] = ()
+    empty_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +123,8 @@ class Records:
         with self.db.transaction():
             cursor = self.db.execute(
                 """INSERT INTO sources (database, platform, query, searched_on, file_name,
-                sha256, format, record_count, imported_at, encoding, skipped_count, method)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)""",
+                sha256, format, record_count, imported_at, encoding, skipped_count, method, sheet)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)""",
                 [
                     source.database,
                     source.platform,
@@ -121,6 +136,7 @@ class Records:
                     now_iso(),
                     source.encoding,
                     str(source.method),
+                    source.sheet,
                 ],
             )
             source_id = int(cursor.lastrowid or 0)
@@ -136,12 +152,22 @@ class Records:
             self.db.execute("UPDATE sources SET record_count = ? WHERE id = ?", [count, source_id])
         return self.source(source_id)
 
-    def finish_source(self, source_id: int, *, database: str, skipped: int) -> Source:
-        """Set what is known only once a file has been parsed: the database guessed from
-        its records and how many empty records were skipped."""
+    def finish_source(self, source_id: int, details: SourceDetails) -> Source:
+        """Set what is known only once a file has been parsed: the database (and where its
+        name came from), how many empty records were skipped, unused columns, empty fields."""
         with self.db.transaction():
-            sql = "UPDATE sources SET database = ?, skipped_count = ? WHERE id = ?"
-            self.db.execute(sql, [database, skipped, source_id])
+            self.db.execute(
+                """UPDATE sources SET database = ?, database_from = ?, skipped_count = ?,
+                unused_columns = ?, empty_fields = ? WHERE id = ?""",
+                [
+                    details.database,
+                    details.database_from,
+                    details.skipped,
+                    _to_json(details.unused_columns),
+                    _to_json(details.empty_fields),
+                    source_id,
+                ],
+            )
         return self.source(source_id)
 
     def source(self, source_id: int) -> Source:
@@ -329,45 +355,6 @@ class Records:
                     yield id_, title, abstract, _joined(authors), _joined(keywords), year, doi, url
 
 
-_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def _strings_json(items: tuple[str, ...]) -> str:
-    """JSON for a short tuple of strings (authors, keywords): joined directly when nothing
-    needs escaping, which is four times faster than the encoder on these tiny lists."""
-    if not items:
-        return "[]"
-    if _NEEDS_ESCAPE.search("".join(items)):
-        return _to_json(items)
-    joined = '","'.join(items)
-    return f'["{joined}"]'
-
-
-def _plain_items(text: str) -> bool:
-    """Whether a JSON list of strings written by :func:`_strings_json` can be split on
-    '","': without a backslash every quote is structural."""
-    return "\\" not in text and '", "' not in text and text[:2] == '["' and text[-2:] == '"]'
-
-
-def _strings_from_json(text: str) -> tuple[str, ...]:
-    """The inverse of :func:`_strings_json`: split directly when nothing is escaped."""
-    if text == "[]":
-        return ()
-    if _plain_items(text):
-        return tuple(text[2:-2].split('","'))
-    return tuple(json.loads(text))
-
-
-def _joined(text: str) -> str:
-    """A JSON list of strings as one "; "-joined string."""
-    if text == "[]":
-        return ""
-    if _plain_items(text):
-        return text[2:-2].replace('","', "; ")
-    return "; ".join(json.loads(text))
-
-
 def record_row(r: Record) -> tuple[Any, ...]:
     """A record as the values of a ``records`` row, without its source id."""
     # Spelled out rather than looped over RECORD_FIELDS: this runs once per imported record.
@@ -484,4 +471,8 @@ def _source(row: dict[str, Any]) -> Source:
         skipped_count=row["skipped_count"],
         imported_at=datetime.fromisoformat(row["imported_at"]),
         method=SourceMethod(row["method"]),
+        sheet=row["sheet"],
+        database_from=row["database_from"],
+        unused_columns=tuple(json.loads(row["unused_columns"])),
+        empty_fields=tuple(json.loads(row["empty_fields"])),
     )

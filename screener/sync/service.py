@@ -5,163 +5,43 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from screener.errors import ImportFormatError, ScreenerError
-from screener.models import RetrievalStatus, Stage, Verdict
+from screener.errors import ScreenerError
 from screener.project import Project
+from screener.screening.decisions import project_pdf_path
+from screener.store.events import MAX_CLOCK_SKEW, utc_time
+from screener.sync.checks import Context, check_event, check_state, check_term
+from screener.sync.jsonl import (
+    ACTOR,
+    FORMAT,
+    TABLES,
+    VERSION,
+    At,
+    Line,
+    read_lines,
+    shown,
+    write_jsonl,
+)
 
-FORMAT = "screener-sync"
-VERSION = 1
+__all__ = [
+    "TABLES",
+    "SyncReport",
+    "export_events",
+    "import_events",
+    "import_files",
+    "write_jsonl",
+]
 
-# kind -> the store's table, and the column naming whose event it is
-TABLES = {
-    "decision": "decisions",
-    "resolution": "resolutions",
-    "retrieval": "retrievals",
-    "vocabulary_term": "vocabulary_terms",
-    "extraction": "extractions",
-}
-ACTOR = {
-    "decision": "reviewer",
-    "resolution": "resolver",
-    "retrieval": "reviewer",
-    "vocabulary_term": "reviewer",
-    "extraction": "reviewer",
-}
 _JSON_COLUMNS = ("reasons", "tags")  # stored as JSON text, written to the file as JSON values
 # A column whose name a line of the file already uses: extractions.kind (value or consensus)
 # is "value_kind" in the file, where "kind" says what the line is.
 _FILE_NAMES = {"kind": "value_kind"}
 _COLUMN_NAMES = {v: k for k, v in _FILE_NAMES.items()}
-
-Check = Callable[[Any], str | None]  # a field's value -> what is wrong with it, or None
-
-
-def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
-
-
-def _name(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
-
-
-def _integer(value: Any) -> str | None:
-    return None if type(value) is int else "must be an integer"
-
-
-def _choice(values: Iterable[str]) -> Check:
-    allowed = tuple(values)
-
-    def check(value: Any) -> str | None:
-        if isinstance(value, str) and value in allowed:
-            return None
-        return f"is {value!r}, not one of {', '.join(allowed)}"
-
-    return check
-
-
-def _strings(value: Any) -> str | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return None
-    return "must be a list of strings"
-
-
-def _tags(value: Any) -> str | None:
-    if isinstance(value, dict) and all(
-        isinstance(k, str) and _strings(v) is None for k, v in value.items()
-    ):
-        return None
-    return "must be an object of lists of strings (vocabulary -> terms)"
-
-
-def _json_text(value: Any) -> str | None:
-    """An extracted value: JSON text, kept as text in the file as in the store."""
-    try:
-        json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return "must be JSON text (an extracted value)"
-    return None if isinstance(value, str) else "must be JSON text (an extracted value)"
-
-
-def _time(value: Any) -> str | None:
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        return f"is {value!r}, not an ISO 8601 time with a UTC offset"
-    return None
-
-
-def _record(value: Any) -> str | None:
-    if (
-        isinstance(value, dict)
-        and set(value) == {"source_sha256", "position"}
-        and isinstance(value["source_sha256"], str)
-        and type(value["position"]) is int
-    ):
-        return None
-    return 'must be {"source_sha256": "<hex>", "position": <int>}'
-
-
-_COMMON: dict[str, Check] = {"kind": _text, "uid": _name, "created_at": _time}
-_DECISION_VERDICTS = (Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE, Verdict.UNDO)
-_RESOLUTION_VERDICTS = (Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.UNDO)
-# Every field of each kind (what the tables' CHECK constraints allow, checked here because
-# the store's INSERT OR IGNORE would silently skip a row that breaks one).
-FIELDS: dict[str, dict[str, Check]] = {
-    "decision": {
-        **_COMMON,
-        "record": _record,
-        "stage": _choice(Stage),
-        "reviewer": _name,
-        "verdict": _choice(_DECISION_VERDICTS),
-        "reasons": _strings,
-        "tags": _tags,
-        "note": _text,
-    },
-    "resolution": {
-        **_COMMON,
-        "record": _record,
-        "stage": _choice(Stage),
-        "resolver": _name,
-        "verdict": _choice(_RESOLUTION_VERDICTS),
-        "reasons": _strings,
-        "note": _text,
-    },
-    "retrieval": {
-        **_COMMON,
-        "record": _record,
-        "status": _choice(RetrievalStatus),
-        "reason": _text,
-        "pdf_path": _text,
-        "reviewer": _name,
-    },
-    "vocabulary_term": {**_COMMON, "vocabulary": _name, "term": _name, "reviewer": _name},
-    "extraction": {
-        **_COMMON,
-        "record": _record,
-        "field": _name,
-        "value": _json_text,
-        "value_kind": _choice(("value", "consensus")),
-        "reviewer": _name,
-    },
-}
-HEADER_FIELDS: dict[str, Check] = {
-    "kind": _text,
-    "format": _text,
-    "version": _integer,
-    "reviewer": _name,
-    "project_title": _text,
-    "exported_at": _time,
-}
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -183,7 +63,9 @@ def export_events(project: Project, reviewer: str) -> list[dict[str, Any]]:
     keys = store.records.keys()
     streams: list[Iterator[dict[str, Any]]] = []
     for kind, table in TABLES.items():
-        events = [_event(kind, row, keys) for row in store.events.rows(table, reviewer=name)]
+        events = [
+            _event(project, kind, row, keys) for row in store.events.rows(table, reviewer=name)
+        ]
         streams.append(iter(events))  # in row id order: this copy's order of events
     merged = list(heapq.merge(*streams, key=_time_order))
     listed = project.protocol.reviewers
@@ -201,7 +83,11 @@ def export_events(project: Project, reviewer: str) -> list[dict[str, Any]]:
     return [header, *merged]
 
 
-def _event(kind: str, row: dict[str, Any], keys: dict[int, tuple[str, int]]) -> dict[str, Any]:
+def _event(
+    project: Project, kind: str, row: dict[str, Any], keys: dict[int, tuple[str, int]]
+) -> dict[str, Any]:
+    """A stored row as a line of the file. A PDF path is written relative to the project
+    folder; one outside it (kept by an older screener) is left out, as no copy may use it."""
     if not row.get("uid"):
         raise ScreenerError(f"{TABLES[kind]} row {row['id']} has no uid and cannot be synced")
     event: dict[str, Any] = {"kind": kind}
@@ -210,39 +96,23 @@ def _event(kind: str, row: dict[str, Any], keys: dict[int, tuple[str, int]]) -> 
             continue
         name = _FILE_NAMES.get(column, column)
         event[name] = json.loads(value) if column in _JSON_COLUMNS else value
+    if kind == "retrieval":
+        event["pdf_path"] = _portable(project, row["pdf_path"])
     if "record_id" in row:
         sha256, position = keys[row["record_id"]]
         event["record"] = {"source_sha256": sha256, "position": position}
     return event
 
 
+def _portable(project: Project, pdf_path: str) -> str:
+    try:
+        return project_pdf_path(project, pdf_path)
+    except ScreenerError:
+        return ""
+
+
 def _time_order(event: dict[str, Any]) -> tuple[datetime, str]:
     return datetime.fromisoformat(event["created_at"]), event["uid"]
-
-
-def write_jsonl(path: Path, events: Iterable[dict[str, Any]]) -> int:
-    """Write one JSON object per line (UTF-8, sorted keys, ``\\n`` line ends) to a temporary
-    file beside ``path``, then rename it: ``path`` is either written whole or left as it was.
-    Returns how many lines were written."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-    count = 0
-    try:
-        # os.open rather than tempfile: the file gets the usual permissions (umask), not 0600
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with open(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for event in events:
-                handle.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ScreenerError(f"{target}: cannot write: {exc.strerror or exc}") from None
-        raise
-    return count
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -273,159 +143,155 @@ class SyncReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _At:
-    """A line of a sync file, for error messages."""
-
-    file: str
-    line: int
-
-    def error(self, problem: str) -> ImportFormatError:
-        return ImportFormatError(problem, line=self.line, file=self.file)
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    number: int
-    event: dict[str, Any]
-
-
 def import_events(project: Project, path: Path) -> SyncReport:
-    """Merge a file written by :func:`export_events` into this copy, in one transaction.
+    """:func:`import_files` of one file."""
+    return import_files(project, [path])[0]
 
-    Every line is checked first (JSON, kind, fields and their values, the reviewer, and
-    that this copy has the record: the same source file, by sha256, and a record at that
-    position); any problem raises an error naming the file and the line, and nothing
-    changes. Events keep their uid and ``created_at``; those already here (by uid, or a
-    vocabulary term already added by anyone) are skipped, so importing a file again
+
+def import_files(project: Project, paths: Sequence[Path]) -> list[SyncReport]:
+    """Merge files written by :func:`export_events` into this copy, in one transaction.
+
+    Every line is checked first: its JSON and fields (:mod:`screener.sync.jsonl`), its time
+    (a UTC instant, not more than a day ahead of this clock), that this copy has its record
+    (the same source file, by sha256, and a record at that position), and that the command
+    making such an event would have accepted it (:mod:`screener.sync.checks`), the study's
+    state judged with the events of every file given. Any problem raises an error naming
+    the file and the line, and nothing changes. Events keep their uid and time (as UTC);
+    those already here (by uid, with the same content, or a vocabulary term already added
+    by anyone) are skipped, so importing a file again, or into the copy it came from,
     changes nothing.
 
-    Order. Which event is in force for a study is decided by row id ("latest event wins",
-    :mod:`screener.screening.state`), and imported rows get new ids after this copy's rows. The
-    two copies still agree on decisions: the key in force is (study, stage, reviewer), a
-    reviewer's events are only ever made in their own copy and exported by them, and the
-    file lists them in the order that copy made them (by ``created_at``; see
-    :func:`export_events`), which is the order they are inserted here. So within each key
-    both copies hold the same events in the same order, whatever else is interleaved.
-
-    That argument needs a key to have one author. Resolutions (per study and stage) and
-    retrievals (per study) do not: if two people resolve the same conflict in different
-    copies, each copy ends with the other's resolution last, and the copies disagree. So
-    can a reviewer's decisions when they screen in two copies. Such keys are reported in
-    :attr:`SyncReport.warnings` (here the event in force is not the one made last);
-    resolving or marking the study again in one copy and syncing settles it.
+    Events are ordered by time, then uid, in every copy (``state.event_order``), so once
+    two copies hold the same events they agree on every decision, resolution and
+    retrieval in force, whatever order they were imported in.
     """
-    store = project.store
-    name = str(path)
-    header, lines = _read(path)
-    reviewer = header["reviewer"]
-    keys = {key: id_ for id_, key in store.records.keys().items()}
-    sources = {s.sha256: s.file_name for s in store.records.sources()}
+    context = Context.of(project)
+    existing = {t: {r["uid"]: r for r in project.store.events.rows(t)} for t in TABLES.values()}
+    merges = []
+    for path in paths:
+        header, lines = read_lines(path)
+        merge = _Merge.of(project, str(path), header, lines, context, existing)
+        # Terms first: a decision may use a term whose line its clock put after it.
+        for line in sorted(lines, key=lambda line: line.event["kind"] != "vocabulary_term"):
+            merge.take(line)
+        merges.append(merge)
+    for merge in merges:
+        merge.check_states()
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES.values()}
-    existing = {table: {r["uid"]: r for r in store.events.rows(table)} for table in rows}
-    terms = {(r["vocabulary"], r["term"]) for r in existing["vocabulary_terms"].values()}
-    new_uids: set[str] = set()
-    seen: dict[str, int] = {}
-    for line in lines:
-        event = line.event
-        kind = event["kind"]
-        where = _At(name, line.number)
-        if event[ACTOR[kind]] != reviewer:
-            raise where.error(
-                f"a {kind} by {event[ACTOR[kind]]!r} in a file of {reviewer!r}'s events"
-            )
-        uid = event["uid"]
-        if uid in seen:
-            raise where.error(f"uid {uid} is also on line {seen[uid]}")
-        seen[uid] = line.number
-        row = _row(event, keys, sources, where)
+    for merge in merges:
+        for table, new in merge.rows.items():
+            rows[table] += new
+    project.store.events.merge_rows({t: r for t, r in rows.items() if r})
+    return [merge.report() for merge in merges]
+
+
+@dataclass(slots=True)
+class _Merge:
+    """The lines of one file being checked against this copy, and the rows to add."""
+
+    project: Project
+    file: str
+    header: dict[str, Any]
+    lines: list[Line]
+    context: Context
+    existing: dict[str, dict[str, dict[str, Any]]]
+    keys: dict[tuple[str, int], int]
+    sources: dict[str, str]
+    rows: dict[str, list[dict[str, Any]]]
+    new: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        project: Project,
+        file: str,
+        header: dict[str, Any],
+        lines: list[Line],
+        context: Context,
+        existing: dict[str, dict[str, dict[str, Any]]],
+    ) -> _Merge:
+        store = project.store
+        keys = {key: id_ for id_, key in store.records.keys().items()}
+        sources = {s.sha256: s.file_name for s in store.records.sources()}
+        rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES.values()}
+        return cls(project, file, header, lines, context, existing, keys, sources, rows)
+
+    def take(self, line: Line) -> None:
+        """Check one line; keep its row unless this copy has the event already."""
+        try:
+            self._take(line)
+        except ScreenerError as exc:
+            raise At(self.file, line.number).error(str(exc)) from None
+
+    def _take(self, line: Line) -> None:
+        kind, uid, reviewer = line.event["kind"], line.event["uid"], self.header["reviewer"]
+        actor = line.event[ACTOR[kind]]
+        if actor != reviewer:
+            raise ScreenerError(f"a {kind} by {shown(actor)} in a file of {reviewer!r}'s events")
+        if uid in self.seen:
+            raise ScreenerError(f"uid {uid} is also on line {self.seen[uid]}")
+        self.seen[uid] = line.number
+        event = {**line.event, "created_at": _instant(line.event["created_at"])}
+        row = _row(event, self.keys, self.sources)
         table = TABLES[kind]
-        old = existing[table].get(uid)
+        old = self.existing[table].get(uid)
         if old is not None:
-            if _stored(old) != row:
-                raise where.error(f"event {uid} is already in this project with other content")
-            continue
+            ids = {id_: key for key, id_ in self.keys.items()}
+            if _event(self.project, kind, old, ids) != event:
+                raise ScreenerError(f"event {uid} is already in this project with other content")
+            return
         if kind == "vocabulary_term":
-            if (row["vocabulary"], row["term"]) in terms:
-                continue  # added here (or earlier in the file) by someone else: present
-            terms.add((row["vocabulary"], row["term"]))
-        rows[table].append(row)
-        new_uids.add(uid)
-    added_rows = store.events.merge_rows({t: r for t, r in rows.items() if r})
-    counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
-    added = {kind: added_rows.get(table, 0) for kind, table in TABLES.items()}
-    present = {kind: counts[kind] - added[kind] for kind in TABLES}
-    warnings = _header_warnings(project, header, counts)
-    return SyncReport(name, reviewer, added, present, warnings)
+            if row["term"] in self.context.terms.get(row["vocabulary"], ()):
+                return  # added here (or earlier in the file) by someone else: present
+            check_term(self.context, row)
+        else:
+            check_event(self.context, kind, row)
+        self.existing[table][uid] = {"id": 0, **row}  # a file given twice: present the 2nd time
+        self.rows[table].append(row)
+        self.new.append((line.number, kind, row))
+
+    def check_states(self) -> None:
+        for number, kind, row in sorted(self.new, key=lambda item: item[0]):
+            try:
+                check_state(self.context, kind, row)
+            except ScreenerError as exc:
+                raise At(self.file, number).error(str(exc)) from None
+
+    def report(self) -> SyncReport:
+        lines, header = self.lines, self.header
+        counts = {kind: sum(1 for line in lines if line.event["kind"] == kind) for kind in TABLES}
+        added = {kind: len(self.rows[table]) for kind, table in TABLES.items()}
+        present = {kind: counts[kind] - added[kind] for kind in TABLES}
+        warnings = []
+        if header["project_title"] != self.project.protocol.title:
+            warnings.append(
+                f"the file was exported from a project titled {shown(header['project_title'])}; "
+                f"this one is {self.project.protocol.title!r}"
+            )
+        return SyncReport(self.file, header["reviewer"], added, present, warnings)
 
 
-def _read(path: Path) -> tuple[dict[str, Any], list[_Line]]:
-    """The header and the events of a sync file, every line checked."""
-    name = str(path)
+def _instant(text: str) -> str:
+    """An event's time as the UTC instant stored; refused when it has none or is more than
+    MAX_CLOCK_SKEW ahead of this machine's clock (it would order every later event here)."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScreenerError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    header: dict[str, Any] | None = None
-    lines: list[_Line] = []
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        where = _At(name, number)
-        try:
-            text = raw.decode("utf-8").removesuffix("\r")
-        except UnicodeDecodeError as exc:
-            raise where.error(f"not UTF-8 ({exc.reason})") from None
-        if not text.strip():
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problem = f"not valid JSON: {exc.msg} (column {exc.colno})"
-            raise where.error(problem) from None
-        if not isinstance(value, dict):
-            raise where.error("each line must be a JSON object")
-        kind = value.get("kind")
-        if header is None:
-            if kind != "header":
-                raise where.error(
-                    "the first line must be the header written by `screener sync export`"
-                )
-            _check_fields(value, HEADER_FIELDS, where)
-            if value["format"] != FORMAT or value["version"] != VERSION:
-                raise where.error(
-                    f"format {value['format']!r} version {value['version']!r}; this screener "
-                    f"reads {FORMAT!r} version {VERSION}"
-                )
-            header = value
-            continue
-        if kind not in FIELDS:
-            known = ", ".join(FIELDS)
-            raise where.error(f"unknown kind {kind!r} (known: {known})")
-        _check_fields(value, FIELDS[kind], where)
-        lines.append(_Line(number, value))
-    if header is None:
-        raise ScreenerError(f"{name}: empty file; no events to import")
-    return header, lines
-
-
-def _check_fields(value: dict[str, Any], fields: dict[str, Check], where: _At) -> None:
-    kind = value.get("kind")
-    missing = [f for f in fields if f not in value]
-    if missing:
-        raise where.error(f"{kind} without {', '.join(map(repr, missing))}")
-    extra = sorted(set(value) - set(fields))
-    if extra:
-        raise where.error(f"{kind} with unknown field(s) {', '.join(extra)}")
-    for name, check in fields.items():
-        problem = check(value[name])
-        if problem:
-            raise where.error(f"{kind} field {name!r} {problem}")
+        utc = utc_time(text)
+    except (ValueError, OverflowError):
+        raise ScreenerError(f"created_at {shown(text)} is out of range") from None
+    now = datetime.now(UTC)
+    if datetime.fromisoformat(utc) > now + MAX_CLOCK_SKEW:
+        raise ScreenerError(
+            f"created_at {text} is more than a day ahead of this machine's clock "
+            f"({now.isoformat(timespec='seconds')}); check the clock of the copy it came from"
+        )
+    return utc
 
 
 def _row(
     event: dict[str, Any],
     keys: dict[tuple[str, int], int],
     sources: dict[str, str],
-    where: _At,
 ) -> dict[str, Any]:
     """The store row of a checked event, its record key mapped to this copy's record id."""
     row: dict[str, Any] = {}
@@ -435,12 +301,12 @@ def _row(
         if column == "record":
             sha256, position = value["source_sha256"], value["position"]
             if sha256 not in sources:
-                raise where.error(
+                raise ScreenerError(
                     f"its record is from a source file this copy has not imported (sha256 "
-                    f"{sha256[:12]}…); import the same file here first"
+                    f"{shown(sha256[:12])}…); import the same file here first"
                 )
             if (sha256, position) not in keys:
-                raise where.error(
+                raise ScreenerError(
                     f"no record at position {position} of {sources[sha256]} in this copy"
                 )
             row["record_id"] = keys[(sha256, position)]
@@ -449,28 +315,3 @@ def _row(
         else:
             row[_COLUMN_NAMES.get(column, column)] = value
     return row
-
-
-def _stored(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as :func:`_row` would build it, to compare an event already here."""
-    found = {k: v for k, v in row.items() if k != "id"}
-    for column in _JSON_COLUMNS:
-        if column in found:
-            found[column] = json.dumps(json.loads(found[column]), ensure_ascii=False)
-    return found
-
-
-def _header_warnings(project: Project, header: dict[str, Any], counts: dict[str, int]) -> list[str]:
-    warnings = []
-    if header["project_title"] != project.protocol.title:
-        warnings.append(
-            f"the file was exported from a project titled {header['project_title']!r}; "
-            f"this one is {project.protocol.title!r}"
-        )
-    listed = project.protocol.reviewers
-    if counts["decision"] and listed and header["reviewer"] not in listed:
-        warnings.append(
-            f"{header['reviewer']!r} is not in this copy's protocol.toml reviewers "
-            f"({', '.join(listed)})"
-        )
-    return warnings

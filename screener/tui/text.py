@@ -3,17 +3,14 @@ visible, highlight terms coloured; and how stages and verdicts are labelled and 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from rich.text import Text
 
 from screener.models import Stage
 from screener.screening.highlight import HighlightKind, Span
+from screener.text import visible
 
-# C0 controls (but tab and newline), DEL and C1 controls: an ANSI escape in a title must
-# show as text, not move the cursor or change colours.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 STAGE_LABELS = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}
 VERDICT_STYLES = {"include": "bold green", "exclude": "bold red", "maybe": "bold yellow"}
 HIGHLIGHT_STYLES = {
@@ -22,18 +19,9 @@ HIGHLIGHT_STYLES = {
 }
 
 
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)  # the Unicode "control picture", e.g. ␛ for ESC
-    if code == 0x7F:
-        return "\u2421"
-    return f"\\x{code:02x}"
-
-
 def clean(text: str) -> str:
     """The text with control characters replaced by visible stand-ins (same length for C0)."""
-    return _CONTROL.sub(_visible, text.replace("\t", " "))
+    return visible(text)
 
 
 def literal(text: str, style: str = "") -> Text:

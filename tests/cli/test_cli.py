@@ -207,7 +207,7 @@ def test_unicode_encodings_import_without_warning(proj: Path, encoding: str, pre
     path = proj.parent / f"{encoding}.ris"
     text = "TY  - JOUR\r\nTI  - Секретом and Müller’s α-exosomes\r\nER  - \r\n"
     path.write_bytes(prefix + text.encode(encoding))  # Python's utf-16 writes a BOM
-    result = run("import", proj, path)
+    result = run("import", proj, path, "--database", "Embase")
     assert result.exit_code == 0 and "warning" not in result.output
     with Store(proj / "screener.db") as store:
         assert next(store.records.all()).record.title == "Секретом and Müller’s α-exosomes"
@@ -262,6 +262,7 @@ def test_dedup_text_json_and_dry_run(linked: Path) -> None:
         "studies",
         "duplicates_removed",
         "related_links",
+        "related_links_by_kind",
         "pairs_awaiting_review",
         "blocked_links",
         "records_not_compared",
@@ -270,6 +271,7 @@ def test_dedup_text_json_and_dry_run(linked: Path) -> None:
         "dry_run",
         "studies_outdated",
     }
+    assert data["related_links_by_kind"]["correction"] == 0
     again = run("dedup", linked)
     assert "No records imported since the last run" in again.output
     assert "Duplicates removed: 1 (1 automatic, 0 by reviewer)" in again.output
@@ -296,6 +298,28 @@ def _read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+def test_dedup_explain_shows_weights_and_the_rule(linked: Path) -> None:
+    run("dedup", linked)
+    before = dump(linked)
+    text = run("dedup", linked, "--explain", "3", "1")
+    assert text.exit_code == 0, text.output
+    assert "Rule: same_identifier -> same" in text.output
+    assert "In force now: same (rule same_identifier)" in text.output
+    data = json.loads(run("dedup", linked, "--explain", "1", "3", "--json").output)
+    assert (data["records"], data["verdict"], data["rule"]) == ([1, 3], "same", "same_identifier")
+    fields = {f["field"]: f for f in data["fields"]}
+    assert fields["doi"]["level"] == "equal" and fields["doi"]["weight"] > 0
+    assert data["posterior_bits"] == pytest.approx(
+        data["prior_bits"] + data["score_bits"], abs=0.02
+    )
+    apart = json.loads(run("dedup", linked, "--explain", "1", "2", "--json").output)
+    assert (apart["verdict"], apart["in_force"]) == ("different", None)
+    assert dump(linked) == before  # an explanation changes nothing
+    missing = run("dedup", linked, "--explain", "1", "99")
+    assert missing.exit_code == 1 and "no record 99" in missing.output
+    assert run("dedup", linked, "--explain", "1").exit_code == 2
+
+
 def test_export_dedup_map(linked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run("dedup", linked)
     monkeypatch.chdir(tmp_path)
@@ -304,11 +328,27 @@ def test_export_dedup_map(linked: Path, tmp_path: Path, monkeypatch: pytest.Monk
     default = tmp_path / "exports" / "p" / "dedup-map.csv"
     assert "Wrote 4 records to exports/p/dedup-map.csv" in result.output
     assert _read_csv(default) == [
-        ["source_file", "source_id", "source_record_id", "record_id", "study_id", "link_method"],
-        ["two.ris", "1", "r1", "1", "1", "exact_id"],
-        ["two.ris", "1", "r2", "2", "2", ""],
-        ["embase.ris", "2", '\'=HYPERLINK("http://example.com")', "3", "1", "exact_id"],
-        ["embase.ris", "2", "e2", "4", "4", ""],
+        [
+            "source_file",
+            "source_id",
+            "source_record_id",
+            "record_id",
+            "study_id",
+            "link_method",
+            "link_rule",
+        ],
+        ["two.ris", "1", "r1", "1", "1", "exact_id", "same_identifier"],
+        ["two.ris", "1", "r2", "2", "2", "", ""],
+        [
+            "embase.ris",
+            "2",
+            '\'=HYPERLINK("http://example.com")',
+            "3",
+            "1",
+            "exact_id",
+            "same_identifier",
+        ],
+        ["embase.ris", "2", "e2", "4", "4", "", ""],
     ]
     chosen = tmp_path / "new" / "folder" / "map.csv"
     assert run("export", "dedup-map", linked, "-o", chosen).exit_code == 0

@@ -19,7 +19,15 @@ from screener.models import Stage, Verdict
 from screener.project import open_project
 from screener.store import Store
 
-SCREENING_COMMANDS = ("decide", "conflicts", "resolve", "agreement", "retrieval")
+SCREENING_COMMANDS = (
+    "decide",
+    "conflicts",
+    "resolve",
+    "resolve-tags",
+    "show",
+    "agreement",
+    "retrieval",
+)
 
 
 def run(*args: object) -> Result:
@@ -123,8 +131,21 @@ def test_decide_reviewer_from_the_environment(demo: Path, monkeypatch: pytest.Mo
 def test_decide_at_full_text(demo: Path) -> None:
     decide(demo, "include", 1, "alice")
     decide(demo, "include", 1, "bob")
+    run("retrieval", demo, "retrieved", "--record", 1, "--reviewer", "alice")
     result = decide(demo, "exclude", 1, "alice", "--stage", "ft", "--reason", "outcome")
     assert result.stdout == "alice: exclude study 1 at full_text\n"
+    result = decide(demo, "include", 1, "bob", "--stage", "ft", "--retrieved")
+    assert result.stdout == "bob: include study 1 at full_text (report marked retrieved)\n"
+
+
+def test_reviewer_names_match_in_any_case_and_typos_get_a_suggestion(demo: Path) -> None:
+    assert decide(demo, "include", 1, "Alice").stdout.startswith("alice: include study 1")
+    before = dump(demo)
+    assert_one_error_line(
+        run("decide", demo, "include", "--record", 1, "--reviewer", "alcie"),
+        "reviewer 'alcie' is not in protocol.toml's reviewers (alice, bob): did you mean 'alice'?",
+    )
+    assert dump(demo) == before
 
 
 @pytest.mark.parametrize(
@@ -243,10 +264,12 @@ def test_conflicts_listed_and_resolved(demo: Path) -> None:
     (conflict,) = found
     assert (conflict["study_id"], conflict["stage"]) == (1, "title_abstract")
     first, second = conflict["decisions"]
+    assert conflict["kind"] == "verdict"
     assert {k: v for k, v in first.items() if k != "decided_at"} == {
         "reviewer": "alice",
         "verdict": "include",
         "reasons": [],
+        "reason_labels": [],
         "tags": {"fraction": ["exosomes"]},
         "note": "MSC-EVs",
     }
@@ -255,11 +278,13 @@ def test_conflicts_listed_and_resolved(demo: Path) -> None:
         "exclude",
         ["not_msc"],
     )
+    assert second["reason_labels"] == ["Source cells are not mesenchymal stem cells"]
     assert first["decided_at"] <= second["decided_at"]
     assert json.loads(run("conflicts", demo, "--stage", "ft", "--json").stdout) == []
     text = run("conflicts", demo).stdout
-    assert "alice" in text and "not_msc" in text and "MSC-EVs" in text
-    assert "1 conflict(s) waiting" in text
+    assert "alice" in text and "MSC-EVs" in text
+    assert "Source cells" in text and "not_msc" not in text  # the label, not the code
+    assert "1 conflict(s) waiting (1 of verdicts, 0 of tags)" in text
 
     result = run(
         "resolve",

@@ -119,6 +119,8 @@ def _outputs(tmp: Path) -> Iterator[tuple[str, Any]]:
         "prisma show": ("prisma", "show", demo, "--json"),
         "conflicts": ("conflicts", demo, "--json"),
         "conflicts --stage ft": ("conflicts", demo, "--stage", "ft", "--json"),
+        "show 1": ("show", demo, 1, "--reviewer", "alice", "--json"),
+        "show 8": ("show", demo, 8, "--reviewer", "bob", "--json"),
         "agreement": ("agreement", demo, "--json"),
         "extract show": ("extract", "show", demo, "--json"),
         "extract show 1": ("extract", "show", demo, "1", "--json"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -157,12 +158,22 @@ def test_links_are_applied_exact_id_then_rule_by_score_then_reviewer() -> None:
     assert states[(1, 2)] not in links_in_force(result, merging_links(states))
 
 
-def test_related_links_join_only_when_asked() -> None:
-    log = Log().auto(1, 2, RELATED, RULE, 0.97)
+def test_preprint_links_join_only_when_asked() -> None:
+    log = Log().auto(1, 2, RELATED, RULE, 0.97)  # stored before rules were named: a preprint
+    log.events.append(replace(log.events[0], id=2, record_a=3, record_b=4))
+    log.events[-1] = replace(log.events[-1], rule="preprint_version")
     states = pair_states(log.events)
-    assert cluster([1, 2], states).studies == 2
-    merged = cluster([1, 2], states, merge_related=True)
-    assert (merged.studies, merged.study_of, merged.removed_automatic) == (1, {2: 1}, 1)
+    assert cluster([1, 2, 3, 4], states).studies == 4
+    merged = cluster([1, 2, 3, 4], states, merge_preprints=True)
+    assert (merged.studies, merged.study_of, merged.removed_automatic) == (2, {2: 1, 4: 3}, 2)
+
+
+def test_corrections_and_comments_never_join_their_article() -> None:
+    log = Log().auto(1, 2, RELATED, RULE, 0.97).auto(1, 3, RELATED, RULE, 0.97)
+    log.events[0] = replace(log.events[0], rule="correction_notice")
+    log.events[1] = replace(log.events[1], rule="comment_or_reply")
+    merged = cluster([1, 2, 3], pair_states(log.events), merge_preprints=True)
+    assert merged.studies == 3
 
 
 def _stored(record_id: int, **fields: object) -> StoredRecord:

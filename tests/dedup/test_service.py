@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from screener.dedup import matching as dedup
+from screener.dedup.kinds import RelatedKind
 from screener.dedup.links import cluster, pair_states
 from screener.dedup.service import (
     DEDUP_MAP_COLUMNS,
@@ -20,6 +21,7 @@ from screener.dedup.service import (
     dedup_map_rows,
     dedup_summary,
     pending_pairs,
+    related_pairs,
     run_dedup,
     split_record,
     study_of,
@@ -33,6 +35,7 @@ from screener.project import PROTOCOL_FILE, Project, open_project
 from screener.store import NewSource
 
 SAME, DIFFERENT, SKIP = LinkVerdict.SAME, LinkVerdict.DIFFERENT, LinkVerdict.SKIP
+RELATED_KINDS = [str(kind) for kind in RelatedKind]
 
 
 class FakeMatcher:
@@ -63,14 +66,19 @@ class FakeMatcher:
     @staticmethod
     def _judge(x: MatchInput, y: MatchInput) -> list[dedup.Candidate]:
         if x.doi and x.doi == y.doi:
-            return [dedup.Candidate(x.id, y.id, SAME, LinkMethod.EXACT_ID, 1.0, "same DOI")]
+            return [
+                dedup.Candidate(
+                    x.id, y.id, SAME, LinkMethod.EXACT_ID, 1.0, "same DOI", "same_identifier"
+                )
+            ]
         if x.title.casefold() == y.title.casefold():
             if (x.journal == "bioRxiv") != (y.journal == "bioRxiv"):
                 verdict, reason = LinkVerdict.RELATED, "preprint and journal version"
+                rule = "preprint_version"
             else:
-                verdict, reason = LinkVerdict.REVIEW, "same title, nothing else"
+                verdict, reason, rule = LinkVerdict.REVIEW, "same title, nothing else", "uncertain"
             score = 0.9 if x.year == y.year else 0.8
-            return [dedup.Candidate(x.id, y.id, verdict, LinkMethod.RULE, score, reason)]
+            return [dedup.Candidate(x.id, y.id, verdict, LinkMethod.RULE, score, reason, rule)]
         return []
 
 
@@ -107,7 +115,7 @@ def check_cache(project: Project) -> None:
     """The studies cache equals what the event log gives now."""
     states = pair_states(project.store.links.events())
     merge = project.protocol.merge_preprints
-    expected = cluster(project.store.records.ids(), states, merge_related=merge).study_of
+    expected = cluster(project.store.records.ids(), states, merge_preprints=merge).study_of
     assert project.store.links.study_map() == expected
 
 
@@ -121,6 +129,7 @@ def test_run_links_sure_pairs_and_queues_uncertain_ones(
         "studies": 4,
         "duplicates_removed": {"total": 1, "automatic": 1, "by_reviewer": 0},
         "related_links": 0,
+        "related_links_by_kind": {kind: 0 for kind in RELATED_KINDS},
         "pairs_awaiting_review": 1,
         "blocked_links": 0,
         "records_not_compared": 0,
@@ -131,9 +140,9 @@ def test_run_links_sure_pairs_and_queues_uncertain_ones(
     }
     assert project.store.links.study_map() == {3: 1}
     events = project.store.links.events()
-    assert [(e.record_a, e.record_b, e.verdict, e.run_id) for e in events] == [
-        (1, 3, SAME, 1),
-        (2, 4, LinkVerdict.REVIEW, 1),
+    assert [(e.record_a, e.record_b, e.verdict, e.run_id, e.rule) for e in events] == [
+        (1, 3, SAME, 1, "same_identifier"),
+        (2, 4, LinkVerdict.REVIEW, 1, "uncertain"),
     ]
     run = project.store.links.last_run()
     assert run is not None and (run.compared_up_to, run.records, run.candidates) == (5, 5, 2)
@@ -322,14 +331,22 @@ def test_dedup_map_rows(project: Project, matcher: FakeMatcher) -> None:
     run_dedup(project)
     decide_pair(project, 2, 4, SAME, "alice")
     rows = dedup_map_rows(project)
-    assert DEDUP_MAP_COLUMNS[0] == "source_file" and len(rows[0].values()) == 6
+    assert DEDUP_MAP_COLUMNS == (
+        "source_file",
+        "source_id",
+        "source_record_id",
+        "record_id",
+        "study_id",
+        "link_method",
+        "link_rule",
+    )
     assert [row.values() for row in rows] == [
-        ("a.ris", 1, "a.ris:1", 1, 1, "exact_id"),
-        ("a.ris", 1, "a.ris:2", 2, 2, "reviewer"),
-        ("a.ris", 1, "a.ris:3", 3, 1, "exact_id"),
-        ("a.ris", 1, "a.ris:4", 4, 2, "reviewer"),
-        ("a.ris", 1, "a.ris:5", 5, 5, ""),
-        ("b.ris", 2, "b.ris:1", 6, 6, ""),  # a REVIEW pair with 2 and 4: not linked
+        ("a.ris", 1, "a.ris:1", 1, 1, "exact_id", "same_identifier"),
+        ("a.ris", 1, "a.ris:2", 2, 2, "reviewer", ""),  # a person's link names no rule
+        ("a.ris", 1, "a.ris:3", 3, 1, "exact_id", "same_identifier"),
+        ("a.ris", 1, "a.ris:4", 4, 2, "reviewer", ""),
+        ("a.ris", 1, "a.ris:5", 5, 5, "", ""),
+        ("b.ris", 2, "b.ris:1", 6, 6, "", ""),  # a REVIEW pair with 2 and 4: not linked
     ]
 
 
@@ -345,6 +362,10 @@ def test_merge_preprints_joins_related_records(
         add_file(project, "a.ris", preprint)
         report = run_dedup(project)
         assert (report.related_links, report.studies) == (1, 2)
+        assert report.related_by_kind["preprint"] == 1
+        assert sum(report.related_by_kind.values()) == 1
+        (related,) = related_pairs(project)
+        assert (related.a.id, related.b.id, related.kind) == (1, 2, "preprint")
     protocol = project_path / PROTOCOL_FILE
     text = protocol.read_text(encoding="utf-8")
     protocol.write_text(text.replace("merge_preprints = false", "merge_preprints = true"))

@@ -309,7 +309,8 @@ def test_near_misses_are_kept_apart_from_their_papers(
 
 
 def test_titles_abstracts_and_identifiers_look_like_search_results(export: Any) -> None:
-    records = export.records
+    hard = {str(kind) for kind in synthetic.HARD_NEGATIVE_KINDS}
+    records = [r for r in export.records if export.kinds[export.paper_of[r["id"]]] not in hard]
     words = [len(record["title"].split()) for record in records]
     assert min(words) >= 6
     assert sum(count <= 25 for count in words) / len(words) > 0.98  # errata and parts add a few
@@ -416,3 +417,56 @@ def test_command_line_refuses_bad_arguments(
         synthetic.main(arguments)
     assert exit_info.value.code == 2
     assert "error:" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- hard negatives
+
+
+def _by_kind(export: Any) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = defaultdict(list)
+    for record in export.records:
+        found[export.kinds[export.paper_of[record["id"]]]].append(record)
+    return found
+
+
+def test_hard_negatives_of_every_kind_resemble_another_paper(export: Any) -> None:
+    assert set(export.hard_negatives) == {str(kind) for kind in synthetic.HARD_NEGATIVE_KINDS}
+    assert sum(export.hard_negatives.values()) == round(0.03 * 2000)
+    kinds = _by_kind(export)
+    titles = Counter(_plain(r["title"]) for r in export.records)
+    series = kinds["series"]
+    assert all(len(r["title"].split()) <= 5 and len(r["authors"]) == 1 for r in series)
+    issues_of_title: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for record in series:
+        issues_of_title[(_plain(record["title"]), record["volume"])].add(record["issue"])
+    assert max(len(issues) for issues in issues_of_title.values()) >= 3  # one item per issue
+    assert any(r["doi"] for r in series) and any(not r["doi"] and not r["pages"] for r in series)
+    assert all(
+        re.match(
+            r"(comment on|re|letter to the editor regarding|reply to|authors' reply)\b", t, re.I
+        )
+        for t in (r["title"] for r in kinds["reply"])
+    )
+    assert all(
+        r["type"] == "CPAPER" and r["journal"].casefold().startswith("proc")
+        for r in kinds["proceedings"]
+    )
+    assert all(titles[_plain(r["title"])] >= 2 for r in kinds["same_title"])
+    assert all(not r["doi"] and not r["pages"] for r in kinds["bare"])
+
+
+def test_no_hard_negative_is_merged_with_what_it_resembles(tmp_path: Path) -> None:
+    from screener.dedup.service import dedup_map_rows, run_dedup
+    from screener.project import init_project, open_project
+
+    export = synthetic.build(3000, seed=5)
+    path = tmp_path / "records.ris"
+    synthetic.write_ris(export.records, path)
+    with open_project(init_project(tmp_path / "p", "p")) as project:
+        import_files(project, [path])
+        run_dedup(project)
+        rows = dedup_map_rows(project)
+    study_papers: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        study_papers[row.study_id].add(export.paper_of[row.source_record_id])
+    assert all(len(papers) == 1 for papers in study_papers.values())

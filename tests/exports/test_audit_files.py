@@ -169,7 +169,7 @@ def test_a_failed_write_is_a_one_line_error_and_the_old_files_stay(
         csv_path, jsonl = write_audit(project, tmp_path / "audit.csv")
         before = csv_path.read_bytes(), jsonl.read_bytes()
         (tmp_path / "audit.csv.partial").mkdir()  # where the CSV is written first
-        with pytest.raises(ScreenerError, match="audit.csv.partial: cannot write"):
+        with pytest.raises(ScreenerError, match="audit.csv: cannot write the audit log"):
             write_audit(project, tmp_path / "audit.csv")
         (tmp_path / "audit.csv.partial").rmdir()
     assert (csv_path.read_bytes(), jsonl.read_bytes()) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -20,9 +21,10 @@ from screener.exports.registry import kind_named
 from screener.extraction import service as extraction
 from screener.extraction.evidence import included_evidence
 from screener.importers.service import import_files
-from screener.models import NewDecision, Stage, Verdict
+from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, init_project, open_project
 from screener.screening import decisions as review
+from screener.screening.tags import resolve_tags
 from tests.paths import ROOT, TESTS
 
 GOLDEN = TESTS / "golden"
@@ -30,11 +32,20 @@ DEMO_PROTOCOL = ROOT / "projects/secretome-demo/protocol.toml"
 UPDATE = bool(os.environ.get("SCREENER_UPDATE_GOLDEN"))  # SCREENER_UPDATE_GOLDEN=1 rewrites them
 
 
-def include(project: Project, study: int, tags: dict[str, list[str]] | None = None) -> None:
-    """Both reviewers include ``study`` at both stages; alice tags it at title/abstract."""
+def include(
+    project: Project,
+    study: int,
+    tags: dict[str, list[str]] | None = None,
+    bob_tags: dict[str, list[str]] | None = None,
+) -> None:
+    """Both reviewers include ``study`` at both stages and tag it at title/abstract: alice
+    with ``tags``, bob with ``bob_tags`` (the same tags unless given)."""
+    given = {"alice": tags or {}, "bob": tags or {} if bob_tags is None else bob_tags}
     for stage in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
+        if stage is Stage.FULL_TEXT:
+            review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
         for who in ("alice", "bob"):
-            tagged = tags if stage is Stage.TITLE_ABSTRACT and who == "alice" and tags else {}
+            tagged = given[who] if stage is Stage.TITLE_ABSTRACT else {}
             review.decide(project, NewDecision(study, stage, who, Verdict.INCLUDE, tags=tagged))
 
 
@@ -136,7 +147,8 @@ def test_an_unwritable_target_is_a_one_line_error_and_the_old_file_stays(
 def test_the_workbook_is_the_same_file_whenever_it_is_written(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No write time inside the workbook: its parts are dated 1980-01-01."""
+    """No write time inside the workbook: its parts and its created and modified
+    properties are dated 1980-01-01."""
     import time
     import zipfile
 
@@ -148,6 +160,9 @@ def test_the_workbook_is_the_same_file_whenever_it_is_written(
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as package:
         assert {part.date_time for part in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    openpyxl = pytest.importorskip("openpyxl")
+    properties = openpyxl.load_workbook(first).properties
+    assert properties.created == properties.modified == datetime(1980, 1, 1)
 
 
 def test_xlsx_has_a_bold_frozen_header_and_reads_back(demo: Path, tmp_path: Path) -> None:
@@ -224,9 +239,9 @@ def test_tab_and_carriage_return_starts_in_every_writer(tmp_path: Path) -> None:
 
 
 def test_xlsx_text_is_escaped_and_kept_whole(tmp_path: Path) -> None:
-    """The workbook's XML is written directly: markup, spaces at the ends, numbers and
-    missing cells read back as they were; characters XML cannot hold are written as Excel's
-    _xHHHH_ escapes (which openpyxl leaves as they are) instead of failing the export."""
+    """Markup, spaces at the ends, numbers and missing cells read back as they were;
+    characters XML cannot hold are written as Excel's _xHHHH_ escapes (which openpyxl leaves
+    as they are) instead of failing the export."""
     openpyxl = pytest.importorskip("openpyxl")
     rows: list[tuple[evidence.Cell, ...]] = [
         (1, "a < b & c > d", "  spaced  ", 2.5),
@@ -329,12 +344,75 @@ def test_cli_writes_every_format_and_reports_errors(
 def test_export_kinds_are_registered(demo: Path, tmp_path: Path) -> None:
     with open_project(demo) as project:
         for name, suffix in (
-            ("evidence", ".csv"),
             ("evidence-xlsx", ".xlsx"),
             ("evidence-md", ".md"),
         ):
             kind = kind_named(name)
-            (written,) = kind.write(project, tmp_path / "k" / kind.default_file)
+            (written,) = kind.write(project, tmp_path / name / kind.file_name(), {}).paths
             assert written.suffix == suffix and written.is_file()
-        both = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv")
-        assert [p.suffix for p in both] == [".csv", ".svg"]
+        kind = kind_named("evidence")
+        paths = kind.write(project, tmp_path / "all" / kind.file_name(), kind.defaults()).paths
+        assert [p.name for p in paths] == ["evidence.csv", "evidence.xlsx", "evidence.md"]
+        only = kind.write(project, tmp_path / "one" / "e.md", {"format": ("md",)}).paths
+        assert [p.name for p in only] == ["e.md"]
+        with pytest.raises(ScreenerError, match="--format: 'pdf' is not one of csv, xlsx, md"):
+            kind.write(project, tmp_path / "e.pdf", {"format": ("pdf",)})
+        both = kind_named("evidence-map").write(project, tmp_path / "k" / "evidence-map.csv", {})
+        assert [p.suffix for p in both.paths] == [".csv", ".svg"]
+
+
+def test_disagreeing_tags_are_marked_unresolved_never_merged(tmp_path: Path) -> None:
+    """bob tags a skin study "bone": the table keeps only what both gave and says the tags
+    are unresolved with each reviewer's; the map counts the study by the agreed terms only.
+    Once a resolver sets the consensus, the table and the map use it."""
+    path, _ = make_demo(tmp_path / "demo")
+    with open_project(path) as project:
+        include(
+            project,
+            1,
+            {"tissue": ["skin/wound"], "outcome": ["angiogenesis"]},
+            {"tissue": ["bone"], "outcome": ["angiogenesis"]},
+        )
+        include(project, 2, {"tissue": ["tendon"]})
+        (first, second) = evidence.evidence_table(project).rows
+        chart = evidence_map.evidence_map(project)
+        assert chart.unresolved == 1 and "1 study with unresolved tags" in evidence_map.map_svg(
+            chart
+        )
+        assert chart.count("bone", "angiogenesis") == chart.count("skin/wound", "angiogenesis") == 0
+        resolve_tags(project, 1, "carol", {"tissue": ["skin/wound"], "outcome": ["angiogenesis"]})
+        resolved = evidence.evidence_table(project).rows[0]
+        after = evidence_map.evidence_map(project)
+    column = evidence.CITATION_COLUMNS.index("tags")
+    assert first[column] == "outcome: angiogenesis"  # not "skin/wound, bone"
+    assert first[column + 1] == (
+        "unresolved (alice: tissue: skin/wound; outcome: angiogenesis"
+        " | bob: tissue: bone; outcome: angiogenesis)"
+    )
+    assert second[column : column + 2] == ("tissue: tendon", "agreed")
+    assert resolved[column : column + 2] == (
+        "tissue: skin/wound; outcome: angiogenesis",
+        "resolved",
+    )
+    assert after.unresolved == 0 and after.count("skin/wound", "angiogenesis") == 1
+    assert after.count("bone", "angiogenesis") == 0
+
+
+def test_a_single_reviewer_project_uses_that_reviewers_tags(tmp_path: Path) -> None:
+    path, _ = make_demo(tmp_path / "demo")
+    toml = path / "protocol.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("dual_screening = true", "dual_screening = false"),
+        encoding="utf-8",
+    )
+    with open_project(path) as project:
+        review.decide(
+            project,
+            NewDecision(
+                1, Stage.TITLE_ABSTRACT, "alice", Verdict.INCLUDE, tags={"tissue": ["bone"]}
+            ),
+        )
+        review.set_retrieval(project, 1, RetrievalStatus.RETRIEVED, "alice")
+        review.decide(project, NewDecision(1, Stage.FULL_TEXT, "alice", Verdict.INCLUDE))
+        found = included_evidence(project)
+    assert found.tags == {1: {"tissue": ["bone"]}} and found.tag_status(1) == "agreed"

@@ -1,5 +1,6 @@
 """Formula injection: every CSV (and XLSX) that any registered export kind writes has no
-cell a spreadsheet would run, for a project whose citations begin with = + - @ tab or CR."""
+cell a spreadsheet would run, for a project whose citations begin with = + - @ tab or CR,
+with those signs after leading spaces or a vertical tab, or with their full-width forms."""
 
 from __future__ import annotations
 
@@ -8,14 +9,33 @@ from pathlib import Path
 
 import pytest
 
-from screener.exports.csv_safe import FORMULA_STARTS
 from screener.exports.registry import all_kinds
 from screener.models import NewDecision, Record, RetrievalStatus, Stage, Verdict
 from screener.project import Project, init_project, open_project
 from screener.screening import decisions as review
 from screener.store import NewSource
 
-HOSTILE = ('=HYPERLINK("http://x","y")', "+1+2", "-3-4", "@SUM(A1)", "\tcmd", "\rcmd")
+HOSTILE = (
+    '=HYPERLINK("http://x","y")',
+    "+1+2",
+    "-3-4",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    " =1+2",
+    "\v=cmd",
+    "\u3000+1",
+    '＝HYPERLINK("http://x","y")',
+    "＋1+2",
+    "－3",
+    "＠SUM(A1)",
+)
+# Notes as a reviewer can write them: no control characters but tabs and line breaks.
+NOTES = tuple(text for text in HOSTILE if "\v" not in text)
+# What a spreadsheet may read as a formula: these first (after any leading whitespace) ...
+SIGNS = "=+-@＝＋－＠"
+# ... and these first, whatever follows.
+ALWAYS = "\t\r"
 
 
 def _hostile_records() -> list[Record]:
@@ -53,7 +73,7 @@ def _screen_everything(project: Project) -> None:
                     Stage.TITLE_ABSTRACT,
                     who,
                     Verdict.INCLUDE,
-                    note=f"{HOSTILE[n % len(HOSTILE)]} note",
+                    note=f"{NOTES[n % len(NOTES)]} note",
                 ),
             )
         review.set_retrieval(project, study, RetrievalStatus.RETRIEVED, "alice")
@@ -74,12 +94,14 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         _screen_everything(project)
         files: list[Path] = []
         for kind in all_kinds():
-            files += kind.write(project, folder / "out" / kind.default_file)
+            target = folder / "out" / kind.file_name()
+            files += kind.write(project, target, kind.defaults()).paths
     return files
 
 
 def _formula_like(cell: str) -> bool:
-    if not cell.startswith(FORMULA_STARTS):
+    first = cell.lstrip()[:1]
+    if not first or not (cell[0] in ALWAYS or first in SIGNS):
         return False
     try:
         float(cell)  # a negative number is data
@@ -120,3 +142,43 @@ def test_every_xlsx_cell_is_text_not_formula(written: list[Path]) -> None:
                     assert cell.data_type != "f", f"{path.name}!{cell.coordinate}: a formula"
                     if isinstance(cell.value, str):
                         assert not _formula_like(cell.value), f"{path.name}!{cell.coordinate}"
+
+
+# Signs after leading whitespace (space, vertical tab, form feed, no-break and ideographic
+# spaces) and the signs' full-width and small forms: a spreadsheet may strip the one and
+# read the other as the sign.
+NEUTRALISED = (
+    " =1+2",
+    "   +1",
+    "\v=cmd",
+    "\f@SUM(A1)",
+    "\u00a0-1+2",
+    "\u3000=1",
+    '＝HYPERLINK("http://x","y")',
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    " ＝1",
+    "﹦1+2",
+)
+KEPT = (" plain", "  10.1000/x", "\u3000text", "a＝b", "x－y", "   ", "\nNote", "é=1", "'＝quoted")
+
+
+def test_signs_after_whitespace_and_full_width_signs_are_neutralised(tmp_path: Path) -> None:
+    from screener.exports.csv_safe import csv_line, safe_cell
+    from screener.exports.evidence import EvidenceTable, write_evidence_xlsx
+
+    for text in NEUTRALISED:
+        assert safe_cell(text) == "'" + text, repr(text)
+    for text in KEPT:
+        assert safe_cell(text) == text, repr(text)
+    line = csv_line([*NEUTRALISED, *KEPT])
+    (cells,) = list(csv.reader([line]))
+    assert cells == ["'" + t for t in NEUTRALISED] + list(KEPT)
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = [(n, text) for n, text in enumerate((*NEUTRALISED, *KEPT))]
+    write_evidence_xlsx(EvidenceTable(("n", "text"), rows), tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    shown = [sheet.cell(row, 2).value for row in range(2, len(rows) + 2)]
+    assert all(value.startswith("'") for value in shown[: len(NEUTRALISED)])
+    assert shown[len(NEUTRALISED) :] == list(KEPT)

@@ -130,10 +130,17 @@ def _random_history(path: Path, seed: int) -> None:
         def screen(stage: Stage, chosen: list[int]) -> None:
             for study in chosen:
                 first, reasons = verdict_at(stage)
-                review.decide(project, NewDecision(study, stage, "alice", first, reasons))
+                at_full_text = stage is FT  # a report still sought is retrieved with it
+                review.decide(
+                    project,
+                    NewDecision(study, stage, "alice", first, reasons),
+                    mark_retrieved=at_full_text,
+                )
                 if rng.random() < 0.85:
                     review.decide(
-                        project, NewDecision(study, stage, "bob", *verdict_at(stage, first))
+                        project,
+                        NewDecision(study, stage, "bob", *verdict_at(stage, first)),
+                        mark_retrieved=at_full_text,
                     )
             for conflict in study_states.conflicts(project, stage):
                 if rng.random() < 0.6:
@@ -415,34 +422,57 @@ def test_export_help_lists_every_registered_kind() -> None:
         assert "Example" in help_text and "-o, --output" in help_text
 
 
-def test_a_kind_without_a_command_of_its_own_gets_one(
+def test_every_registered_kind_gets_a_command_from_its_data(
     demo: tuple[Path, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A kind added to the registry is a command with its options, help and file name."""
     from screener.exports import registry
+    from screener.exports.kinds import ExportOption, Options, Progress, Written
 
-    def write(project: Project, target: Path) -> list[Path]:
-        target.write_text(project.name, encoding="utf-8")
-        return [target]
+    case = ExportOption("case", "How to write the name.", "lower", ("lower", "upper"))
 
-    def failing(project: Project, target: Path) -> list[Path]:
+    def write(
+        project: Project, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
+        name = project.name.upper() if case.value(options) == "upper" else project.name
+        assert progress is not None  # the CLI's bar, drawn for big projects
+        progress(0, 1)
+        target.write_text(name, encoding="utf-8")
+        progress(1, 1)
+        return Written((target,))
+
+    def failing(
+        project: Project, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
         raise ScreenerError(f"{target}: nothing to write")
 
     extra = [
-        registry.ExportKind("names", "The project's name, as text", "name.txt", write),
+        registry.ExportKind(
+            "names", "The project's name, as text", "{case}.txt", write, "More.", (case,)
+        ),
         registry.ExportKind("broken", "Always fails", "broken.txt", failing),
     ]
     kinds = registry.all_kinds()
     monkeypatch.setattr(registry, "all_kinds", lambda: [*kinds, *extra])
+    monkeypatch.setattr("screener.cli.common.PROGRESS_THRESHOLD", 1)  # a bar for the demo
     path, _ = demo
     runner = CliRunner()
     listing = " ".join(runner.invoke(main, ["export", "--help"], terminal_width=200).output.split())
     assert "names The project's name, as text" in listing
-    help_text = runner.invoke(main, ["export", "names", "--help"]).output
-    assert "screener export names projects/my-review" in help_text
+    help_text = " ".join(runner.invoke(main, ["export", "names", "--help"]).output.split())
+    assert "The project's name, as text. More." in help_text
+    assert "screener export names projects/my-review -o lower.txt" in help_text
+    assert "screener export names projects/my-review --case upper" in help_text
+    assert "--case [lower|upper]" in help_text and "lower.txt (upper.txt)" in help_text
+    result = runner.invoke(main, ["export", "names", str(path), "-o", f"{tmp_path}/"])
+    assert result.exit_code == 0 and result.output.strip() == f"Wrote {tmp_path / 'lower.txt'}"
+    assert (tmp_path / "lower.txt").read_text(encoding="utf-8") == "demo"
+    result = runner.invoke(
+        main, ["export", "names", str(path), "--case", "upper", "-o", f"{tmp_path}/"]
+    )
+    assert result.exit_code == 0 and (tmp_path / "upper.txt").read_text(encoding="utf-8") == "DEMO"
+    assert runner.invoke(main, ["export", "names", str(path), "--case", "title"]).exit_code == 2
     target = tmp_path / "name.txt"
-    result = runner.invoke(main, ["export", "names", str(path), "-o", str(target)])
-    assert result.exit_code == 0 and result.output.strip() == f"Wrote {target}"
-    assert target.read_text(encoding="utf-8") == "demo"
     result = runner.invoke(main, ["export", "broken", str(path), "-o", str(target)])
     assert result.exit_code == 1 and result.output == f"error: {target}: nothing to write\n"
     assert runner.invoke(main, ["export", "nonsense", str(path)]).exit_code == 2

@@ -38,7 +38,11 @@ def include(project: Project, study: int, full_text: bool = True) -> None:
         review.decide(project, NewDecision(study, Stage.TITLE_ABSTRACT, who, Verdict.INCLUDE))
     if full_text:
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(study, Stage.FULL_TEXT, who, Verdict.INCLUDE))
+            review.decide(
+                project,
+                NewDecision(study, Stage.FULL_TEXT, who, Verdict.INCLUDE),
+                mark_retrieved=True,
+            )
 
 
 @pytest.fixture
@@ -51,7 +55,9 @@ def demo(tmp_path: Path) -> Path:
         include(project, 4, full_text=False)  # 4: excluded at full text
         for who in ("alice", "bob"):
             review.decide(
-                project, NewDecision(4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",))
+                project,
+                NewDecision(4, Stage.FULL_TEXT, who, Verdict.EXCLUDE, ("design",)),
+                mark_retrieved=True,
             )
     return path
 
@@ -231,11 +237,11 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
         review.resolve(project, 6, ta, "alice", inc)  # conflict resolved: include
         review.set_retrieval(project, 7, RetrievalStatus.NOT_RETRIEVED, "bob", reason="lost")
         for study in (5, 6, 8, 9, 10, 13, 14):
-            review.decide(project, NewDecision(study, ft, "alice", inc))
+            review.decide(project, NewDecision(study, ft, "alice", inc), mark_retrieved=True)
         for study in (5, 6, 9, 10, 14):
-            review.decide(project, NewDecision(study, ft, "bob", inc))
-        review.decide(project, NewDecision(8, ft, "bob", exc, ("design",)))
-        review.decide(project, NewDecision(13, ft, "bob", exc, ("design",)))
+            review.decide(project, NewDecision(study, ft, "bob", inc), mark_retrieved=True)
+        review.decide(project, NewDecision(8, ft, "bob", exc, ("design",)), mark_retrieved=True)
+        review.decide(project, NewDecision(13, ft, "bob", exc, ("design",)), mark_retrieved=True)
         review.resolve(project, 13, ft, "bob", inc)  # full-text conflict resolved: include
         project.store.events.add_decision(
             NewDecision(10, ft, "bob", Verdict.UNDO)
@@ -250,7 +256,7 @@ def test_included_studies_follow_the_screening_rules(tmp_path: Path) -> None:
         )  # a duplicate's id: study 11
         review.decide(project, NewDecision(11, ta, "bob", inc))
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(11, ft, who, inc))
+            review.decide(project, NewDecision(11, ft, who, inc), mark_retrieved=True)
         assert 11 in extraction.included_studies(project)
 
 
@@ -493,15 +499,28 @@ def test_cli_set_show_conflicts_resolve(demo: Path) -> None:
 def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
     """Each reviewer extracts in their own copy; after syncing both ways the two copies hold
     the same events and agree on every value in force, conflict and consensus."""
-    from screener.sync.service import export_events, import_events, write_jsonl
+    from screener.sync.service import export_events, import_events, import_files, write_jsonl
 
-    copies = []
-    for name in ("a", "b"):
-        path, _ = make_demo(tmp_path / name)
-        with open_project(path) as project:
-            include(project, 1)
-        copies.append(path)
-    a, b = copies
+    a, _ = make_demo(tmp_path / "a")
+    b, _ = make_demo(tmp_path / "b")
+    with open_project(a) as project:
+        include(project, 1)
+
+    def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
+        file = tmp_path / f"{reviewer}.jsonl"
+        with open_project(source) as project:
+            write_jsonl(file, export_events(project, reviewer))
+        with open_project(target) as project:
+            return import_events(project, file).added
+
+    # the screening reaches copy b as both reviewers' files, imported together: each one's
+    # full-text decision needs the other's inclusion at title/abstract
+    files = [tmp_path / "alice-screening.jsonl", tmp_path / "bob-screening.jsonl"]
+    with open_project(a) as project:
+        for file, reviewer in zip(files, ("alice", "bob"), strict=True):
+            write_jsonl(file, export_events(project, reviewer))
+    with open_project(b) as project:
+        import_files(project, files)
     with open_project(a) as project:
         extraction.record_values(
             project, 1, "alice", {"fraction": "exosomes", "dose": {"value": 2, "unit": "µg"}}
@@ -513,13 +532,6 @@ def test_extraction_events_sync_between_copies(tmp_path: Path) -> None:
             "bob",
             {"fraction": "conditioned medium", "dose": {"value": 2, "unit": "µg"}},
         )
-
-    def sync(source: Path, reviewer: str, target: Path) -> dict[str, int]:
-        file = tmp_path / f"{reviewer}.jsonl"
-        with open_project(source) as project:
-            write_jsonl(file, export_events(project, reviewer))
-        with open_project(target) as project:
-            return import_events(project, file).added
 
     assert sync(a, "alice", b)["extraction"] == 2
     assert sync(b, "bob", a)["extraction"] == 2

@@ -9,8 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screener.errors import ImportFormatError
-from screener.importers.reading import FORMATS, detect_format, parse_file
+from screener.importers.reading import IMPORTERS, detect_format, parse_file
 from screener.models import Record
+
+FORMATS = {module.FORMAT: module for module in IMPORTERS}  # the text formats
 
 # Text built from the pieces of real exports, so that the fuzzer reaches deep into parsers.
 FRAGMENTS = [

@@ -9,7 +9,12 @@ import pytest
 from screener.errors import ScreenerError
 from screener.importers import service as importing
 from screener.importers.reading import parse_file
-from screener.importers.service import ImportBatchError, guess_database, import_files
+from screener.importers.service import (
+    DatabaseFrom,
+    ImportBatchError,
+    guess_database,
+    import_files,
+)
 from screener.project import Project
 from tests.paths import TESTS
 
@@ -79,12 +84,19 @@ def test_strict_refuses_a_file_with_an_empty_record(project: Project, tmp_path: 
     assert project.store.records.sources() == []
 
 
-def test_guess_database() -> None:
-    assert guess_database(Path("x.ris"), "ris", ["Embase"]) == "Embase"
-    assert guess_database(Path("scopus_2026.csv"), "csv", []) == "Scopus"
-    assert guess_database(Path("export.nbib"), "medline", []) == "PubMed"
-    assert guess_database(Path("savedrecs.txt"), "wos", []) == "Web of Science"
-    assert guess_database(Path("my-search.ris"), "ris", []) == "my-search"
+def test_guess_database_says_where_the_name_came_from() -> None:
+    assert guess_database(Path("x.ris"), "ris", ["Embase"]) == ("Embase", DatabaseFrom.RECORDS)
+    assert guess_database(Path("scopus_2026.csv"), "csv", []) == ("Scopus", DatabaseFrom.FILE_NAME)
+    assert guess_database(Path("export.nbib"), "medline", []) == ("PubMed", DatabaseFrom.FORMAT)
+    assert guess_database(Path("savedrecs.txt"), "wos", []) == (
+        "Web of Science",
+        DatabaseFrom.FORMAT,
+    )
+    # A file name that names no database never becomes one (it would head a PRISMA box).
+    assert guess_database(Path("faulty_year.ris"), "ris", ["not a database"]) == (
+        "Unknown database (faulty_year.ris)",
+        DatabaseFrom.UNKNOWN,
+    )
 
 
 def test_search_details_are_kept_and_dates_checked(project: Project) -> None:

@@ -257,3 +257,53 @@ def test_garbage_raises_only_import_format_error() -> None:
             with contextlib.suppress(ImportFormatError):
                 tabular.parse(candidate)
             assert isinstance(tabular.detect(candidate), bool)
+
+
+def _read(text: str) -> tuple[list[Record], tabular.TableNotes]:
+    notes = tabular.TableNotes()
+    return list(tabular.read(text.split("\n"), notes)), notes
+
+
+def test_booktitle_is_the_venue_of_a_conference_paper() -> None:
+    records, notes = _read('title,author,booktitle,year\nA paper,"Doe, J",Proc. of X,2019\n')
+    assert records[0].journal == "Proc. of X" and notes.unused_columns == []
+    # A journal column wins; the book title fills in where a row has no journal.
+    records, _ = _read("title,journal,booktitle\nA,J Bone,Proc. Y\nB,,Proc. Z\n")
+    assert [r.journal for r in records] == ["J Bone", "Proc. Z"]
+
+
+def test_source_is_the_venue_only_without_a_journal_column() -> None:
+    records, notes = _read("Title,Source\nA,The Lancet\nB,Scopus\nC,BMJ (2019) 12:3 (4-9)\n")
+    assert [r.journal for r in records] == ["The Lancet", "", "BMJ"]
+    assert (records[2].year, records[2].volume, records[2].pages) == (2019, "12", "4-9")
+    assert notes.unused_columns == []
+    # Beside a journal column "Source" is something else (ASySD's duplicate labels here):
+    # not the venue, kept and reported; it names no database.
+    records, notes = _read("title,journal,source\nA,J Bone,duplicate\nB,,unique\n")
+    assert [r.journal for r in records] == ["J Bone", ""]
+    assert notes.unused_columns == ["source"] and notes.databases == []
+    # ... and when it names a database (Scopus), it is read as that.
+    _, notes = _read("Title,Source title,Source\nA,J Bone,Scopus\n")
+    assert notes.unused_columns == [] and notes.databases == ["Scopus"]
+
+
+def test_label_column_without_labels_is_reported_unused() -> None:
+    records, notes = _read("Title,Label\nA,to check\nB,\n")
+    assert [r.label for r in records] == [None, None]
+    assert notes.unused_columns == ["Label"] and notes.empty_fields == []
+    records, notes = _read("Title,Label\nA,1\nB,0\n")
+    assert [r.label for r in records] == [1, 0] and notes.unused_columns == []
+
+
+def test_a_mapped_column_empty_in_every_record_is_noted() -> None:
+    _, notes = _read("Title,Year,DOI,Notes,Extra 2\nA,n.d.,,x,\nB,,,,\n")
+    assert notes.empty_fields == ["year (Year)", "doi (DOI)"]
+    assert (notes.unused_columns, notes.blank_columns) == (["Notes"], ["Extra 2"])
+
+
+def test_section_lines_are_not_records_but_a_lone_title_is() -> None:
+    records, notes = _read("id,title,abstract\nfirst group\n1,A,x\nsecond group\n2,B,y\n")
+    assert [r.title for r in records] == ["A", "B"] and [r.position for r in records] == [1, 2]
+    assert notes.section_lines == [(2, "first group"), (4, "second group")]
+    records, notes = _read("title,abstract,year\nOnly a title\n")  # the title column is first
+    assert [r.title for r in records] == ["Only a title"] and notes.section_lines == []

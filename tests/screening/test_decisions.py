@@ -18,12 +18,11 @@ from hypothesis import strategies as st
 import screener.store.connection
 from screener.demo import make_demo
 from screener.errors import ScreenerError
-from screener.models import NewDecision, RetrievalStatus, Stage, Verdict
+from screener.models import Decision, NewDecision, RetrievalStatus, Stage, Verdict
 from screener.project import Project, open_project
 from screener.screening.agreement import agreement_report
 from screener.screening.decisions import (
     check_reviewer,
-    decide,
     parse_stage,
     pdf_file,
     resolve,
@@ -31,6 +30,7 @@ from screener.screening.decisions import (
     undo_last,
     vocabulary_terms,
 )
+from screener.screening.decisions import decide as decide_checked
 from screener.screening.queue import screening_queue
 from screener.screening.state import StudyStatus
 from screener.screening.studies import (
@@ -44,9 +44,16 @@ from screener.screening.studies import (
 )
 
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
+
 INCLUDE, EXCLUDE, MAYBE, UNDO = Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE, Verdict.UNDO
 DUPLICATE_OF_1 = 19  # in the demo, record 19 is a second export of study 1
 NOT_A_STUDY = 16  # a duplicate record (of study 11): never a study id
+
+
+def decide(project: Project, decision: NewDecision) -> Decision:
+    """A decision, its report marked retrieved at full text: the tests here are about other
+    rules (test_full_text_retrieval.py tests that one)."""
+    return decide_checked(project, decision, mark_retrieved=True)
 
 
 @pytest.fixture(scope="session")
@@ -664,8 +671,11 @@ def test_full_text_flow(demo: Project) -> None:
 
     elsewhere = demo.path.parent / "jones.pdf"  # an absolute path outside the project
     elsewhere.write_bytes(b"%PDF-1.4\n")
-    absolute = set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(elsewhere))
-    assert pdf_file(demo, absolute) == elsewhere
+    with pytest.raises(ScreenerError, match="outside the project folder"):
+        set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(elsewhere))
+    inside = demo.path.resolve() / "fulltext" / "smith.pdf"  # absolute, inside: kept relative
+    absolute = set_retrieval(demo, 3, RetrievalStatus.RETRIEVED, "bob", pdf_path=str(inside))
+    assert absolute.pdf_path == "fulltext/smith.pdf" and pdf_file(demo, absolute) == inside
 
 
 def test_full_text_follows_a_title_abstract_resolution(demo: Project) -> None:
@@ -856,8 +866,10 @@ def _act(project: Project, who: str, study: int, action: str) -> None:
                 ["design"] if study > 3 else [],
             )
         elif action == "retrieval":
-            status = RetrievalStatus.NOT_RETRIEVED if study == 2 else RetrievalStatus.SOUGHT
-            set_retrieval(project, study, status, who, reason="no reply")
+            if study == 2:
+                set_retrieval(project, study, RetrievalStatus.NOT_RETRIEVED, who, reason="gone")
+            else:
+                set_retrieval(project, study, RetrievalStatus.SOUGHT, who)
         else:
             decide(project, NewDecision(study, TA, who, Verdict(action)))
     except ScreenerError:

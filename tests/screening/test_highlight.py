@@ -208,3 +208,29 @@ def _all_matches(term: str, text: str) -> list[re.Match[str]]:
     pattern = compile_terms([term])
     assert pattern is not None
     return [m for start in range(len(text)) if (m := pattern.match(text, start))]
+
+
+# -- many wildcards: matching without backtracking ------------------------------------------
+
+
+def _glob(term: str, word: str) -> bool:
+    """A plain reference for one-word terms: ``*`` is any run of letters (case ignored)."""
+    return re.fullmatch(".*".join(map(re.escape, term.split("*"))), word, re.IGNORECASE) is not None
+
+
+def test_many_wildcards_against_long_words_give_the_right_answer() -> None:
+    assert find_highlights("a" * 200, ["a*a*a*a*b"], []) == []
+    assert find_highlights("a" * 199 + "b", ["a*a*a*a*b"], []) == [Span(0, 200, INCLUDE)]
+    thirty = "*".join("a" * 31)  # 30 wildcards
+    assert find_highlights("a" * 5000, [thirty], []) == [Span(0, 5000, INCLUDE)]
+    assert find_highlights("a" * 5000, [thirty + "b"], []) == []
+    assert find_highlights("x " + "a" * 20 + " y", [thirty], []) == []  # 31 letters needed
+
+
+@given(
+    term=st.text(alphabet="ab*", min_size=1, max_size=8).filter(lambda t: t.strip("*")),
+    word=st.text(alphabet="ab", min_size=1, max_size=12),
+)
+def test_one_word_terms_match_as_a_plain_glob_would(term: str, word: str) -> None:
+    found = find_highlights(f"({word})", [term], [])
+    assert (found == [Span(1, 1 + len(word), INCLUDE)]) == _glob(term, word)

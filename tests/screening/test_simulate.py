@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,19 @@ def test_the_simulate_command_gives_one_line_errors(tmp_path: Path) -> None:
 def test_a_real_labelled_set_matches_its_published_counts(shared_data: Path) -> None:
     labelled = load_labelled(shared_data / "screening" / "SYNERGY_subset" / "Donners_2021.csv")
     assert (len(labelled.labels), labelled.relevant) == (258, 15)
+
+
+def test_the_mean_row_shows_the_mean_seconds_per_seed(tmp_path: Path) -> None:
+    """Every other cell of the mean row is a mean: so is its time; the total is apart."""
+    from screener.cli.common import out
+    from screener.cli.simulate import _print_report
+
+    report = simulate(load_labelled(_labelled_csv(tmp_path / "set.csv")), [1, 2])
+    first, second = report.seeds
+    seeds = (dataclasses.replace(first, seconds=2.0), dataclasses.replace(second, seconds=4.0))
+    timed = dataclasses.replace(report, seeds=seeds, feature_seconds=10.0)
+    with out.capture() as captured:
+        _print_report(timed)
+    mean_row = next(line for line in captured.get().splitlines() if "mean" in line)
+    assert mean_row.split()[-1] == "3.0" and timed.seconds_per_seed == 3.0
+    assert "Total 16.0 s: features 10.0 s, then 2 seed(s)" in captured.get()

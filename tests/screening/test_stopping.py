@@ -74,7 +74,8 @@ def test_a_reviewers_estimate_reads_only_their_own_title_abstract_decisions(
         undo_last(project, "alice", ta)  # withdrawn: no longer counts
         decide(project, NewDecision(5, ta, "bob", Verdict.INCLUDE))  # another reviewer's
         decide(project, NewDecision(3, ta, "bob", Verdict.INCLUDE))
-        decide(project, NewDecision(3, ft, "alice", Verdict.EXCLUDE, ("design",)))  # other stage
+        other_stage = NewDecision(3, ft, "alice", Verdict.EXCLUDE, ("design",))
+        decide(project, other_stage, mark_retrieved=True)
         alice = reviewer_stopping(project, "alice")
         carol = reviewer_stopping(project, "carol")
     # In the order made: include, exclude, maybe (relevant): none since the last relevant.

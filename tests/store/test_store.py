@@ -16,6 +16,8 @@ from screener.errors import ScreenerError
 from screener.models import LinkMethod, LinkVerdict, MatchInput, NewDecision, Record, Stage, Verdict
 from screener.screening.state import current_decisions
 from screener.store import SCHEMA_VERSION, NewDedupEvent, NewSource, Store
+from screener.store.connection import Database
+from screener.store.migrations import MIGRATIONS, migrate
 from screener.store.records import _strings_from_json, _strings_json
 from tests.paths import TESTS
 
@@ -354,3 +356,18 @@ def test_match_inputs_carry_only_what_matching_needs(tmp_path: Path) -> None:
             (1, "f.nbib", "1"),
             (2, "f.nbib", "2"),
         ]
+
+
+def test_the_dedup_rule_column_is_added_once(tmp_path: Path) -> None:
+    """A database that took the rule column under another schema number (a development
+    branch) is brought up without adding it twice."""
+    with Store(tmp_path / "p.db") as store:
+        assert store.schema_version == SCHEMA_VERSION
+    db = Database(str(tmp_path / "p.db"))
+    try:
+        MIGRATIONS[-1](db)  # the column is there: nothing to add, no error
+        migrate(db)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(dedup_events)").fetchall()]
+        assert columns.count("rule") == 1
+    finally:
+        db.close()

@@ -147,6 +147,7 @@ def test_two_copies_agree_after_syncing_both_ways(
     assert to_b.added == {
         "decision": 13,
         "resolution": 0,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 1,
         "extraction": 0,
@@ -184,6 +185,7 @@ def test_two_copies_agree_after_syncing_both_ways(
     assert again.added == {
         "decision": 0,
         "resolution": 1,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 0,
         "extraction": 0,
@@ -191,6 +193,7 @@ def test_two_copies_agree_after_syncing_both_ways(
     assert again.present == {
         "decision": 13,
         "resolution": 0,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 2,
         "extraction": 0,
@@ -292,6 +295,7 @@ def test_importing_a_file_again_changes_nothing(tmp_path: Path, study_plan: list
     assert second.present == {
         "decision": 13,
         "resolution": 0,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 2,
         "extraction": 0,
@@ -544,11 +548,15 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     result = run("sync", "export", a, "-o", file, reviewer="alice")
     assert result.exit_code == 0, result.output
     assert "Wrote 15 event(s) of alice" in result.output
-    assert "13 decisions, 0 resolutions, 0 retrievals, 2 vocabulary terms" in result.output
+    assert (
+        "13 decisions, 0 resolutions, 0 tag resolutions, 0 retrievals, 2 vocabulary terms"
+        in result.output
+    )
     result = run("sync", "export", a, "--reviewer", "alice", "-o", file, "--json")
     assert json.loads(result.stdout)["events"] == {
         "decision": 13,
         "resolution": 0,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 2,
         "extraction": 0,
@@ -563,6 +571,7 @@ def test_cli_round_trip(tmp_path: Path, study_plan: list[Key]) -> None:
     assert summary["added"] == {
         "decision": 0,
         "resolution": 0,
+        "tag_resolution": 0,
         "retrieval": 0,
         "vocabulary_term": 0,
         "extraction": 0,

@@ -47,7 +47,7 @@ async def test_x_opens_the_menu_with_every_kind(demo: Path) -> None:
         assert len(texts) == len(kinds)
         for text, kind in zip(texts, kinds, strict=True):
             assert kind.name in text and kind.summary in " ".join(text.split())
-            assert f"exports/demo/{kind.default_file}" in text
+            assert f"exports/demo/{kind.file_name()}" in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 
@@ -124,16 +124,18 @@ async def test_closing_while_writing_still_tells_how_it_went(
 ) -> None:
     import threading
 
-    from screener.exports.kinds import ExportKind
+    from screener.exports.kinds import ExportKind, Options, Progress, Written
     from screener.tui.modals import export
 
     release = threading.Event()
 
-    def slow(project: object, target: Path) -> list[Path]:
+    def slow(
+        project: object, target: Path, options: Options, progress: Progress | None = None
+    ) -> Written:
         assert release.wait(10)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("done", encoding="utf-8")
-        return [target]
+        return Written((target,))
 
     monkeypatch.setattr(export, "all_kinds", lambda: [ExportKind("slow", "Slow", "s.txt", slow)])
     app = make_app(demo, start="dashboard")

@@ -38,7 +38,11 @@ def include(path: Path, *studies: int) -> None:
         for study in studies:
             for stage in (Stage.TITLE_ABSTRACT, Stage.FULL_TEXT):
                 for who in ("alice", "bob"):
-                    review.decide(project, NewDecision(study, stage, who, Verdict.INCLUDE))
+                    review.decide(
+                        project,
+                        NewDecision(study, stage, who, Verdict.INCLUDE),
+                        mark_retrieved=True,
+                    )
 
 
 @pytest.fixture

@@ -87,6 +87,8 @@ async def test_escape_cancels_the_reason_picker(demo: Path) -> None:
 
 async def test_full_text_exclusion_requires_a_reason(demo: Path) -> None:
     both_include(demo, 1)
+    with open_project(demo) as project:  # a full-text decision needs the report retrieved
+        review.set_retrieval(project, 1, RetrievalStatus.RETRIEVED, "alice")
     app = make_app(demo, stage=Stage.FULL_TEXT)
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.current == 1
@@ -260,6 +262,33 @@ async def test_duplicate_review_same_and_undo(demo: Path) -> None:
         await app.workers.wait_for_complete()
     with open_project(demo) as project:
         assert project.store.links.study_of(3) == 3
+
+
+async def test_duplicates_screen_shows_related_items(demo: Path) -> None:
+    with open_project(demo) as project:
+        project.store.links.add_events(
+            [
+                NewDedupEvent(2, 3, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike"),
+                NewDedupEvent(
+                    3, 4, LinkVerdict.RELATED, LinkMethod.RULE, 0.9, "", rule="correction_notice"
+                ),
+                NewDedupEvent(
+                    5, 6, LinkVerdict.RELATED, LinkMethod.RULE, 0.9, "", rule="preprint_version"
+                ),
+            ]
+        )
+    app = make_app(demo, start="duplicates")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = shown(app, "#pair-table")
+        assert "correction: record 3 ↔ record 4" in text  # record 3 is in the pair
+        assert "preprint" not in text  # not about this pair
+        await pilot.press("x")  # decided: nothing awaits review, every related link shown
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = shown(app, "#pair-table")
+        assert "correction: record 3 ↔ record 4" in text and "preprint: record 5" in text
 
 
 async def test_full_text_retrieval_marks(demo: Path, tmp_path: Path) -> None:

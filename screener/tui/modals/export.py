@@ -47,7 +47,7 @@ class ExportModal(ScreenerModal[None]):
         self.writing: ExportKind | None = None
 
     def target(self, kind: ExportKind) -> Path:
-        return Path("exports") / self.project_name / kind.default_file
+        return Path("exports") / self.project_name / kind.file_name()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
@@ -108,7 +108,8 @@ class ExportModal(ScreenerModal[None]):
         # A connection of this thread's own: a sqlite3 connection belongs to one thread.
         try:
             with open_project(self.project_path) as project:
-                written = kind.write(project, default_target(project, kind.default_file))
+                target = default_target(project, kind.file_name())
+                written = kind.write(project, target, kind.defaults()).paths
         except ScreenerError as exc:
             app.call_from_thread(self._failed, kind, str(exc))
         except OSError as exc:
@@ -116,7 +117,7 @@ class ExportModal(ScreenerModal[None]):
         else:
             app.call_from_thread(self._written, kind, written)
 
-    def _written(self, kind: ExportKind, written: list[Path]) -> None:
+    def _written(self, kind: ExportKind, written: tuple[Path, ...]) -> None:
         self.writing = None
         paths = [str(path.resolve()) for path in written]
         lines = [literal(f"Wrote {kind.name}:", "bold green")]

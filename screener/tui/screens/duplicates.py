@@ -1,7 +1,9 @@
-"""Duplicate review: two records side by side with the differing fields marked."""
+"""Duplicate review: two records side by side with the differing fields marked, and the
+related items (never merged) beside them."""
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -10,7 +12,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
-from screener.dedup.service import ReviewPair, decide_pair, pending_pairs, undo_pair_decision
+from screener.dedup.service import (
+    RelatedPair,
+    ReviewPair,
+    decide_pair,
+    pending_pairs,
+    related_pairs,
+    undo_pair_decision,
+)
 from screener.errors import ScreenerError
 from screener.models import LinkVerdict
 from screener.project import open_project
@@ -33,6 +42,7 @@ class DuplicatesScreen(ScreenerScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.pairs: list[ReviewPair] = []
+        self.related: list[RelatedPair] = []
         self.index = 0
         self.busy = False
 
@@ -68,10 +78,12 @@ class DuplicatesScreen(ScreenerScreen[None]):
             except ScreenerError as exc:
                 message = str(exc)
             pairs = pending_pairs(project)
-        app.call_from_thread(self._show, pairs, message)
+            related = related_pairs(project)
+        app.call_from_thread(self._show, pairs, related, message)
 
-    def _show(self, pairs: list[ReviewPair], message: str) -> None:
+    def _show(self, pairs: list[ReviewPair], related: list[RelatedPair], message: str) -> None:
         self.pairs = pairs
+        self.related = related
         self.busy = False
         self.index = min(self.index, max(len(pairs) - 1, 0))
         self._draw(message)
@@ -85,7 +97,7 @@ class DuplicatesScreen(ScreenerScreen[None]):
                     literal("No duplicate pairs awaiting review."), "\n", (message, "dim")
                 )
             )
-            table_widget.update(literal("Esc: dashboard"))
+            table_widget.update(self._related_text(None) or literal("Esc: dashboard"))
             return
         pair = self.pairs[self.index]
         head = f"Pair {self.index + 1} of {len(self.pairs)} · score {pair.score:.2f}"
@@ -107,7 +119,21 @@ class DuplicatesScreen(ScreenerScreen[None]):
                 literal(field.value_a[:limit], style),
                 literal(field.value_b[:limit], style),
             )
-        table_widget.update(table)
+        related = self._related_text(pair)
+        table_widget.update(Group(table, related) if related else table)
+
+    def _related_text(self, pair: ReviewPair | None) -> Text | None:
+        """The related links (never merged) of the pair's records, or all of them when no
+        pair awaits review; None when there are none."""
+        ids = {pair.a.id, pair.b.id} if pair else None
+        shown = [r for r in self.related if ids is None or {r.a.id, r.b.id} & ids]
+        if not shown:
+            return None
+        lines = [Text("Related, never merged:", "bold")]
+        for r in shown[:20]:
+            line = f"{r.kind}: record {r.a.id} ↔ record {r.b.id} · {r.b.record.title[:80]}"
+            lines.append(literal(line))
+        return Text("\n").join(lines)
 
     def action_decide(self, verdict: str) -> None:
         if self.pairs and not self.busy:

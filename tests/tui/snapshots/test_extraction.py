@@ -14,7 +14,9 @@ from tests.tui.helpers import SNAPSHOT_SIZE, make_app, settle
 def test_extraction_comparison(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
     with open_project(demo) as project:
         for who in ("alice", "bob"):
-            review.decide(project, NewDecision(3, Stage.FULL_TEXT, who, Verdict.INCLUDE))
+            review.decide(
+                project, NewDecision(3, Stage.FULL_TEXT, who, Verdict.INCLUDE), mark_retrieved=True
+            )
         alice = {
             "tissue": ["skin/wound"],
             "fraction": "exosomes",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 
 from screener.errors import ProtocolError
 from screener.models import Stage
+from screener.protocol._checker import Checker, did_you_mean
 
 REQUIRED_VOCABULARIES = ("tissue", "model", "outcome")
 _CODE = re.compile(r"^[a-z0-9_]+$")
@@ -32,6 +34,20 @@ _TOP_LEVEL = {
 QUEUE_ORDERS = ("import", "random", "ranked")
 _SCREENING_KEYS = {"second_review_percent", "order", "seed"}
 _KEY = re.compile(r"^[\w+-]+(,[\w+-]+)*$")
+# The ids of the terminal UI's key bindings that [keys] may remap (`?` in the TUI lists
+# them; tests/test_protocol.py checks this list against the TUI's bindings).
+_BINDINGS = """
+conflicts-back dashboard dialog.cancel exclude extract-back extract-clear
+extract-compare extract-consensus extract-edit extract-next-study
+extract-previous-study help help-back history history-all history-back history-exclude
+history-include history-maybe history-stage include maybe next note open-conflicts
+open-duplicates open-export open-extraction open-full-text open-history open-pdf
+open-screening open-search pair-different pair-next pair-previous pair-same pair-skip
+pair-undo pairs-back palette previous quit reason refresh resolve-exclude
+resolve-include resolve-note retrieval scroll-down scroll-up search search-back tag
+terms.add terms.done undo
+"""
+BINDING_IDS = frozenset(_BINDINGS.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +60,10 @@ class Reason:
 class StageRules:
     reason_required: bool
     reasons: tuple[Reason, ...]
+
+    def label(self, code: str) -> str:
+        """A reason's label ("Wrong publication type"), or the code itself when unknown."""
+        return next((r.label for r in self.reasons if r.code == code), code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,78 +140,33 @@ def template(title: str) -> str:
 def load(path: Path) -> Protocol:
     """Read and validate ``path``; raises :class:`ProtocolError` listing every problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ProtocolError(str(path), ["file not found (is this a screener project?)"]) from None
+    except OSError as exc:
+        raise ProtocolError(str(path), [f"cannot read: {exc.strerror or exc}"]) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        problem = "starts with a byte order mark (BOM); save it as UTF-8 without BOM"
+        raise ProtocolError(str(path), [problem])
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProtocolError(str(path), [f"not UTF-8 text (byte {exc.start})"]) from None
+    try:
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(str(path), [f"not valid TOML: {exc}"]) from None
-    return parse(data, str(path))
+    except RecursionError:
+        raise ProtocolError(str(path), ["not valid TOML: nested too deeply"]) from None
+    return parse(parsed, str(path))
 
 
-class _Checker:
-    """Collects every problem with its key path instead of stopping at the first one."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{key}: {message}")
-
-    def string(self, data: dict[str, Any], key: str, path: str, required: bool = True) -> str:
-        value = data.get(key)
-        if value is None:
-            if required:
-                self.problem(path, "missing")
-            return ""
-        if not isinstance(value, str):
-            self.problem(path, f"must be text, not {type(value).__name__}")
-            return ""
-        if required and not value.strip():
-            self.problem(path, "must not be empty")
-        return value.strip()
-
-    def boolean(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem(path, "must be true or false")
-            return default
-        return value
-
-    def strings(
-        self, data: dict[str, Any], key: str, path: str, unique: bool = False
-    ) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.problem(path, "must be a list of text items")
-            return ()
-        items: list[str] = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.problem(f"{path}[{i}]", "must be non-empty text")
-                continue
-            if unique and item.strip().casefold() in (x.casefold() for x in items):
-                self.problem(f"{path}[{i}]", f"duplicate {item.strip()!r}")
-                continue
-            items.append(item.strip())
-        return tuple(items)
-
-    def table(self, data: dict[str, Any], key: str, path: str) -> dict[str, Any]:
-        value = data.get(key)
-        if value is None:
-            self.problem(path, "missing section")
-            return {}
-        if not isinstance(value, dict):
-            self.problem(path, "must be a section (table)")
-            return {}
-        return value
-
-
-def _stage(check: _Checker, data: dict[str, Any], path: str) -> StageRules:
+def _stage(check: Checker, data: dict[str, Any], path: str) -> StageRules:
+    check.known(data, ("reason_required", "reasons"), path)
     required = check.boolean(data, "reason_required", f"{path}.reason_required", False)
     raw = data.get("reasons", [])
     reasons: list[Reason] = []
+    codes: set[str] = set()
     if not isinstance(raw, list):
         check.problem(f"{path}.reasons", "must be a list of { code = ..., label = ... }")
         raw = []
@@ -200,12 +175,14 @@ def _stage(check: _Checker, data: dict[str, Any], path: str) -> StageRules:
         if not isinstance(item, dict):
             check.problem(where, 'must be { code = "...", label = "..." }')
             continue
+        check.known(item, ("code", "label"), where)
         code = check.string(item, "code", f"{where}.code")
         label = check.string(item, "label", f"{where}.label")
         if code and not _CODE.match(code):
             check.problem(where, f"code {code!r} must be lower-case letters, digits or _")
-        if code and any(r.code == code for r in reasons):
+        if code and code in codes:
             check.problem(where, f"code {code!r} is used twice")
+        codes.add(code)
         for char in ",;":
             if char in label:
                 check.problem(where, f"label contains '{char}' (PRISMA2020 files split on it)")
@@ -217,75 +194,23 @@ def _stage(check: _Checker, data: dict[str, Any], path: str) -> StageRules:
 
 def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
     """Validate parsed TOML; raises :class:`ProtocolError` listing every problem."""
-    check = _Checker()
-    for key in sorted(set(data) - _TOP_LEVEL):
-        check.problem(key, f"unknown setting (known: {', '.join(sorted(_TOP_LEVEL))})")
+    check = Checker()
+    check.known(data, _TOP_LEVEL, "")
     title = check.string(data, "title", "title")
     question = check.string(data, "question", "question", required=False)
     dual = check.boolean(data, "dual_screening", "dual_screening", True)
     reviewers = check.strings(data, "reviewers", "reviewers", unique=True)
     criteria = check.table(data, "criteria", "criteria")
+    check.known(criteria, ("inclusion", "exclusion"), "criteria")
     inclusion = check.strings(criteria, "inclusion", "criteria.inclusion")
     exclusion = check.strings(criteria, "exclusion", "criteria.exclusion")
-
-    stages_data = check.table(data, "stages", "stages")
-    stages: dict[Stage, StageRules] = {}
-    for key in sorted(set(stages_data) - {s.value for s in Stage}):
-        check.problem(
-            f"stages.{key}", f"unknown stage (known: {', '.join(s.value for s in Stage)})"
-        )
-    for stage in Stage:
-        if isinstance(data.get("stages"), dict):
-            section = check.table(stages_data, stage.value, f"stages.{stage.value}")
-            stages[stage] = _stage(check, section, f"stages.{stage.value}")
-
-    vocab_data = check.table(data, "vocabularies", "vocabularies")
-    vocabularies: dict[str, Vocabulary] = {}
-    for name in REQUIRED_VOCABULARIES:
-        if isinstance(data.get("vocabularies"), dict) and name not in vocab_data:
-            check.problem(
-                f"vocabularies.{name}",
-                "missing vocabulary (tissue, model and outcome are required)",
-            )
-    for name, section in vocab_data.items():
-        where = f"vocabularies.{name}"
-        if not isinstance(section, dict):
-            check.problem(where, "must be a section with open = true/false and terms = [...]")
-            continue
-        for key in sorted(set(section) - {"open", "terms"}):
-            check.problem(f"{where}.{key}", "unknown setting (known: open, terms)")
-        is_open = check.boolean(section, "open", f"{where}.open", True)
-        terms = check.strings(section, "terms", f"{where}.terms", unique=True)
-        if not terms and not is_open:
-            check.problem(f"{where}.terms", "a closed vocabulary needs at least one term")
-        vocabularies[name] = Vocabulary(name, is_open, terms)
-
-    highlights = data.get("highlights", {})
-    if not isinstance(highlights, dict):
-        check.problem("highlights", "must be a section with include = [...] and exclude = [...]")
-        highlights = {}
-    lists = {}
-    for side in ("include", "exclude"):
-        terms = check.strings(highlights, side, f"highlights.{side}")
-        for i, term in enumerate(terms):
-            if not _HIGHLIGHT.match(term):
-                check.problem(
-                    f"highlights.{side}[{i}]",
-                    f"{term!r}: use words, phrases and * wildcards only",
-                )
-        lists[side] = terms
-
-    merge_preprints = False
-    if "dedup" in data:
-        dedup = check.table(data, "dedup", "dedup")
-        for key in sorted(set(dedup) - {"merge_preprints"}):
-            check.problem(f"dedup.{key}", "unknown setting (known: merge_preprints)")
-        merge_preprints = check.boolean(dedup, "merge_preprints", "dedup.merge_preprints", False)
-
+    stages = _stages(check, data)
+    vocabularies = _vocabularies(check, data)
+    highlights = _highlights(check, data)
+    merge_preprints = _dedup(check, data)
     screening = _screening(check, data)
     keys = _keys(check, data)
     extraction = _extraction(check, data, vocabularies)
-
     if check.problems:
         raise ProtocolError(path, check.problems)
     return Protocol(
@@ -295,8 +220,8 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
         exclusion=exclusion,
         stages=stages,
         vocabularies=vocabularies,
-        highlight_include=lists["include"],
-        highlight_exclude=lists["exclude"],
+        highlight_include=highlights["include"],
+        highlight_exclude=highlights["exclude"],
         reviewers=reviewers,
         dual_screening=dual,
         merge_preprints=merge_preprints,
@@ -308,15 +233,82 @@ def parse(data: dict[str, Any], path: str = "protocol.toml") -> Protocol:
     )
 
 
-def _screening(check: _Checker, data: dict[str, Any]) -> dict[str, Any]:
+def _stages(check: Checker, data: dict[str, Any]) -> dict[Stage, StageRules]:
+    """[stages.title_abstract] and [stages.full_text], both required."""
+    section = check.table(data, "stages", "stages")
+    check.known(section, (s.value for s in Stage), "stages")
+    if not isinstance(data.get("stages"), dict):
+        return {}
+    stages: dict[Stage, StageRules] = {}
+    for stage in Stage:
+        rules = check.table(section, stage.value, f"stages.{stage.value}")
+        stages[stage] = _stage(check, rules, f"stages.{stage.value}")
+    return stages
+
+
+def _vocabularies(check: Checker, data: dict[str, Any]) -> dict[str, Vocabulary]:
+    """[vocabularies.NAME] sections; tissue, model and outcome are required."""
+    section = check.table(data, "vocabularies", "vocabularies")
+    vocabularies: dict[str, Vocabulary] = {}
+    for name in REQUIRED_VOCABULARIES:
+        if isinstance(data.get("vocabularies"), dict) and name not in section:
+            check.problem(
+                f"vocabularies.{name}",
+                "missing vocabulary (tissue, model and outcome are required)",
+            )
+    for name, table in section.items():
+        where = f"vocabularies.{name}"
+        if not isinstance(table, dict):
+            check.problem(where, "must be a section with open = true/false and terms = [...]")
+            continue
+        check.known(table, ("open", "terms"), where)
+        is_open = check.boolean(table, "open", f"{where}.open", True)
+        terms = check.strings(table, "terms", f"{where}.terms", unique=True)
+        if not terms and not is_open:
+            check.problem(f"{where}.terms", "a closed vocabulary needs at least one term")
+        vocabularies[name] = Vocabulary(name, is_open, terms)
+    return vocabularies
+
+
+def _highlights(check: Checker, data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """[highlights] include and exclude: words, phrases and * wildcards."""
+    section = data.get("highlights", {})
+    if not isinstance(section, dict):
+        check.problem("highlights", "must be a section with include = [...] and exclude = [...]")
+        section = {}
+    check.known(section, ("include", "exclude"), "highlights")
+    lists = {}
+    for side in ("include", "exclude"):
+        terms = check.strings(section, side, f"highlights.{side}")
+        for i, term in enumerate(terms):
+            if not _HIGHLIGHT.match(term):
+                check.problem(
+                    f"highlights.{side}[{i}]",
+                    f"{term!r}: use words, phrases and * wildcards only",
+                )
+            elif not term.replace("*", "").strip():
+                check.problem(
+                    f"highlights.{side}[{i}]", "has no letters: it would match every word"
+                )
+        lists[side] = terms
+    return lists
+
+
+def _dedup(check: Checker, data: dict[str, Any]) -> bool:
+    """[dedup] merge_preprints (optional)."""
+    if "dedup" not in data:
+        return False
+    section = check.table(data, "dedup", "dedup")
+    check.known(section, ("merge_preprints",), "dedup")
+    return check.boolean(section, "merge_preprints", "dedup.merge_preprints", False)
+
+
+def _screening(check: Checker, data: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {"second_review_percent": 100, "order": "import", "seed": 1}
     if "screening" not in data:
         return values
     section = check.table(data, "screening", "screening")
-    for key in sorted(set(section) - _SCREENING_KEYS):
-        check.problem(
-            f"screening.{key}", f"unknown setting (known: {', '.join(sorted(_SCREENING_KEYS))})"
-        )
+    check.known(section, _SCREENING_KEYS, "screening")
     percent = section.get("second_review_percent", 100)
     if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
         check.problem("screening.second_review_percent", "must be a whole number from 0 to 100")
@@ -335,13 +327,19 @@ def _screening(check: _Checker, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _keys(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
+def _keys(check: Checker, data: dict[str, Any]) -> dict[str, str]:
     """[keys]: binding id = "key" (or "key1,key2"), e.g. include = "y"."""
     if "keys" not in data:
         return {}
     section = check.table(data, "keys", "keys")
     keys: dict[str, str] = {}
     for binding, value in section.items():
+        if binding not in BINDING_IDS:
+            hint = did_you_mean(binding, BINDING_IDS)
+            check.problem(
+                f"keys.{binding}", f"unknown binding id{hint} (`?` in the TUI lists them)"
+            )
+            continue
         if not isinstance(value, str) or not _KEY.match(value.replace(" ", "")):
             check.problem(
                 f"keys.{binding}", 'must be a key name such as "y", "ctrl+y" or "y,right"'
@@ -362,14 +360,13 @@ _FIELD_SETTINGS = {
 
 
 def _extraction(
-    check: _Checker, data: dict[str, Any], vocabularies: dict[str, Vocabulary]
+    check: Checker, data: dict[str, Any], vocabularies: dict[str, Vocabulary]
 ) -> ExtractionForm:
     """[extraction]: dual = true/false and [extraction.fields.NAME] tables, in file order."""
     if "extraction" not in data:
         return ExtractionForm()
     section = check.table(data, "extraction", "extraction")
-    for key in sorted(set(section) - {"dual", "fields"}):
-        check.problem(f"extraction.{key}", "unknown setting (known: dual, fields)")
+    check.known(section, ("dual", "fields"), "extraction")
     dual = check.boolean(section, "dual", "extraction.dual", False)
     tables = check.table(section, "fields", "extraction.fields") if section else {}
     fields = []
@@ -389,15 +386,13 @@ def _extraction(
 
 
 def _field(
-    check: _Checker,
+    check: Checker,
     name: str,
     table: dict[str, Any],
     where: str,
     vocabularies: dict[str, Vocabulary],
 ) -> ExtractionField | None:
-    known_keys = ", ".join(sorted(_FIELD_KEYS))
-    for key in sorted(set(table) - _FIELD_KEYS):
-        check.problem(f"{where}.{key}", f"unknown setting (known: {known_keys})")
+    check.known(table, _FIELD_KEYS, where)
     raw_type = table.get("type")
     if not isinstance(raw_type, str) or raw_type not in set(FieldType):
         known = ", ".join(t.value for t in FieldType)
@@ -415,23 +410,38 @@ def _field(
         if vocabulary and vocabulary not in vocabularies:
             known = ", ".join(sorted(vocabularies)) or "none"
             check.problem(f"{where}.vocabulary", f"no [vocabularies.{vocabulary}] (known: {known})")
+    low, high = _bounds(check, table, where, _FIELD_SETTINGS[kind])
+    units: tuple[str, ...] = ()
+    if kind is FieldType.NUMBER_UNIT:
+        units = _units(check, table, where)
+    return ExtractionField(name, kind, label, help_text, vocabulary, low, high, units)
+
+
+def _bounds(
+    check: Checker, table: dict[str, Any], where: str, settings: set[str]
+) -> tuple[float | None, float | None]:
+    """A number field's min and max: finite numbers, min not above max."""
     bounds: dict[str, float | None] = {"min": None, "max": None}
     for key in ("min", "max"):
         value = table.get(key)
-        if value is None or key not in _FIELD_SETTINGS[kind]:
+        if value is None or key not in settings:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
             check.problem(f"{where}.{key}", "must be a number")
+        elif not math.isfinite(value):
+            check.problem(f"{where}.{key}", f"must be a finite number, not {value}")
         else:
             bounds[key] = float(value)
     low, high = bounds["min"], bounds["max"]
     if low is not None and high is not None and low > high:
         check.problem(f"{where}.max", f"is below min ({low:g})")
-    units: tuple[str, ...] = ()
-    if kind is FieldType.NUMBER_UNIT:
-        units = check.strings(table, "units", f"{where}.units", unique=True)
-        if not units and "units" in table and isinstance(table["units"], list):
-            check.problem(f"{where}.units", "a number_unit field needs at least one unit")
-        elif "units" not in table:
-            check.problem(f"{where}.units", 'missing (e.g. units = ["µg", "mg/kg"])')
-    return ExtractionField(name, kind, label, help_text, vocabulary, low, high, units)
+    return low, high
+
+
+def _units(check: Checker, table: dict[str, Any], where: str) -> tuple[str, ...]:
+    units = check.strings(table, "units", f"{where}.units", unique=True)
+    if not units and "units" in table and isinstance(table["units"], list):
+        check.problem(f"{where}.units", "a number_unit field needs at least one unit")
+    elif "units" not in table:
+        check.problem(f"{where}.units", 'missing (e.g. units = ["µg", "mg/kg"])')
+    return units
