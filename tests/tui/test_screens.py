@@ -54,7 +54,7 @@ async def test_include_is_saved_before_the_next_study_is_shown(demo: Path) -> No
         await pilot.press("i")
         assert mine(demo)[first].verdict is Verdict.INCLUDE
         assert screen.current != first and shown(app, "#title") != first_title
-        assert f"Saved: include study {first}" in shown(app, "#decision")
+        assert f"Saved: include · study {first}" in shown(app, "#decision")
         await pilot.press("right", "left", "m")
     decided = mine(demo)
     assert [decided[s].verdict for s in sorted(decided)][:4] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import events
@@ -12,7 +12,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.tui.session import ScreenerModal, edit_text
+from screener.screening.decisions import vocabulary_terms
+from screener.tui.modals.choice import ChoiceModal
+from screener.tui.session import ScreenerModal, SessionApp, edit_text
 from screener.tui.text import literal
 
 
@@ -123,3 +125,34 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # a paste: typed keys filter at once (type_key)
         self._refill()
+
+
+def ask_tags(
+    app: SessionApp,
+    title: str,
+    current: dict[str, tuple[str, ...]],
+    then: Callable[[dict[str, tuple[str, ...]]], None],
+) -> None:
+    """Pick a vocabulary, then its terms: ``then`` gets the tags with that vocabulary's
+    terms replaced (vocabularies left empty dropped); nothing when either is cancelled."""
+    vocabularies = app.project.protocol.vocabularies
+    options = [
+        (name, name + (f" ({', '.join(current[name])})" if current.get(name) else ""))
+        for name in vocabularies
+    ]
+
+    def picked_vocabulary(name: str | None) -> None:
+        if not name:
+            return
+        terms = vocabulary_terms(app.project)[name]
+
+        def picked_terms(selected: tuple[str, ...] | None) -> None:
+            if selected is not None:
+                tags = {**current, name: selected}
+                then({k: v for k, v in tags.items() if v})
+
+        app.ask(
+            TermsModal(name, terms, current.get(name, ()), vocabularies[name].open), picked_terms
+        )
+
+    app.ask(ChoiceModal(title, options), picked_vocabulary)

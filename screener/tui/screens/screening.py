@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
@@ -15,16 +13,22 @@ from textual.widgets import Header, ProgressBar, Static
 
 from screener.dedup.service import study_of, study_records
 from screener.errors import ScreenerError
-from screener.models import Decision, NewDecision, Retrieval, RetrievalStatus, Stage, Verdict
+from screener.models import Decision, NewDecision, Retrieval, Stage, Verdict
 from screener.project import Project
 from screener.screening import decisions as review
 from screener.screening import studies
+from screener.screening.decisions import ReportNotRetrievedError
+from screener.screening.find import DecisionFilter, filter_queue
 from screener.screening.queue import screening_queue
+from screener.screening.tags import tags_text
+from screener.tui.limit import HINT, describe, parse_limit
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
-from screener.tui.modals.terms import TermsModal
+from screener.tui.modals.study import StudyModal
+from screener.tui.modals.terms import ask_tags
 from screener.tui.ranking import RankedOrder
-from screener.tui.session import ScreenerScreen, in_order
+from screener.tui.screens.full_text import FullTextActions
+from screener.tui.session import in_order
 from screener.tui.text import STAGE_LABELS, literal
 from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.study import (
@@ -33,10 +37,11 @@ from screener.tui.widgets.study import (
     decision_text,
     relevance_text,
     retrieval_text,
+    saved_text,
 )
 
 
-class ScreeningScreen(ScreenerScreen[None]):
+class ScreeningScreen(FullTextActions):
     """Shows the reviewer's queue at one stage; each decision is committed before the next
     study is shown."""
 
@@ -51,6 +56,8 @@ class ScreeningScreen(ScreenerScreen[None]):
         Binding("j,down", "move(1)", "Next", id="next"),
         Binding("k,up", "move(-1)", "Previous", id="previous"),
         Binding("f", "retrieval", "Retrieval", id="retrieval"),
+        Binding("v", "view", "Study", id="view-study"),
+        Binding("l", "limit", "Limit", id="limit"),
         Binding("o", "open_pdf", "Open PDF", show=False, id="open-pdf"),
         Binding(
             "pagedown,space",
@@ -91,6 +98,8 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.decided = 0  # how many of ``ids`` this reviewer has decided (kept, not counted)
         self.order: RankedOrder | None = None  # ranked order: the ranking the queue follows
         self._warm: RankedOrder | None = None  # the highlight-term order, while warming up
+        self.limit: DecisionFilter | None = None  # l: only the studies that pass
+        self.limit_line = ""  # the limit as typed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -168,6 +177,8 @@ class ScreeningScreen(ScreenerScreen[None]):
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.ids = []
+        if self.limit is not None:
+            self.ids = filter_queue(self.project, self.reviewer, self.stage, self.ids, self.limit)
         self.mine = studies.my_decisions(self.project, self.reviewer, self.stage)
         self.decided = sum(1 for s in self.ids if s in self.mine)
         if self.stage is Stage.FULL_TEXT:
@@ -240,6 +251,8 @@ class ScreeningScreen(ScreenerScreen[None]):
             (f"{STAGE_LABELS[self.stage]} ", "bold"),
             literal(f"· {self.reviewer} · {decided}/{total} decided"),
             literal(f" · study {self.position + 1} of {total}" if total else ""),
+            (f" · limited to {describe(self.limit)} (l)" if self.limit else "", "bold yellow"),
+            (" · ranking warming up" if self.order and self.order.warming_up else "", "yellow"),
         )
         self.query_one("#progress-label", Static).update(label)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
@@ -255,6 +268,8 @@ class ScreeningScreen(ScreenerScreen[None]):
     def _empty_message(self) -> str:
         if self.ranked and self.order is None:
             return "Ranking the studies… the top-ranked one shows as soon as the ranking is ready."
+        if self.limit is not None:
+            return f"No study passes the limit ({describe(self.limit)}): l to change it."
         if self.stage is Stage.FULL_TEXT:
             return "Nothing to screen at this stage yet."
         return "No studies to screen: import records first."
@@ -290,14 +305,26 @@ class ScreeningScreen(ScreenerScreen[None]):
             return
         self._save_and_advance(Verdict(verdict), reasons)
 
-    def _save_and_advance(self, verdict: Verdict, reasons: Sequence[str]) -> None:
+    def _save_and_advance(
+        self, verdict: Verdict, reasons: Sequence[str], *, mark_retrieved: bool = False
+    ) -> None:
         study = self.current
         if study is None:
             return
         made = self.mine.get(study)
         tags = self.pending_tags.get(study, made.tags if made else {})
         note = self.pending_note.get(study, made.note if made else "")
-        if self._save(study, verdict, reasons, tags, note):
+        try:
+            saved = self._save(study, verdict, reasons, tags, note, mark_retrieved=mark_retrieved)
+        except ReportNotRetrievedError as exc:
+            self.confirm_retrieved(
+                study,
+                f"The report of study {study} is not marked retrieved: {verdict} it all the same?",
+                lambda: self._save_and_advance(verdict, reasons, mark_retrieved=True),
+            )
+            self.status_text = str(exc)
+            return
+        if saved:
             following = self._next_undecided(self.position)
             if following is None:
                 self.status_text += " · every study at this stage is decided"
@@ -312,13 +339,19 @@ class ScreeningScreen(ScreenerScreen[None]):
         reasons: Sequence[str],
         tags: Mapping[str, Sequence[str]],
         note: str,
+        *,
+        mark_retrieved: bool = False,
     ) -> bool:
-        """Commit a decision event; only then is anything shown as saved."""
+        """Commit a decision event; only then is anything shown as saved. A full-text
+        decision on a report not marked retrieved raises ReportNotRetrievedError."""
         try:
             made = review.decide(
                 self.project,
                 NewDecision(study, self.stage, self.reviewer, verdict, reasons, tags, note),
+                mark_retrieved=mark_retrieved,
             )
+        except ReportNotRetrievedError:
+            raise
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return False
@@ -327,7 +360,9 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.mine[study] = made
         self.pending_tags.pop(study, None)
         self.pending_note.pop(study, None)
-        self.status_text = f"Saved: {made.verdict} study {study}"
+        if mark_retrieved:
+            self.retrievals = studies.current_retrievals(self.project)
+        self.status_text = saved_text(study, made, self._reason_labels())
         if self.ranked:  # the decision is committed: learn from it in the background
             self.app.request_ranking(self.stage)
         return True
@@ -352,43 +387,30 @@ class ScreeningScreen(ScreenerScreen[None]):
         verdict keeps the audit trail and the decision together."""
         made = self.mine.get(study)
         if made is None:
+            noted = tags_text(self.pending_tags.get(study, {})) or "none"
+            self.status_text = f"Noted for study {study}: tags {noted} (saved with your decision)"
             self._show_decision()
             return
         tags = self.pending_tags.get(study, made.tags)
         note = self.pending_note.get(study, made.note)
-        self._save(study, made.verdict, made.reasons, tags, note)
+        try:
+            self._save(study, made.verdict, made.reasons, tags, note)
+        except ReportNotRetrievedError as exc:
+            self.notify(str(exc), severity="error", markup=False)
         self._show_decision()
 
     def action_tag(self) -> None:
         study = self.current
         if study is None:
             return
-        vocabularies = self.project.protocol.vocabularies
         made = self.mine.get(study)
         current = dict(self.pending_tags.get(study, made.tags if made else {}))
-        options = []
-        for name in vocabularies:
-            chosen = current.get(name, ())
-            options.append((name, f"{name}" + (f" ({', '.join(chosen)})" if chosen else "")))
 
-        def picked_vocabulary(name: str | None) -> None:
-            if not name:
-                return
-            terms = review.vocabulary_terms(self.project)[name]
+        def tagged(tags: dict[str, tuple[str, ...]]) -> None:
+            self.pending_tags[study] = tags
+            self._resave(study)
 
-            def picked_terms(selected: tuple[str, ...] | None) -> None:
-                if selected is None:
-                    return
-                current[name] = selected
-                self.pending_tags[study] = {k: v for k, v in current.items() if v}
-                self._resave(study)
-
-            self.app.ask(
-                TermsModal(name, terms, current.get(name, ()), vocabularies[name].open),
-                picked_terms,
-            )
-
-        self.app.ask(ChoiceModal("Tag: which vocabulary?", options), picked_vocabulary)
+        ask_tags(self.app, "Tag: which vocabulary?", current, tagged)
 
     def action_note(self) -> None:
         study = self.current
@@ -403,6 +425,29 @@ class ScreeningScreen(ScreenerScreen[None]):
                 self._resave(study)
 
         self.app.ask(PromptModal(f"Note on study {study}", note), saved)
+
+    def action_view(self) -> None:
+        """The whole study (v): its records, and everyone's decisions once unblinded."""
+        study = self.current
+        if study is not None:
+            self.app.ask(StudyModal(study), lambda split: self.reread() if split else None)
+
+    def action_limit(self) -> None:
+        """Limit the queue (l) to my maybes, a tag, a reason, words; empty: everything."""
+        protocol = self.project.protocol
+        reasons = {r.code for r in protocol.stages[self.stage].reasons}
+
+        def limit(line: str | None) -> None:
+            if line is None:
+                return
+            wanted = parse_limit(line, set(protocol.vocabularies), reasons)  # refusal: shown
+            self.limit = wanted if line.strip() else None
+            self.limit_line = line.strip()
+            self.status_text = f"Limited to {describe(wanted)}" if self.limit else "No limit"
+            self.reload()
+
+        shown = "" if self.limit is None else self.limit_line
+        self.app.ask(PromptModal("Limit the queue", shown, HINT), limit)
 
     def action_undo(self) -> None:
         try:
@@ -432,58 +477,3 @@ class ScreeningScreen(ScreenerScreen[None]):
             record.scroll_page_down(animate=False)
         else:
             record.scroll_page_up(animate=False)
-
-    # -- full text -------------------------------------------------------------------------
-
-    def action_retrieval(self) -> None:
-        study = self.current
-        if study is None:
-            return
-        options = [
-            (RetrievalStatus.SOUGHT.value, "Sought (requested, not yet here)"),
-            (RetrievalStatus.RETRIEVED.value, "Retrieved: give the PDF's path"),
-            (RetrievalStatus.NOT_RETRIEVED.value, "Not retrieved: give the reason"),
-        ]
-
-        def save(status: RetrievalStatus, reason: str = "", pdf: str = "") -> None:
-            try:
-                made = review.set_retrieval(
-                    self.project, study, status, self.reviewer, reason=reason, pdf_path=pdf
-                )
-            except ScreenerError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.retrievals[study] = made
-            self.status_text = f"Saved: full text {status.value.replace('_', ' ')}"
-            self._show_decision()
-
-        def picked(value: str | None) -> None:
-            if value is None:
-                return
-            status = RetrievalStatus(value)
-            if status is RetrievalStatus.SOUGHT:
-                save(status)
-            elif status is RetrievalStatus.RETRIEVED:
-                self.app.ask(
-                    PromptModal("PDF path (relative to the project folder)"),
-                    lambda path: save(status, pdf=path) if path is not None else None,
-                )
-            else:
-                self.app.ask(
-                    PromptModal("Why could the report not be retrieved?"),
-                    lambda reason: save(status, reason=reason) if reason is not None else None,
-                )
-
-        self.app.ask(ChoiceModal(f"Full text of study {study}", options), picked)
-
-    def action_open_pdf(self) -> None:
-        study = self.current
-        path = review.pdf_file(self.project, self.retrievals.get(study)) if study else None
-        if path is None:
-            self.notify("No PDF recorded for this study (f to record one)")
-            return
-        viewer = shutil.which("xdg-open") or shutil.which("open")
-        if viewer is None:
-            self.notify(f"No system viewer found; the PDF is at {path}", markup=False)
-            return
-        subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

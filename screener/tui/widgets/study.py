@@ -157,6 +157,18 @@ def decision_text(
     return Text.assemble(*parts)
 
 
+def saved_text(study: int, made: Decision, reason_labels: Mapping[str, str]) -> str:
+    """What was just saved: the verdict, its reasons and tags, the note."""
+    parts = [f"Saved: {made.verdict}"]
+    if made.reasons:
+        parts.append(", ".join(reason_labels.get(r, r) for r in made.reasons))
+    if made.tags:
+        parts.append("tags " + "; ".join(f"{v}: {', '.join(t)}" for v, t in made.tags.items()))
+    if made.note:
+        parts.append("with a note")
+    return " · ".join(parts) + f" · study {study}"
+
+
 def retrieval_text(retrieval: Retrieval | None) -> Text:
     """Where the full text of the study shown stands."""
     if retrieval is None:
