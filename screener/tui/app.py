@@ -138,14 +138,21 @@ class ScreenerApp(SessionApp):
             self.open_screen("help")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's commands (but its "Keys": the help screen lists every key), each screen,
+        the export menu, and the focused screen's own keys that are not one of those."""
+        ours = {title for title, _ in SCREEN_TITLES.values()}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in ours)
         for name, (title, help_text) in SCREEN_TITLES.items():
             yield SystemCommand(title, help_text, lambda name=name: self.open_screen(name))
         summary = "Reference lists, PRISMA, evidence tables: pick a kind"
         yield SystemCommand("Export", summary, self.action_open_export)
         # The focused screen's own actions, so that everything a key does is in the palette.
         for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
+            if (
+                isinstance(binding, Binding)
+                and binding.description
+                and not binding.action.startswith("app.")  # a screen or export: listed above
+            ):
                 action = binding.action
                 yield SystemCommand(
                     f"{binding.description} ({self.key_label(binding)})",

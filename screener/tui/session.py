@@ -213,6 +213,11 @@ def edit_text(entry: Input, event: events.Key) -> bool:
         "right": entry.action_cursor_right,
         "home": entry.action_home,
         "end": entry.action_end,
+        "ctrl+left": entry.action_cursor_left_word,
+        "ctrl+right": entry.action_cursor_right_word,
+        "ctrl+w": entry.action_delete_left_word,
+        "ctrl+u": entry.action_delete_left_all,
+        "ctrl+k": entry.action_delete_right_all,
     }
     if event.key in actions:
         actions[event.key]()

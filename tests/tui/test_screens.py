@@ -383,7 +383,9 @@ async def test_ranked_order_shows_the_best_highlight_score_first(demo: Path) -> 
     with open_project(demo) as project:
         scores = ranking.highlight_scores(project)
     app = make_app(demo, order="ranked")
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ScreeningScreen)
         ranks = [scores.get(s, 0.0) for s in screen.ids]

@@ -19,7 +19,9 @@ from screener.tui.text import literal
 
 
 class TermsModal(ScreenerModal[tuple[str, ...] | None]):
-    """Returns the selected terms when closed with Escape (new terms included)."""
+    """Returns the selected terms when closed with Escape (new terms included). With
+    ``single`` it is a single-choice picker: Enter picks one term and closes (a tuple of it),
+    Escape cancels (None)."""
 
     BINDINGS = [
         Binding("escape", "done", "Done", id="terms.done", priority=True),
@@ -30,9 +32,16 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     ]
 
     def __init__(
-        self, vocabulary: str, terms: Sequence[str], selected: Sequence[str], is_open: bool
+        self,
+        vocabulary: str,
+        terms: Sequence[str],
+        selected: Sequence[str],
+        is_open: bool,
+        *,
+        single: bool = False,
     ) -> None:
         super().__init__()
+        self.single = single
         self.vocabulary = vocabulary
         self.terms = list(dict.fromkeys([*terms, *selected]))
         self.selected = list(selected)
@@ -41,14 +50,14 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             kind = "open: ctrl+n adds what you typed" if self.is_open else "closed list"
+            what = "Choose one" if self.single else "Tags"
             yield Static(
-                literal(f"Tags: {self.vocabulary} ({kind})", "bold"), classes="dialog-title"
+                literal(f"{what}: {self.vocabulary} ({kind})", "bold"), classes="dialog-title"
             )
             yield Input(placeholder="type to filter", id="filter")
             yield OptionList(id="terms")
-            yield Static(
-                literal("↑↓ move · Enter toggle · Esc done"), classes="dialog-hint", id="terms-hint"
-            )
+            keys = "Enter choose · Esc cancel" if self.single else "Enter toggle · Esc done"
+            yield Static(literal(f"↑↓ move · {keys}"), classes="dialog-hint", id="terms-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.app.cursor_blink
@@ -63,7 +72,8 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         highlighted = options.highlighted
         options.clear_options()
         for term in self._shown():
-            mark = "[x]" if term in self.selected else "[ ]"
+            chosen = term in self.selected
+            mark = ("(•)" if chosen else "( )") if self.single else ("[x]" if chosen else "[ ]")
             options.add_option(Option(Text.assemble(mark + " ", literal(term)), id=term))
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
@@ -84,6 +94,9 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
             self.action_add()
             return
         term = options.get_option_at_index(options.highlighted).id or ""
+        if self.single:
+            self.finish((term,))
+            return
         if term in self.selected:
             self.selected.remove(term)
         else:
@@ -114,13 +127,16 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
             return
         if typed not in self.terms:
             self.terms.append(typed)
+        if self.single:
+            self.finish((typed,))
+            return
         if typed not in self.selected:
             self.selected.append(typed)
         self.query_one(Input).value = ""
         self._refill()
 
     def action_done(self) -> None:
-        self.finish(tuple(self.selected))
+        self.finish(None if self.single else tuple(self.selected))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # a paste: typed keys filter at once (type_key)

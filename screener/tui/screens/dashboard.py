@@ -57,7 +57,7 @@ class DashboardScreen(ScreenerScreen[None]):
         # help (?) and the command palette list them.
         Binding("slash", "app.open_screen('search')", "Search", id="open-search", show=False),
         Binding("x", "app.open_export", "Export", id="open-export"),
-        Binding("g", "refresh_figures", "Refresh", id="refresh", show=False),
+        Binding("g", "refresh_figures(True)", "Refresh", id="refresh", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -75,17 +75,21 @@ class DashboardScreen(ScreenerScreen[None]):
         # at once (screener screen starts on the screening screen) computes nothing.
         self.call_after_refresh(lambda: self.action_refresh_figures() if self.is_current else None)
 
-    def action_refresh_figures(self) -> None:
-        self._gather()
+    def action_refresh_figures(self, announce: bool = False) -> None:
+        if announce:
+            self.notify("Reading the figures again…", timeout=2)
+        self._gather(announce)
         self.query_one(StoppingAid).refresh_figures()
 
     @work(thread=True, exclusive=True)
-    def _gather(self) -> None:
+    def _gather(self, announce: bool = False) -> None:
         data = gather(self.app.project_path)
-        self.app.call_from_thread(self._show, data)
+        self.app.call_from_thread(self._show, data, announce)
 
-    def _show(self, data: ProjectStatus) -> None:
+    def _show(self, data: ProjectStatus, announce: bool = False) -> None:
         self.query_one("#figures", Static).update(Group(*self._parts(data)))
+        if announce:
+            self.notify("Figures up to date", timeout=2)
 
     def _parts(self, data: ProjectStatus) -> list[Any]:
         dedup = data.dedup
@@ -103,16 +107,7 @@ class DashboardScreen(ScreenerScreen[None]):
         parts: list[Any] = [head, Text("")]
         progress = _table(
             "Progress",
-            (
-                "stage",
-                "studies",
-                "unscreened",
-                "awaiting",
-                "conflicts",
-                "resolved",
-                "included",
-                "excluded",
-            ),
+            ("stage", "studies", "to do", "waiting", "conflict", "resolved", "incl.", "excl."),
             1,
         )
         for key, label in STAGES:
@@ -129,19 +124,20 @@ class DashboardScreen(ScreenerScreen[None]):
             )
         parts += [progress, Text(""), prisma_table(data.prisma.as_dict()), Text("")]
         reviewers = _table(
-            "Decisions by reviewer",
+            "Decisions by reviewer (others' verdicts stay blind)",
             ("stage", "reviewer", "decided", "include", "maybe", "exclude"),
             2,
         )
+        me = self.app.reviewer.casefold()
         for key, label in STAGES:
             for name, counts in data.progress[key]["by_reviewer"].items():
+                mine = name.casefold() == me
+                verdicts = ("include", "maybe", "exclude")
                 reviewers.add_row(
                     label,
                     literal(name),
                     str(sum(counts.values())),
-                    str(counts["include"]),
-                    str(counts["maybe"]),
-                    str(counts["exclude"]),
+                    *[str(counts[v]) if mine else "·" for v in verdicts],
                 )
         if not reviewers.row_count:
             reviewers.add_row("–", literal("no decisions yet"), "", "", "", "")

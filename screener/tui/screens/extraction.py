@@ -264,7 +264,7 @@ class ExtractionScreen(ScreenerScreen[None]):
     def action_clear(self) -> None:
         state = self.field_state
         if state is not None and state.values.get(self.reviewer) is not None:
-            self._save(state.field, None, consensus=False)
+            self._try_save(state.field, None, consensus=False)
 
     def action_consensus(self) -> None:
         """Pick one of the reviewers' values as the consensus, or type another one."""
@@ -290,9 +290,9 @@ class ExtractionScreen(ScreenerScreen[None]):
                     lambda value: self._save(state.field, value, consensus=True),
                 )
             elif choice == "::withdraw":
-                self._save(state.field, None, consensus=True)
+                self._try_save(state.field, None, consensus=True)
             elif choice is not None:
-                self._save(state.field, state.values[choice], consensus=True)
+                self._try_save(state.field, state.values[choice], consensus=True)
 
         title = f"Consensus: {state.field.label}"
         self.app.ask(ChoiceModal(title, options), picked)
@@ -309,16 +309,20 @@ class ExtractionScreen(ScreenerScreen[None]):
             terms = vocabulary_terms(self.project).get(form_field.vocabulary, ())
             before = value_terms(current)
 
+            single = form_field.type is FieldType.CHOICE
+
             def chosen(selected: tuple[str, ...] | None) -> None:
                 if selected is None or list(selected) == before:
                     return
-                if form_field.type is FieldType.MULTI:
-                    then(list(selected) or None)
-                    return
-                added = [t for t in selected if t not in before]  # one term: the newest pick
-                then((added or list(selected))[-1] if selected else None)
+                try:
+                    then(selected[0] if single else list(selected) or None)
+                except ScreenerError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
 
-            self.app.ask(TermsModal(form_field.vocabulary, terms, before, vocabulary.open), chosen)
+            self.app.ask(
+                TermsModal(form_field.vocabulary, terms, before, vocabulary.open, single=single),
+                chosen,
+            )
             return
         hint = {
             FieldType.TEXT: "text; empty clears",
@@ -328,32 +332,32 @@ class ExtractionScreen(ScreenerScreen[None]):
         title = f"{form_field.label} ({hint})"
 
         def typed(text: str | None) -> None:
-            if text is None:
-                return
-            try:
+            """A value refused (not a number, a unit not listed, out of range) is raised to
+            the dialog, which stays open with the text and the message."""
+            if text is not None:
                 then(extraction.parse_text(form_field, text))
-            except ScreenerError as exc:
-                self.notify(str(exc), severity="error", markup=False)
 
         self.app.ask(PromptModal(title, format_value(current), form_field.help), typed)
 
+    def _try_save(self, form_field: ExtractionField, value: object, *, consensus: bool) -> None:
+        try:
+            self._save(form_field, value, consensus=consensus)
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+
     def _save(self, form_field: ExtractionField, value: object, *, consensus: bool) -> None:
         """Commit the value, then show it as saved: the project has it before the screen
-        moves on."""
+        moves on. A value the project refuses raises ScreenerError."""
         study = self.study
         if study is None:
             return
-        try:
-            (event,) = extraction.record_values(
-                self.project,
-                study.study_id,
-                self.reviewer,
-                {form_field.name: value},
-                consensus=consensus,
-            )
-        except ScreenerError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        (event,) = extraction.record_values(
+            self.project,
+            study.study_id,
+            self.reviewer,
+            {form_field.name: value},
+            consensus=consensus,
+        )
         what = " consensus" if consensus else ""
         shown = format_value(event.value) or "cleared"
         self.status_text = Text.assemble(
