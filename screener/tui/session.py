@@ -142,6 +142,14 @@ class SessionApp(App[None]):
         return ", ".join(self.get_key_display(Binding(k, "")) for k in keys.split(","))
 
 
+# Help and Quit first in every screen's footer, so that 80 columns still show them (the
+# app's own bindings come last, after the screen's). The ids are the app's: one remap.
+SESSION_KEYS = (
+    Binding("question_mark", "app.help", "Help", id="help"),
+    Binding("q", "app.quit", "Quit", id="quit"),
+)
+
+
 def in_order(*bindings: Binding) -> list[Binding | tuple[str, str] | tuple[str, str, str]]:
     """A screen's keys as priority bindings: each handled as it is typed, by the screen on
     top then, before the next key goes anywhere (a key that went on to a widget's queue

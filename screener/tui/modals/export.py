@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -55,14 +56,17 @@ class ExportModal(ScreenerModal[None]):
             options = []
             width = max((len(k.name) for k in self.kinds), default=0)
             for key, kind in zip(KEYS, self.kinds, strict=False):
-                prompt = Text.assemble(
-                    (f" {key} ", "bold reverse"),
-                    " ",
-                    literal(kind.name.ljust(width), "bold"),
-                    " ",
-                    literal(kind.summary),
-                    "\n" + " " * (width + 5),
-                    literal(f"→ {self.target(kind)}", "dim"),
+                # A grid, so that a summary wrapped on a narrow terminal keeps its indent.
+                prompt = Table.grid(padding=(0, 1), expand=True)
+                prompt.add_column(no_wrap=True)
+                prompt.add_column(no_wrap=True, width=width)
+                prompt.add_column(ratio=1)
+                prompt.add_row(
+                    Text(f" {key} ", "bold reverse"),
+                    literal(kind.name, "bold"),
+                    Text.assemble(
+                        literal(kind.summary), "\n", literal(f"→ {self.target(kind)}", "dim")
+                    ),
                 )
                 options.append(Option(prompt, id=kind.name))
             if not options:
@@ -77,7 +81,7 @@ class ExportModal(ScreenerModal[None]):
         # Inline styles win over app.tcss's dialog rules (70 wide, lists of 16 lines):
         # the summaries need the width, and two or three lines per kind the height.
         dialog = self.query_one("#export-dialog")
-        dialog.styles.width = 96
+        dialog.styles.width = min(96, self.app.size.width - 2)
         dialog.styles.max_height = "96%"
         # The list scrolls rather than push the status line (what was written) off screen.
         room = self.app.size.height - 14

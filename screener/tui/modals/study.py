@@ -4,6 +4,7 @@ only the reviewer's own decision and how many have decided); a wrong merge split
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -19,11 +20,15 @@ from screener.screening.tags import TagStatus, tags_text
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.session import ScreenerModal
 from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
+from screener.tui.widgets.types import type_name
 
 TAG_STATUS = {
     TagStatus.AGREED: ("agreed", "green"),
-    TagStatus.CONFLICT: ("in conflict: a resolver sets the consensus (conflicts screen)", "red"),
-    TagStatus.RESOLVED: ("consensus set by a resolver", "cyan"),
+    TagStatus.CONFLICT: (
+        "in conflict (a resolver sets them on the conflicts screen); agreed so far",
+        "red",
+    ),
+    TagStatus.RESOLVED: ("the consensus a resolver set", "cyan"),
 }
 
 
@@ -36,7 +41,6 @@ class StudyModal(ScreenerModal[bool]):
     ]
     DEFAULT_CSS = """
     StudyModal { align: center middle; }
-    StudyModal .dialog { width: 90%; height: 90%; max-height: 90%; }
     StudyModal #study-body { height: 1fr; }
     """
 
@@ -56,6 +60,11 @@ class StudyModal(ScreenerModal[bool]):
             )
 
     def on_mount(self) -> None:
+        # Inline styles win over app.tcss's dialog rules (70 wide): a study needs the room.
+        dialog = self.query_one(".dialog")
+        dialog.styles.width = min(120, self.app.size.width - 2)
+        dialog.styles.height = "90%"
+        dialog.styles.max_height = "90%"
         self.show()
 
     def show(self) -> None:
@@ -118,17 +127,18 @@ def detail_view(detail: StudyDetail, reason_labels: dict[str, str]) -> Renderabl
         "\n",
         literal(" · ".join(p for p in (str(merged.year or ""), merged.journal) if p)),
     )
-    records = Table(title="Records", title_justify="left", expand=True, header_style="bold")
-    for column in ("record", "database", "file", "id in file", "type", "year"):
+    records = Table(
+        title="Records", title_justify="left", box=box.SIMPLE_HEAD, expand=True, header_style="bold"
+    )
+    for column in ("record", "database", "type", "year", "id in its file"):
         records.add_column(column, overflow="fold")
     for r in detail.records:
         records.add_row(
             str(r.record_id),
             literal(r.database),
-            literal(r.file_name),
-            literal(r.source_record_id),
-            literal(r.type),
+            literal(type_name(r.type)),
             str(r.year or ""),
+            literal(f"{r.source_record_id} ({r.file_name})"),
         )
     parts: list[RenderableType] = [head, Text(""), records]
     for stage in detail.stages:
@@ -148,7 +158,7 @@ def stage_view(stage: StageDetail, reason_labels: dict[str, str]) -> list[Render
             "yellow",
         )
         head = Text.assemble(head, "\n", blind)
-    table = Table(expand=True, header_style="bold", show_edge=False)
+    table = Table(expand=True, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False)
     for column in ("reviewer", "decision", "reasons", "tags", "note"):
         table.add_column(column, overflow="fold")
     for d in stage.decisions:

@@ -30,7 +30,7 @@ from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.study import StudyModal
 from screener.tui.modals.terms import TermsModal
-from screener.tui.session import ScreenerScreen, in_order
+from screener.tui.session import SESSION_KEYS, ScreenerScreen, in_order
 from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
 from screener.tui.widgets.footer import KeysFooter
 
@@ -50,6 +50,7 @@ class Conflict:
 
 class ConflictsScreen(ScreenerScreen[None]):
     BINDINGS = in_order(
+        *SESSION_KEYS,
         Binding("i", "resolve('include')", "Resolve: include", id="resolve-include"),
         Binding("e", "resolve('exclude')", "Resolve: exclude", id="resolve-exclude"),
         Binding("t", "consensus_tags", "Consensus tags", id="resolve-tags"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.widgets import Header, Static
 
 from screener.overview import ProjectStatus, project_status
 from screener.project import open_project
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
 from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.prisma import prisma_table
@@ -36,17 +37,27 @@ def _number(value: float | None, digits: int = 2) -> str:
 
 
 def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
-    """A dashboard table: the first ``text_columns`` columns are text, the rest numbers."""
+    """A dashboard table: the first ``text_columns`` columns are text, the rest numbers. No
+    lines between the columns and headers never cut, so that 80 columns show them whole."""
     table = Table(
-        title=title, title_justify="left", show_edge=False, header_style="bold", expand=True
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
+        header_style="bold",
+        expand=True,
     )
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i < text_columns else "right", no_wrap=True)
+        justify: Literal["left", "right"] = "left" if i < text_columns else "right"
+        table.add_column(column, justify=justify, no_wrap=True, min_width=len(column))
     return table
 
 
 class DashboardScreen(ScreenerScreen[None]):
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("s", "app.open_screen('screening')", "Screen", id="open-screening"),
         Binding("f", "app.open_screen('full_text')", "Full text", id="open-full-text"),
         Binding("c", "app.open_screen('conflicts')", "Conflicts", id="open-conflicts"),

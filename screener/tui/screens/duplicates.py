@@ -24,7 +24,7 @@ from screener.errors import ScreenerError
 from screener.models import LinkVerdict
 from screener.overview import project_sources
 from screener.project import open_project
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
 from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.types import same_type, type_name
@@ -32,6 +32,7 @@ from screener.tui.widgets.types import same_type, type_name
 
 class DuplicatesScreen(ScreenerScreen[None]):
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("s", "decide('same')", "Same study", id="pair-same"),
         Binding("x", "decide('different')", "Different", id="pair-different"),
         Binding("space", "decide('skip')", "Skip", id="pair-skip"),

@@ -28,7 +28,7 @@ from screener.screening.decisions import vocabulary_terms
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
 from screener.tui.widgets.footer import KeysFooter
 
@@ -45,6 +45,7 @@ class ExtractionScreen(ScreenerScreen[None]):
     project before the screen shows it as saved."""
 
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("enter,e", "edit", "Edit", id="extract-edit"),
         Binding("x", "clear", "Clear", id="extract-clear"),
         Binding("n,right", "study(1)", "Next study", id="extract-next-study"),

@@ -14,7 +14,7 @@ from screener.screening.tags import tags_text
 from screener.tui.limit import HINT, describe, parse_limit
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.study import StudyModal
-from screener.tui.session import OpenStudy, ScreenerScreen
+from screener.tui.session import SESSION_KEYS, OpenStudy, ScreenerScreen
 from screener.tui.text import STAGE_LABELS, VERDICT_STYLES, literal
 from screener.tui.widgets.footer import KeysFooter
 
@@ -28,6 +28,7 @@ FILTERS = {
 
 class HistoryScreen(ScreenerScreen[None]):
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("a", "filter('all')", "All", id="history-all"),
         Binding("i", "filter('include')", "Included", id="history-include"),
         Binding("e", "filter('exclude')", "Excluded", id="history-exclude"),

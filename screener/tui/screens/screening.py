@@ -28,7 +28,7 @@ from screener.tui.modals.study import StudyModal
 from screener.tui.modals.terms import ask_tags
 from screener.tui.ranking import RankedOrder
 from screener.tui.screens.full_text import FullTextActions
-from screener.tui.session import in_order
+from screener.tui.session import SESSION_KEYS, in_order
 from screener.tui.text import STAGE_LABELS, literal
 from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.study import (
@@ -46,6 +46,7 @@ class ScreeningScreen(FullTextActions):
     study is shown."""
 
     BINDINGS = in_order(
+        *SESSION_KEYS,
         Binding("i,right", "decide('include')", "Include", id="include"),
         Binding("e,left", "decide('exclude')", "Exclude", id="exclude"),
         Binding("m", "decide('maybe')", "Maybe", id="maybe"),
