@@ -243,8 +243,11 @@ async def _keys(project: Path, presses: int, seed: int) -> dict[str, Any]:
     app = _app(project)
     # Every other key undoes the decision before it (u shows that study again), so that a
     # small project never runs out of studies.
-    keys = [k for key in random.Random(seed).choices(KEYS, KEY_WEIGHTS, k=presses // 2)
-            for k in (key, "u")]
+    keys = [
+        k
+        for key in random.Random(seed).choices(KEYS, KEY_WEIGHTS, k=presses // 2)
+        for k in (key, "u")
+    ]
     times: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         while not _showing_study(app):
@@ -253,7 +256,8 @@ async def _keys(project: Path, presses: int, seed: int) -> dict[str, Any]:
         clock, screen = FrameClock(app), app.screen
         for key in keys:
             before = screen.current
-            times.append(await clock.press(pilot, key, lambda _: screen.current != before))
+            moved = lambda _, before=before: screen.current != before  # noqa: E731
+            times.append(await clock.press(pilot, key, moved))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"times": times, "peak_rss_mb": peak}
 
@@ -316,8 +320,8 @@ def measure(name: str, project: Path, size: str, args: argparse.Namespace) -> No
         cells = {mode: p95(run["times"][figure]) for mode, run in runs.items()}
         worst = {mode: max(worst[mode], cells[mode]) for mode in runs}
         ok = all(v <= target for v in cells.values())
-        idle, busy = cells["idle"], cells["retraining"]
-        print(f"  {figure:<40}{idle:>11.1f}{busy:>12.1f}  <= {target:g}  {'ok' if ok else 'MISSED'}")
+        idle, busy, verdict = cells["idle"], cells["retraining"], "ok" if ok else "MISSED"
+        print(f"  {figure:<40}{idle:>11.1f}{busy:>12.1f}  <= {target:g}  {verdict}")
     print(f"  {'worst':<40}{worst['idle']:>11.1f}{worst['retraining']:>12.1f}")
     print(f"  retrains while measuring: {runs['retraining']['retrains']}")
     colds = []

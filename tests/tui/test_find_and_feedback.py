@@ -167,3 +167,13 @@ async def test_at_80x24_the_footer_keeps_help_and_quit_and_help_scrolls(demo: Pa
         await pilot.press("pagedown")
         assert scroll.scroll_y > 0
         assert "Everywhere" in all_text(app)
+
+
+async def test_the_command_palette_lists_export_and_keys_once(demo: Path) -> None:
+    app = make_app(demo, start="dashboard")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Export") == 1 and titles.count("Keys") == 1
+        assert not any(t.startswith("Export (") for t in titles)
+        assert "Refresh (g)" in titles  # the screen's own keys are still there
