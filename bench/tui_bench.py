@@ -17,7 +17,7 @@ are conflicts. Every figure comes from a fresh process, headless (Textual's
   until the frame showing the next study is composited. Median and p95.
 - cold start (launch to the first study shown, median of ``--runs``) and peak RSS.
 
-    python bench/tui_bench.py [--records 100000] [--seed 1] [--fresh] [--rounds 10]
+    python bench/tui_bench.py [--records 100000] [--seed 1] [--fresh] [--rounds 20]
                               [--presses 200] [--runs 3] [--prior 1000] [--skip-demo]
 
 It is a benchmark, not a test: it prints the figures beside their targets and exits 0.
@@ -284,16 +284,20 @@ def child(mode: str, project: Path, args: argparse.Namespace) -> None:
 
 
 def _run_child(mode: str, project: Path, args: argparse.Namespace) -> tuple[float, Any]:
-    """Run a child mode; returns when it was launched (perf_counter: a system-wide monotonic
-    clock on Linux and macOS, shared with the child) and its JSON line."""
+    """Run a child mode on a copy of the project (each child starts from the same state: the
+    walks make decisions); returns when it was launched (perf_counter: a system-wide
+    monotonic clock on Linux and macOS, shared with the child) and its JSON line."""
     # The user's config file might rebind the keys: point past it.
     env = {**os.environ, "SCREENER_CONFIG": str(CACHE / "no-such-config.toml")}
-    command = [sys.executable, __file__, "--child", mode, str(project)]
-    command += ["--rounds", str(args.rounds), "--presses", str(args.presses)]
-    launched = time.perf_counter()
-    done = subprocess.run(
-        [*command, "--seed", str(args.seed)], capture_output=True, text=True, env=env
-    )
+    with tempfile.TemporaryDirectory(prefix="screener-tui-bench-child-") as tmp:
+        copy = Path(tmp) / "project"
+        shutil.copytree(project, copy)
+        command = [sys.executable, __file__, "--child", mode, str(copy)]
+        command += ["--rounds", str(args.rounds), "--presses", str(args.presses)]
+        launched = time.perf_counter()
+        done = subprocess.run(
+            [*command, "--seed", str(args.seed)], capture_output=True, text=True, env=env
+        )
     if done.returncode != 0:
         raise RuntimeError(f"child {mode} failed:\n{done.stderr[-3000:]}")
     return launched, json.loads(done.stdout.strip().splitlines()[-1])
@@ -345,7 +349,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1, help="the generator's and the keys' seed")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached project")
-    parser.add_argument("--rounds", type=int, default=10, help="walks over every screen")
+    parser.add_argument("--rounds", type=int, default=20, help="walks over every screen")
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3, help="cold starts (median reported)")
     parser.add_argument("--prior", type=int, default=1000, help=f"studies {OTHER_REVIEWER} decided")
