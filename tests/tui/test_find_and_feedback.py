@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
 
 from screener.models import LinkMethod, LinkVerdict, NewDecision, Stage, Verdict
 from screener.project import open_project
@@ -177,3 +178,14 @@ async def test_the_command_palette_lists_export_and_keys_once(demo: Path) -> Non
         assert titles.count("Export") == 1 and titles.count("Keys") == 1
         assert not any(t.startswith("Export (") for t in titles)
         assert "Refresh (g)" in titles  # the screen's own keys are still there
+
+
+async def test_notifications_keep_off_the_decision_and_status_lines(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("Saved somewhere")
+        await pilot.pause(0.3)
+        (toast,) = app.screen.query(Toast)
+        decision = app.screen.query_one("#decision").region
+        assert toast.region.bottom <= decision.y and toast.region.y >= 2  # below the header
