@@ -8,10 +8,12 @@ from pathlib import Path
 
 from screener.dedup.service import run_dedup
 from screener.errors import ScreenerError
-from screener.importers.service import FileImport, import_files
+from screener.importers.service import FileImport, Search, import_files
 from screener.project import PROTOCOL_FILE, open_project
 
 DEMO_NAME = "secretome-demo"
+# The databases the demo's exports came from (the RIS file does not name its own).
+DEMO_DATABASES = {"pubmed.nbib": "PubMed", "sciencedirect.ris": "ScienceDirect"}
 
 
 def demo_template() -> Path:
@@ -37,6 +39,10 @@ def make_demo(path: Path | None = None) -> tuple[Path, list[FileImport]]:
     shutil.copytree(template / "sources", path / "sources", dirs_exist_ok=True)
     with open_project(path) as project:
         files = sorted(p for p in (path / "sources").iterdir() if p.is_file())
-        imported = import_files(project, files)
+        imported = [
+            result
+            for file in files
+            for result in import_files(project, [file], Search(DEMO_DATABASES.get(file.name)))
+        ]
         run_dedup(project)  # the demo opens ready to screen, one study per paper
     return path, imported
