@@ -40,13 +40,27 @@ class Pair:
 def related_sorts(x: Prepared, y: Prepared, evidence: Evidence) -> RelatedKind | None:
     """How the two records' sorts differ, if they do. A meeting abstract in a journal's
     supplement from one database and the same abstract, not marked as one, from another are
-    one item: same journal and year."""
+    one item: same journal and year. So is a letter one database types "Letter" and another
+    "Journal Article" when both sit on the same pages of one volume: a comment and the
+    article it discusses never share their pages."""
     cx, cy = x.channel, y.channel
     if {cx, cy} == {Channel.CONFERENCE, Channel.JOURNAL} and (
         evidence.level("journal") == "agree" and evidence.level("year") == "equal"
     ):
         cx = cy = Channel.JOURNAL
-    return related_kind(x.kinds, y.kinds, cx, cy)
+    kx, ky = x.kinds, y.kinds
+    if kx ^ ky == {"comment"} and _same_place(evidence):
+        kx = ky = kx & ky
+    return related_kind(kx, ky, cx, cy)
+
+
+def _same_place(evidence: Evidence) -> bool:
+    """The same journal, volume and first page: one item's place in the literature."""
+    return (
+        evidence.level("journal") == "agree"
+        and evidence.level("volume") == "equal"
+        and evidence.level("pages") in ("first", "range")
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,17 +118,26 @@ def _fill(count: int, most: int) -> tuple[str, str]:
 def map_svg(chart: EvidenceMap) -> str:
     """The map as an SVG heat map with the count in every cell. Written by hand (no plotting
     library): a grid of rectangles and text needs none, and the labels are XML-escaped."""
-    label_w = int(max([len(t) for t in chart.row_terms] + [8]) * CHAR_W) + 16
-    top = int(max([len(t) for t in chart.column_terms] + [8]) * CHAR_W * 0.72) + 60
-    # rotated column labels reach right of their cell by about 0.7 of their length
-    reach = int(max([len(t) for t in chart.column_terms] + [0]) * CHAR_W * 0.72)
-    width = label_w + CELL_W * len(chart.column_terms) + max(40, reach)
-    height = top + CELL_H * len(chart.row_terms) + 50 + (18 if chart.unresolved else 0)
-    most = max(chart.counts.values(), default=0)
     title = (
         f"Evidence map: {chart.rows} × {chart.columns} "
         f"({chart.studies} included stud{'y' if chart.studies == 1 else 'ies'})"
     )
+    note = f"Rows: {chart.rows}; columns: {chart.columns}; cells: number of studies"
+    warning = (
+        f"{chart.unresolved} stud{'y' if chart.unresolved == 1 else 'ies'} with unresolved "
+        "tags: counted only by the terms their reviewers agree on"
+        if chart.unresolved  # tag conflicts are marked, never merged silently
+        else ""
+    )
+    label_w = int(max([len(t) for t in chart.row_terms] + [8]) * CHAR_W) + 16
+    top = int(max([len(t) for t in chart.column_terms] + [8]) * CHAR_W * 0.72) + 60
+    # rotated column labels reach right of their cell by about 0.7 of their length
+    reach = int(max([len(t) for t in chart.column_terms] + [0]) * CHAR_W * 0.72)
+    # the canvas holds its own lines of text too: the bold 15 px title, the notes below
+    text_w = max(len(title) * CHAR_W * 1.35, max(len(note), len(warning)) * CHAR_W) + 24
+    width = max(label_w + CELL_W * len(chart.column_terms) + max(40, reach), int(text_w))
+    height = top + CELL_H * len(chart.row_terms) + 50 + (18 if warning else 0)
+    most = max(chart.counts.values(), default=0)
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -161,13 +170,8 @@ def map_svg(chart: EvidenceMap) -> str:
                 f'<text x="{x + (CELL_W - 2) / 2:.1f}" y="{y + CELL_H / 2 + 3:.1f}" '
                 f'text-anchor="middle" fill="{ink}">{count}</text>'
             )
-    note = f"Rows: {chart.rows}; columns: {chart.columns}; cells: number of studies"
     parts.append(f'<text x="12" y="{height - 16}" fill="#52606d">{escape(note)}</text>')
-    if chart.unresolved:  # tag conflicts are marked, never merged silently
-        warning = (
-            f"{chart.unresolved} stud{'y' if chart.unresolved == 1 else 'ies'} with unresolved "
-            "tags: counted only by the terms their reviewers agree on"
-        )
+    if warning:
         parts.append(f'<text x="12" y="{height - 34}" fill="#b42318">{escape(warning)}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

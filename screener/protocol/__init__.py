@@ -37,15 +37,16 @@ _KEY = re.compile(r"^[\w+-]+(,[\w+-]+)*$")
 # The ids of the terminal UI's key bindings that [keys] may remap (`?` in the TUI lists
 # them; tests/test_protocol.py checks this list against the TUI's bindings).
 _BINDINGS = """
-conflicts-back dashboard dialog.cancel exclude extract-back extract-clear
-extract-compare extract-consensus extract-edit extract-next-study
-extract-previous-study help help-back history history-all history-back history-exclude
-history-include history-maybe history-stage include maybe next note open-conflicts
-open-duplicates open-export open-extraction open-full-text open-history open-pdf
-open-screening open-search pair-different pair-next pair-previous pair-same pair-skip
-pair-undo pairs-back palette previous quit reason refresh resolve-exclude
-resolve-include resolve-note retrieval scroll-down scroll-up search search-back tag
-terms.add terms.done undo
+conflicts-back conflicts-next conflicts-previous conflicts-view dashboard dialog.cancel
+exclude extract-back extract-clear extract-compare extract-consensus extract-edit
+extract-next-study extract-previous-study help help-back history history-all
+history-back history-exclude history-include history-limit history-maybe history-stage
+history-view include limit maybe next note open-conflicts open-duplicates open-export
+open-extraction open-full-text open-history open-pdf open-screening open-search
+pair-different pair-next pair-previous pair-same pair-skip pair-undo pairs-back palette
+previous quit reason refresh resolve-exclude resolve-include resolve-note resolve-tags
+retrieval scroll-down scroll-up search search-back search-view study.close study.split
+tag terms.add terms.done undo view-study
 """
 BINDING_IDS = frozenset(_BINDINGS.split())
 

@@ -204,18 +204,33 @@ def rank(
     """Rank the project's studies for ``reviewer`` at ``stage``: by a model trained on the
     reviewer's own decisions once there is an include and an exclude, else cold start."""
     labels = training_labels(project, reviewer, stage)
+    if not can_learn(list(labels.values())):
+        return _ranking(cold_start_scores(project, _seed(project, seed)), labels)
+    built = features or project_features(project, settings)
+    row_of = built.row_of()
+    known = [(row_of[s], y) for s, y in labels.items() if s in row_of]
+    values = relevance(built.matrix, [r for r, _ in known], [y for _, y in known], settings)
+    return _ranking(dict(zip(built.study_ids, values.tolist(), strict=True)), labels)
+
+
+def cold_start_ranking(
+    project: Project, reviewer: str, stage: Stage, *, seed: int | None = None
+) -> Ranking:
+    """The cold-start order (highlight terms, ties at random) with what the model would
+    learn from: what a face shows while the model is still being trained (``learnt`` is
+    then true of the counts but not of the scores, which never use the features)."""
+    labels = training_labels(project, reviewer, stage)
+    return _ranking(cold_start_scores(project, _seed(project, seed)), labels)
+
+
+def _seed(project: Project, seed: int | None) -> int:
+    return project.protocol.seed if seed is None else seed
+
+
+def _ranking(scores: dict[int, float], labels: dict[int, int]) -> Ranking:
     relevant = sum(labels.values())
-    irrelevant = len(labels) - relevant
-    if relevant and irrelevant:
-        built = features or project_features(project, settings)
-        row_of = built.row_of()
-        known = [(row_of[s], y) for s, y in labels.items() if s in row_of]
-        values = relevance(built.matrix, [r for r, _ in known], [y for _, y in known], settings)
-        scores = dict(zip(built.study_ids, values.tolist(), strict=True))
-    else:
-        scores = cold_start_scores(project, project.protocol.seed if seed is None else seed)
     open_scores = {s: v for s, v in scores.items() if s not in labels}
-    return Ranking(scores, relevant, irrelevant, _percentiles(open_scores))
+    return Ranking(scores, relevant, len(labels) - relevant, _percentiles(open_scores))
 
 
 def _percentiles(scores: dict[int, float]) -> dict[int, float]:

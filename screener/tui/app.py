@@ -21,7 +21,7 @@ from screener.tui.screens.help import HelpScreen
 from screener.tui.screens.history import HistoryScreen
 from screener.tui.screens.screening import ScreeningScreen
 from screener.tui.screens.search import SearchScreen
-from screener.tui.session import OpenStudy, SessionApp
+from screener.tui.session import OpenStudy, RankingReady, SessionApp
 
 # Every screen by name (for bindings, --start and the command palette): its title and what
 # it is for, as the palette lists them.
@@ -75,7 +75,7 @@ class ScreenerApp(SessionApp):
     def make_screen(self, name: str) -> Screen[None]:
         makers: dict[str, Callable[[], Screen[None]]] = {
             "dashboard": DashboardScreen,
-            "screening": lambda: ScreeningScreen(self.stage),
+            "title_abstract": lambda: ScreeningScreen(Stage.TITLE_ABSTRACT),
             "full_text": lambda: ScreeningScreen(Stage.FULL_TEXT),
             "conflicts": ConflictsScreen,
             "duplicates": DuplicatesScreen,
@@ -86,38 +86,47 @@ class ScreenerApp(SessionApp):
         }
         return makers[name]()
 
+    def screen_named(self, name: str) -> Screen[None]:
+        """The session's one instance of a screen: made and installed the first time, then
+        shown again as it was (its data read again on resume), not composed anew."""
+        if name == "screening":  # the stage this session screens at
+            name = str(self.stage)
+        if not self.is_screen_installed(name):
+            self.install_screen(self.make_screen(name), name)
+        return self.get_screen(name)
+
     def open_screen(self, name: str) -> None:
-        """Show a screen; the dashboard is always at the bottom of the stack."""
-        if name == "dashboard":
-            while len(self.screen_stack) > 2:
-                self.pop_screen()
-            if len(self.screen_stack) == 1:
-                self.push_screen(self.make_screen("dashboard"))
-            return
+        """Show a screen; the dashboard is always at the bottom of the stack, and a screen
+        already on the stack is gone back to."""
         if len(self.screen_stack) == 1:
-            self.push_screen(self.make_screen("dashboard"))
-        self.push_screen(self.make_screen(name))
+            self.push_screen(self.screen_named("dashboard"))
+        screen = self.screen_named(name)
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+            return
+        self.push_screen(screen)
 
     def action_open_screen(self, name: str) -> None:
         self.open_screen(name)
 
     def on_open_study(self, message: OpenStudy) -> None:
-        """Open a study on the screening screen of its stage (from search or history): the
-        one on the stack if there is one, else a new one."""
+        """Open a study on the screening screen of its stage (from search or history)."""
         study = study_of(self.project, message.record_id)
-        stacked = [
-            s
-            for s in self.screen_stack
-            if isinstance(s, ScreeningScreen) and s.stage is message.stage
-        ]
-        if stacked:
-            while self.screen is not stacked[-1]:
-                self.pop_screen()
-            stacked[-1].show_study(study)
-            return
-        screening = ScreeningScreen(message.stage)
-        self.push_screen(screening)
-        self.call_after_refresh(screening.show_study, study)
+        self.open_screen(str(message.stage))
+        screening = self.screen_named(str(message.stage))
+        assert isinstance(screening, ScreeningScreen)
+        if screening.is_mounted:
+            screening.show_study(study)
+        else:  # composed and its queue read first
+            self.call_after_refresh(screening.show_study, study)
+
+    def on_ranking_ready(self, message: RankingReady) -> None:
+        name = str(message.stage)
+        if self.is_screen_installed(name):
+            screen = self.get_screen(name)
+            if isinstance(screen, ScreeningScreen) and screen.is_attached:
+                screen.apply_ranking(message.order)  # one not shown rereads it on resume
 
     def action_open_export(self) -> None:
         """The export menu (x on the dashboard): write any export kind of this project."""
@@ -126,17 +135,24 @@ class ScreenerApp(SessionApp):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(self.make_screen("help"))
+            self.open_screen("help")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's commands (but its "Keys": the help screen lists every key), each screen,
+        the export menu, and the focused screen's own keys that are not one of those."""
+        ours = {title for title, _ in SCREEN_TITLES.values()}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in ours)
         for name, (title, help_text) in SCREEN_TITLES.items():
             yield SystemCommand(title, help_text, lambda name=name: self.open_screen(name))
         summary = "Reference lists, PRISMA, evidence tables: pick a kind"
         yield SystemCommand("Export", summary, self.action_open_export)
         # The focused screen's own actions, so that everything a key does is in the palette.
         for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
+            if (
+                isinstance(binding, Binding)
+                and binding.description
+                and not binding.action.startswith("app.")  # a screen or export: listed above
+            ):
                 action = binding.action
                 yield SystemCommand(
                     f"{binding.description} ({self.key_label(binding)})",

@@ -109,6 +109,16 @@ def test_a_reply_is_related_to_its_article() -> None:
     assert verdict(BARE_ARTICLE, reply) == (RELATED, Rule.COMMENT_OR_REPLY)
 
 
+def test_one_letter_typed_letter_by_one_database_and_article_by_another_is_one_item() -> None:
+    pubmed = copy_of(BARE_ARTICLE, 1, type="Letter", start_page="1535", end_page="1536")
+    scopus = copy_of(pubmed, 2, type="JOUR")
+    assert verdict(pubmed, scopus)[0] is SAME
+    # the hard negative: a letter with the title of the article it answers (as NEJM prints
+    # them), in the same volume but on its own pages, is a comment on it, never merged
+    letter = copy_of(pubmed, 2, issue="9", start_page="2101", end_page="2102")
+    assert verdict(BARE_ARTICLE, letter) == (RELATED, Rule.COMMENT_OR_REPLY)
+
+
 def test_a_comment_by_others_in_another_journal_is_not_related() -> None:
     comment = copy_of(
         BARE_ARTICLE,

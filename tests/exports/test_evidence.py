@@ -416,3 +416,17 @@ def test_a_single_reviewer_project_uses_that_reviewers_tags(tmp_path: Path) -> N
         review.decide(project, NewDecision(1, Stage.FULL_TEXT, "alice", Verdict.INCLUDE))
         found = included_evidence(project)
     assert found.tags == {1: {"tissue": ["bone"]}} and found.tag_status(1) == "agreed"
+
+
+def test_the_map_canvas_is_wide_enough_for_its_own_title() -> None:
+    chart = evidence_map.EvidenceMap(
+        "tissue", "outcome", ("skin",), ("closure",), {("skin", "closure"): 1}, 1, unresolved=2
+    )
+    root = ElementTree.fromstring(evidence_map.map_svg(chart).encode("utf-8"))
+    width = float(root.get("width") or 0)
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        size = float(text.get("font-size") or 12)
+        # a Helvetica character is at most about 0.6 em on average (bold: 0.65)
+        needed = float(text.get("x") or 0) + len(text.text or "") * size * 0.6
+        if text.get("text-anchor") is None and "rotate" not in (text.get("transform") or ""):
+            assert needed <= width, (text.text, needed, width)

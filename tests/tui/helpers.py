@@ -19,9 +19,10 @@ from screener.screening import decisions as review
 from screener.store import NewDedupEvent
 from screener.tui.app import ScreenerApp
 
-# Snapshots of every screen and dialog are taken at 100x32 with the cursor blink off. After
-# a deliberate change of a screen, review the new pictures and run `pytest --snapshot-update`.
-SNAPSHOT_SIZE = (100, 32)
+# Snapshots of every screen and dialog are taken at 80x24 and at 160x48 (the ``size`` fixture
+# of tests/tui/snapshots) with the cursor blink off. After a deliberate change of a screen,
+# run `pytest --snapshot-update` and look at the new pictures.
+SNAPSHOT_SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 
 
 def demo_copy(tmp_path: Path) -> Path:
@@ -34,8 +35,9 @@ def make_app(path: Path, reviewer: str = "alice", **options: object) -> Screener
 
 
 def seed_snapshot_project(path: Path) -> None:
-    """Alice's and Bob's title/abstract decisions on studies 1-4 (conflicts on 1 and 4) and
-    an uncertain duplicate pair (records 5 and 6) awaiting review."""
+    """Alice's and Bob's title/abstract decisions on studies 1-4 (conflicts on 1 and 4, a
+    tag conflict on 3: skin/wound against bone) and an uncertain duplicate pair (records 5
+    and 6) awaiting review."""
     with open_project(path) as project:
         for study, a, b in (
             (1, "include", "exclude"),
@@ -44,12 +46,16 @@ def seed_snapshot_project(path: Path) -> None:
             (4, "maybe", "exclude"),
         ):
             note = "alice's note" if study == 1 else ""
+            tags_a = {"tissue": ("skin/wound",), "model": ("mouse",)} if study == 3 else {}
+            tags_b = {"tissue": ("bone",), "model": ("mouse",)} if study == 3 else {}
             review.decide(
-                project, NewDecision(study, Stage.TITLE_ABSTRACT, "alice", Verdict(a), note=note)
+                project,
+                NewDecision(study, Stage.TITLE_ABSTRACT, "alice", Verdict(a), (), tags_a, note),
             )
             reasons = ("design",) if b == "exclude" else ()
             review.decide(
-                project, NewDecision(study, Stage.TITLE_ABSTRACT, "bob", Verdict(b), reasons)
+                project,
+                NewDecision(study, Stage.TITLE_ABSTRACT, "bob", Verdict(b), reasons, tags_b),
             )
         project.store.links.add_events(
             [NewDedupEvent(5, 6, LinkVerdict.REVIEW, LinkMethod.RULE, 0.7, "title alike")]

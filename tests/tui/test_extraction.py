@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, OptionList
 
 from screener.extraction import service as extraction
 from screener.models import ExtractionKind, NewDecision, Stage, Verdict
@@ -93,15 +94,19 @@ async def test_choice_and_multi_fields_use_the_term_picker(demo: Path) -> None:
         assert mine(demo, 1) == {"tissue": ["bone", "tendon"]}
         assert "Saved: Tissue = bone; tendon" in shown(app, "#extract-status")
         await to_field(pilot, "cell_source")  # choice in an open vocabulary: a new term
-        await pilot.press("e", *"synovial MSC", "ctrl+n", "escape")
+        await pilot.press("e")
+        assert isinstance(app.screen, TermsModal) and app.screen.single  # one term, no boxes
+        assert "Choose one: cell_source" in shown(app, ".dialog-title")
+        assert "[ ]" not in plain(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        await pilot.press(*"synovial MSC", "ctrl+n")  # added and chosen: the picker closes
         await pilot.pause()
         assert mine(demo, 1)["cell_source"] == "synovial MSC"
         with open_project(demo) as project:
             assert "synovial MSC" in review.vocabulary_terms(project)["cell_source"]
         await to_field(pilot, "fraction")  # a second pick replaces the first: one term
-        await pilot.press("e", *"exosomes", "enter", "escape")
+        await pilot.press("e", *"exosomes", "enter")
         await pilot.pause()
-        await pilot.press("e", *"conditioned", "enter", "escape")
+        await pilot.press("e", *"conditioned", "enter")
         await pilot.pause()
         assert mine(demo, 1)["fraction"] == "conditioned medium"
         assert "conditioned medium" in field_prompts(app)[3]
@@ -119,7 +124,10 @@ async def test_number_unit_text_and_bad_input(demo: Path) -> None:
         await pilot.press("e", "ctrl+u", *"5 g", "enter")  # not one of the units
         await pilot.pause()
         assert mine(demo, 1)["dose"] == {"value": 10.0, "unit": "µg"}
-        assert any("'g' is not one of its units" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, PromptModal)  # kept open, with the text and why
+        assert app.screen.query_one(Input).value == "5 g"
+        assert "'g' is not one of its units" in shown(app, "#prompt-error")
+        await pilot.press("escape")
         await to_field(pilot, "notes")
         await pilot.press("e", *"[bold]rat[/] calvaria", "enter")
         await pilot.pause()
@@ -184,7 +192,7 @@ async def test_compare_marks_disagreements_and_consensus_picks_a_value(demo: Pat
         assert "✓ consensus" in field_prompts(app)[3]
         assert "Saved consensus: Secretome fraction = exosomes" in shown(app, "#extract-status")
         await pilot.press("c", "3")  # another value, typed
-        await pilot.press(*"extracellular", "enter", "escape")
+        await pilot.press(*"extracellular", "enter")  # a single choice: Enter picks it
         await pilot.pause()
         await pilot.press("c", "4")  # withdraw it
         await pilot.pause()

@@ -47,7 +47,7 @@ from textual.widgets import Static
 from screener.tui.app import ScreenerApp
 from screener.tui.screens.screening import ScreeningScreen
 
-SAVED = re.compile(r"Saved: (\w+) study (\d+)")
+SAVED = re.compile(r"Saved: (\w+)[^\n]* · study (\d+)")
 
 
 async def main() -> None:

@@ -3,6 +3,7 @@ reviewer's own decisions, the rest of the queue re-ordered; the dashboard's stop
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from screener.models import NewDecision, Stage, Verdict
 from screener.project import open_project
 from screener.screening import decisions as review
+from screener.screening import ranking as ranking_module
 from screener.screening import studies
+from screener.tui.ranking import SessionRanking
 from screener.tui.screens.dashboard import DashboardScreen
 from screener.tui.screens.screening import ScreeningScreen
 from tests.tui.helpers import demo_copy, make_app, shown
@@ -51,7 +54,7 @@ async def test_ranked_screening_shows_relevance_and_saves_before_the_next_record
         showing = screen.current
         await app.workers.wait_for_complete()
         await pilot.pause()
-        ranking = screen.ranking
+        ranking = screen.order.ranking if screen.order else None
         assert ranking is not None and ranking.learnt
         assert (ranking.relevant, ranking.irrelevant) == (1, 1)
         assert screen.current == showing  # the record on screen stays
@@ -74,7 +77,7 @@ async def test_the_ranking_ignores_the_other_reviewers_decisions(demo: Path) -> 
         assert isinstance(screen, ScreeningScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.ranking is not None and not screen.ranking.learnt  # bob's don't count
+        assert screen.order is not None and not screen.order.ranking.learnt  # bob's don't count
         assert "by highlight terms" in shown(app, "#meta")
 
 
@@ -102,3 +105,72 @@ async def test_the_dashboard_shows_the_stopping_aid(demo: Path) -> None:
         text = shown(app, "#stopping")
         assert "Stopping aid" in text
         assert "5 of 21 screened · 1 included or maybe · 4 screened since the last include" in text
+
+
+async def test_the_ranked_queue_opens_on_the_top_ranked_study_never_before_the_scores(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the model's ranking arrives the screen says it is ranking and shows no study;
+    then it shows the study the ranking puts first (the demo: 1 include, 1 exclude)."""
+    with open_project(demo) as project:
+        ids = project.store.links.study_ids()
+        review.decide(project, NewDecision(ids[0], TA, "alice", Verdict.INCLUDE))
+        review.decide(project, NewDecision(ids[1], TA, "alice", Verdict.EXCLUDE))
+    go = threading.Event()
+    retrain = SessionRanking.retrain
+
+    def held(self: SessionRanking, stage: Stage, publish: object) -> None:
+        go.wait(10)
+        retrain(self, stage, publish)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionRanking, "retrain", held)
+    monkeypatch.setattr(ScreeningScreen, "WARM_GRACE", 60)  # the model's ranking, not the warm-up
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        await pilot.pause()
+        assert screen.current is None and "Ranking the studies" in shown(app, "#title")
+        await pilot.press("i")  # nothing shown: nothing decided
+        go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        order = app.ranking.latest[TA]
+        assert order.final and order.ranking.learnt
+        open_ = {s: v for s, v in order.ranking.scores.items() if s not in ids[:2]}
+        assert screen.current == max(open_, key=lambda s: open_[s])
+        assert "top 1%" in shown(app, "#meta") or "top 5%" in shown(app, "#meta")
+    assert set(mine(demo)) == set(ids[:2])
+
+
+async def test_a_slow_model_shows_the_highlight_order_plainly_labelled(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_project(demo) as project:
+        ids = project.store.links.study_ids()
+        review.decide(project, NewDecision(ids[0], TA, "alice", Verdict.INCLUDE))
+        review.decide(project, NewDecision(ids[1], TA, "alice", Verdict.EXCLUDE))
+    go = threading.Event()
+    features = ranking_module.project_features
+
+    def slow_features(project: object) -> object:
+        go.wait(10)
+        return features(project)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("screener.tui.ranking.project_features", slow_features)
+    monkeypatch.setattr(ScreeningScreen, "WARM_GRACE", 0.05)
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen)
+        for _ in range(100):  # the grace timer fires after 0.05 s; a loaded host is slower
+            await pilot.pause(0.05)
+            if screen.current is not None:
+                break
+        assert screen.current is not None
+        assert "the ranking is warming up" in shown(app, "#meta")
+        assert "ranking warming up" in shown(app, "#progress-label")
+        go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "learnt from your 1 incl., 1 excl." in shown(app, "#meta")

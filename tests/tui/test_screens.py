@@ -54,7 +54,7 @@ async def test_include_is_saved_before_the_next_study_is_shown(demo: Path) -> No
         await pilot.press("i")
         assert mine(demo)[first].verdict is Verdict.INCLUDE
         assert screen.current != first and shown(app, "#title") != first_title
-        assert f"Saved: include study {first}" in shown(app, "#decision")
+        assert f"Saved: include · study {first}" in shown(app, "#decision")
         await pilot.press("right", "left", "m")
     decided = mine(demo)
     assert [decided[s].verdict for s in sorted(decided)][:4] == [
@@ -383,7 +383,9 @@ async def test_ranked_order_shows_the_best_highlight_score_first(demo: Path) -> 
     with open_project(demo) as project:
         scores = ranking.highlight_scores(project)
     app = make_app(demo, order="ranked")
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ScreeningScreen)
         ranks = [scores.get(s, 0.0) for s in screen.ids]

@@ -6,12 +6,11 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from rich.table import Table
 from rich.text import Text
-from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,15 +18,19 @@ from screener.errors import ScreenerError
 from screener.exports.kinds import ExportKind, default_target
 from screener.exports.registry import all_kinds
 from screener.project import open_project
+from screener.tui.session import ScreenerModal
 from screener.tui.text import literal
 
 KEYS = "123456789abcdefghijklmnopqrstuvw"
 
 
-class ExportModal(ModalScreen[None]):
+class ExportModal(ScreenerModal[None]):
     """Number keys (or ↑↓ Enter) choose a kind; Escape closes. The project is only read."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="dialog.cancel", priority=True),
+        *(Binding(key, f"choose({n})", show=False, priority=True) for n, key in enumerate(KEYS)),
+    ]
     DEFAULT_CSS = """
     ExportModal { align: center middle; }
     ExportModal #export-status { height: auto; margin: 1 0 0 0; }
@@ -53,14 +56,17 @@ class ExportModal(ModalScreen[None]):
             options = []
             width = max((len(k.name) for k in self.kinds), default=0)
             for key, kind in zip(KEYS, self.kinds, strict=False):
-                prompt = Text.assemble(
-                    (f" {key} ", "bold reverse"),
-                    " ",
-                    literal(kind.name.ljust(width), "bold"),
-                    " ",
-                    literal(kind.summary),
-                    "\n" + " " * (width + 5),
-                    literal(f"→ {self.target(kind)}", "dim"),
+                # A grid, so that a summary wrapped on a narrow terminal keeps its indent.
+                prompt = Table.grid(padding=(0, 1), expand=True)
+                prompt.add_column(no_wrap=True)
+                prompt.add_column(no_wrap=True, width=width)
+                prompt.add_column(ratio=1)
+                prompt.add_row(
+                    Text(f" {key} ", "bold reverse"),
+                    literal(kind.name, "bold"),
+                    Text.assemble(
+                        literal(kind.summary), "\n", literal(f"→ {self.target(kind)}", "dim")
+                    ),
                 )
                 options.append(Option(prompt, id=kind.name))
             if not options:
@@ -75,19 +81,16 @@ class ExportModal(ModalScreen[None]):
         # Inline styles win over app.tcss's dialog rules (70 wide, lists of 16 lines):
         # the summaries need the width, and two or three lines per kind the height.
         dialog = self.query_one("#export-dialog")
-        dialog.styles.width = 96
+        dialog.styles.width = min(96, self.app.size.width - 2)
         dialog.styles.max_height = "96%"
         # The list scrolls rather than push the status line (what was written) off screen.
         room = self.app.size.height - 14
         options = self.query_one("#export-kinds", OptionList)
         options.styles.max_height = max(6, min(3 * len(self.kinds) + 2, room))
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character and event.character in KEYS:
-            index = KEYS.index(event.character)
-            if index < len(self.kinds):
-                event.stop()
-                self.choose(self.kinds[index])
+    def action_choose(self, index: int) -> None:
+        if index < len(self.kinds):
+            self.choose(self.kinds[index])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -137,4 +140,4 @@ class ExportModal(ModalScreen[None]):
             self.app.notify(plain, severity="error" if error else "information")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

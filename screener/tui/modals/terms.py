@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import events
@@ -12,24 +12,36 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screener.tui.session import ScreenerModal
+from screener.screening.decisions import vocabulary_terms
+from screener.tui.modals.choice import ChoiceModal
+from screener.tui.session import ScreenerModal, SessionApp, edit_text
 from screener.tui.text import literal
 
 
 class TermsModal(ScreenerModal[tuple[str, ...] | None]):
-    """Returns the selected terms when closed with Escape (new terms included)."""
+    """Returns the selected terms when closed with Escape (new terms included). With
+    ``single`` it is a single-choice picker: Enter picks one term and closes (a tuple of it),
+    Escape cancels (None)."""
 
     BINDINGS = [
-        Binding("escape", "done", "Done", id="terms.done"),
-        Binding("ctrl+n", "add", "Add new term", id="terms.add"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
+        Binding("escape", "done", "Done", id="terms.done", priority=True),
+        Binding("ctrl+n", "add", "Add new term", id="terms.add", priority=True),
+        Binding("down", "move(1)", "Down", show=False, priority=True),
+        Binding("up", "move(-1)", "Up", show=False, priority=True),
+        Binding("enter", "toggle_term", "Toggle", show=False, priority=True),
     ]
 
     def __init__(
-        self, vocabulary: str, terms: Sequence[str], selected: Sequence[str], is_open: bool
+        self,
+        vocabulary: str,
+        terms: Sequence[str],
+        selected: Sequence[str],
+        is_open: bool,
+        *,
+        single: bool = False,
     ) -> None:
         super().__init__()
+        self.single = single
         self.vocabulary = vocabulary
         self.terms = list(dict.fromkeys([*terms, *selected]))
         self.selected = list(selected)
@@ -38,14 +50,14 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             kind = "open: ctrl+n adds what you typed" if self.is_open else "closed list"
+            what = "Choose one" if self.single else "Tags"
             yield Static(
-                literal(f"Tags: {self.vocabulary} ({kind})", "bold"), classes="dialog-title"
+                literal(f"{what}: {self.vocabulary} ({kind})", "bold"), classes="dialog-title"
             )
             yield Input(placeholder="type to filter", id="filter")
             yield OptionList(id="terms")
-            yield Static(
-                literal("↑↓ move · Enter toggle · Esc done"), classes="dialog-hint", id="terms-hint"
-            )
+            keys = "Enter choose · Esc cancel" if self.single else "Enter toggle · Esc done"
+            yield Static(literal(f"↑↓ move · {keys}"), classes="dialog-hint", id="terms-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.app.cursor_blink
@@ -60,23 +72,31 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         highlighted = options.highlighted
         options.clear_options()
         for term in self._shown():
-            mark = "[x]" if term in self.selected else "[ ]"
+            chosen = term in self.selected
+            mark = ("(•)" if chosen else "( )") if self.single else ("[x]" if chosen else "[ ]")
             options.add_option(Option(Text.assemble(mark + " ", literal(term)), id=term))
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.query_one(OptionList).highlighted = 0
-        self._refill()
+    def type_key(self, event: events.Key) -> bool:
+        typed = self.query_one(Input)
+        before = typed.value
+        if not edit_text(typed, event):
+            return False
+        if typed.value != before:  # filter at once: Enter may follow before Input.Changed
+            self.query_one(OptionList).highlighted = 0
+            self._refill()
+        return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_toggle_term(self) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None or not options.option_count:
             self.action_add()
             return
         term = options.get_option_at_index(options.highlighted).id or ""
+        if self.single:
+            self.finish((term,))
+            return
         if term in self.selected:
             self.selected.remove(term)
         else:
@@ -86,8 +106,9 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
         self._refill()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.on_input_submitted(Input.Submitted(self.query_one(Input), ""))
+        event.stop()  # a click
+        self.query_one(OptionList).highlighted = event.option_index
+        self.action_toggle_term()
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -106,15 +127,48 @@ class TermsModal(ScreenerModal[tuple[str, ...] | None]):
             return
         if typed not in self.terms:
             self.terms.append(typed)
+        if self.single:
+            self.finish((typed,))
+            return
         if typed not in self.selected:
             self.selected.append(typed)
         self.query_one(Input).value = ""
         self._refill()
 
     def action_done(self) -> None:
-        self.dismiss(tuple(self.selected))
+        self.finish(None if self.single else tuple(self.selected))
 
-    def on_key(self, event: events.Key) -> None:
-        # Keep typing in the filter even when the list has focus.
-        if not self.query_one(Input).has_focus and event.is_printable:
-            self.query_one(Input).focus()
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # a paste: typed keys filter at once (type_key)
+        self._refill()
+
+
+def ask_tags(
+    app: SessionApp,
+    title: str,
+    current: dict[str, tuple[str, ...]],
+    then: Callable[[dict[str, tuple[str, ...]]], None],
+) -> None:
+    """Pick a vocabulary, then its terms: ``then`` gets the tags with that vocabulary's
+    terms replaced (vocabularies left empty dropped); nothing when either is cancelled."""
+    vocabularies = app.project.protocol.vocabularies
+    options = [
+        (name, name + (f" ({', '.join(current[name])})" if current.get(name) else ""))
+        for name in vocabularies
+    ]
+
+    def picked_vocabulary(name: str | None) -> None:
+        if not name:
+            return
+        terms = vocabulary_terms(app.project)[name]
+
+        def picked_terms(selected: tuple[str, ...] | None) -> None:
+            if selected is not None:
+                tags = {**current, name: selected}
+                then({k: v for k, v in tags.items() if v})
+
+        app.ask(
+            TermsModal(name, terms, current.get(name, ()), vocabularies[name].open), picked_terms
+        )
+
+    app.ask(ChoiceModal(title, options), picked_vocabulary)

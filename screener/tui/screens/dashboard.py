@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -12,12 +13,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.overview import ProjectStatus, project_status
 from screener.project import open_project
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.prisma import prisma_table
 from screener.tui.widgets.stopping import StoppingAid
 
@@ -35,17 +37,27 @@ def _number(value: float | None, digits: int = 2) -> str:
 
 
 def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
-    """A dashboard table: the first ``text_columns`` columns are text, the rest numbers."""
+    """A dashboard table: the first ``text_columns`` columns are text, the rest numbers. No
+    lines between the columns and headers never cut, so that 80 columns show them whole."""
     table = Table(
-        title=title, title_justify="left", show_edge=False, header_style="bold", expand=True
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
+        header_style="bold",
+        expand=True,
     )
     for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i < text_columns else "right", no_wrap=True)
+        justify: Literal["left", "right"] = "left" if i < text_columns else "right"
+        table.add_column(column, justify=justify, no_wrap=True, min_width=len(column))
     return table
 
 
 class DashboardScreen(ScreenerScreen[None]):
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("s", "app.open_screen('screening')", "Screen", id="open-screening"),
         Binding("f", "app.open_screen('full_text')", "Full text", id="open-full-text"),
         Binding("c", "app.open_screen('conflicts')", "Conflicts", id="open-conflicts"),
@@ -56,7 +68,7 @@ class DashboardScreen(ScreenerScreen[None]):
         # help (?) and the command palette list them.
         Binding("slash", "app.open_screen('search')", "Search", id="open-search", show=False),
         Binding("x", "app.open_export", "Export", id="open-export"),
-        Binding("g", "refresh_figures", "Refresh", id="refresh", show=False),
+        Binding("g", "refresh_figures(True)", "Refresh", id="refresh", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -64,7 +76,7 @@ class DashboardScreen(ScreenerScreen[None]):
         with VerticalScroll(id="dashboard"):
             yield Static(literal("Reading the project…"), id="figures")
             yield StoppingAid(id="stopping")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Dashboard"
@@ -74,17 +86,21 @@ class DashboardScreen(ScreenerScreen[None]):
         # at once (screener screen starts on the screening screen) computes nothing.
         self.call_after_refresh(lambda: self.action_refresh_figures() if self.is_current else None)
 
-    def action_refresh_figures(self) -> None:
-        self._gather()
+    def action_refresh_figures(self, announce: bool = False) -> None:
+        if announce:
+            self.notify("Reading the figures again…", timeout=2)
+        self._gather(announce)
         self.query_one(StoppingAid).refresh_figures()
 
     @work(thread=True, exclusive=True)
-    def _gather(self) -> None:
+    def _gather(self, announce: bool = False) -> None:
         data = gather(self.app.project_path)
-        self.app.call_from_thread(self._show, data)
+        self.app.call_from_thread(self._show, data, announce)
 
-    def _show(self, data: ProjectStatus) -> None:
+    def _show(self, data: ProjectStatus, announce: bool = False) -> None:
         self.query_one("#figures", Static).update(Group(*self._parts(data)))
+        if announce:
+            self.notify("Figures up to date", timeout=2)
 
     def _parts(self, data: ProjectStatus) -> list[Any]:
         dedup = data.dedup
@@ -102,16 +118,7 @@ class DashboardScreen(ScreenerScreen[None]):
         parts: list[Any] = [head, Text("")]
         progress = _table(
             "Progress",
-            (
-                "stage",
-                "studies",
-                "unscreened",
-                "awaiting",
-                "conflicts",
-                "resolved",
-                "included",
-                "excluded",
-            ),
+            ("stage", "studies", "to do", "waiting", "conflict", "resolved", "incl.", "excl."),
             1,
         )
         for key, label in STAGES:
@@ -128,19 +135,20 @@ class DashboardScreen(ScreenerScreen[None]):
             )
         parts += [progress, Text(""), prisma_table(data.prisma.as_dict()), Text("")]
         reviewers = _table(
-            "Decisions by reviewer",
+            "Decisions by reviewer (others' verdicts stay blind)",
             ("stage", "reviewer", "decided", "include", "maybe", "exclude"),
             2,
         )
+        me = self.app.reviewer.casefold()
         for key, label in STAGES:
             for name, counts in data.progress[key]["by_reviewer"].items():
+                mine = name.casefold() == me
+                verdicts = ("include", "maybe", "exclude")
                 reviewers.add_row(
                     label,
                     literal(name),
                     str(sum(counts.values())),
-                    str(counts["include"]),
-                    str(counts["maybe"]),
-                    str(counts["exclude"]),
+                    *[str(counts[v]) if mine else "·" for v in verdicts],
                 )
         if not reviewers.row_count:
             reviewers.add_row("–", literal("no decisions yet"), "", "", "", "")

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.dedup.service import (
     RelatedPair,
@@ -22,13 +22,17 @@ from screener.dedup.service import (
 )
 from screener.errors import ScreenerError
 from screener.models import LinkVerdict
+from screener.overview import project_sources
 from screener.project import open_project
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
+from screener.tui.widgets.types import same_type, type_name
 
 
 class DuplicatesScreen(ScreenerScreen[None]):
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("s", "decide('same')", "Same study", id="pair-same"),
         Binding("x", "decide('different')", "Different", id="pair-different"),
         Binding("space", "decide('skip')", "Skip", id="pair-skip"),
@@ -42,6 +46,7 @@ class DuplicatesScreen(ScreenerScreen[None]):
         super().__init__()
         self.pairs: list[ReviewPair] = []
         self.related: list[RelatedPair] = []
+        self.databases: dict[int, str] = {}  # source id -> database
         self.index = 0
         self.busy = False
 
@@ -50,10 +55,13 @@ class DuplicatesScreen(ScreenerScreen[None]):
         yield Static(id="pair-status")
         with VerticalScroll(id="pair", can_focus=False):
             yield Static(id="pair-table")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Duplicate review"
+        self._run(None)
+
+    def reread(self) -> None:
         self._run(None)
 
     @work(thread=True, exclusive=True)
@@ -75,10 +83,18 @@ class DuplicatesScreen(ScreenerScreen[None]):
                 message = str(exc)
             pairs = pending_pairs(project)
             related = related_pairs(project)
-        app.call_from_thread(self._show, pairs, related, message)
+            databases = {s.id: s.database for s in project_sources(project)}
+        app.call_from_thread(self._show, pairs, related, databases, message)
 
-    def _show(self, pairs: list[ReviewPair], related: list[RelatedPair], message: str) -> None:
+    def _show(
+        self,
+        pairs: list[ReviewPair],
+        related: list[RelatedPair],
+        databases: dict[int, str],
+        message: str,
+    ) -> None:
         self.pairs = pairs
+        self.databases = databases
         self.related = related
         self.busy = False
         self.index = min(self.index, max(len(pairs) - 1, 0))
@@ -105,15 +121,22 @@ class DuplicatesScreen(ScreenerScreen[None]):
         table.add_column("field", width=9)
         table.add_column(f"record {pair.a.id}", ratio=1)
         table.add_column(f"record {pair.b.id}", ratio=1)
+        database_a = self.databases.get(pair.a.source_id, "")
+        database_b = self.databases.get(pair.b.source_id, "")
+        table.add_row(Text("·", "dim"), "Database", literal(database_a), literal(database_b))
         for field in pair.fields:
-            mark = Text("=", "green") if field.same else Text("≠", "bold red")
-            style = "" if field.same else "yellow"
+            value_a, value_b, same = field.value_a, field.value_b, field.same
+            if field.field == "type":
+                value_a, value_b = type_name(value_a), type_name(value_b)
+                same = same_type(field.value_a, field.value_b)
+            mark = Text("=", "green") if same else Text("≠", "bold red")
+            style = "" if same else "yellow"
             limit = 400 if field.field == "abstract" else 200
             table.add_row(
                 mark,
                 field.label,
-                literal(field.value_a[:limit], style),
-                literal(field.value_b[:limit], style),
+                literal(value_a[:limit], style),
+                literal(value_b[:limit], style),
             )
         related = self._related_text(pair)
         table_widget.update(Group(table, related) if related else table)

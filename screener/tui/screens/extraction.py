@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screener.dedup.links import merged_study
@@ -28,8 +28,9 @@ from screener.screening.decisions import vocabulary_terms
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
 from screener.tui.modals.terms import TermsModal
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 STATUS_MARKS = {
     FieldStatus.EQUAL: ("= agree", "green"),
@@ -44,6 +45,7 @@ class ExtractionScreen(ScreenerScreen[None]):
     project before the screen shows it as saved."""
 
     BINDINGS = [
+        *SESSION_KEYS,
         Binding("enter,e", "edit", "Edit", id="extract-edit"),
         Binding("x", "clear", "Clear", id="extract-clear"),
         Binding("n,right", "study(1)", "Next study", id="extract-next-study"),
@@ -87,13 +89,16 @@ class ExtractionScreen(ScreenerScreen[None]):
             with Vertical(id="extract-detail"):
                 yield Static(id="extract-citation")
                 yield OptionList(id="extract-fields")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Extraction"
         self.query_one("#extract-studies", OptionList).can_focus = False
         self.reload()
         self.query_one("#extract-fields", OptionList).focus()
+
+    def reread(self) -> None:
+        self.reload()
 
     # -- data ------------------------------------------------------------------------------
 
@@ -260,7 +265,7 @@ class ExtractionScreen(ScreenerScreen[None]):
     def action_clear(self) -> None:
         state = self.field_state
         if state is not None and state.values.get(self.reviewer) is not None:
-            self._save(state.field, None, consensus=False)
+            self._try_save(state.field, None, consensus=False)
 
     def action_consensus(self) -> None:
         """Pick one of the reviewers' values as the consensus, or type another one."""
@@ -286,12 +291,12 @@ class ExtractionScreen(ScreenerScreen[None]):
                     lambda value: self._save(state.field, value, consensus=True),
                 )
             elif choice == "::withdraw":
-                self._save(state.field, None, consensus=True)
+                self._try_save(state.field, None, consensus=True)
             elif choice is not None:
-                self._save(state.field, state.values[choice], consensus=True)
+                self._try_save(state.field, state.values[choice], consensus=True)
 
         title = f"Consensus: {state.field.label}"
-        self.app.push_screen(ChoiceModal(title, options), picked)
+        self.app.ask(ChoiceModal(title, options), picked)
 
     def _ask(
         self,
@@ -305,17 +310,19 @@ class ExtractionScreen(ScreenerScreen[None]):
             terms = vocabulary_terms(self.project).get(form_field.vocabulary, ())
             before = value_terms(current)
 
+            single = form_field.type is FieldType.CHOICE
+
             def chosen(selected: tuple[str, ...] | None) -> None:
                 if selected is None or list(selected) == before:
                     return
-                if form_field.type is FieldType.MULTI:
-                    then(list(selected) or None)
-                    return
-                added = [t for t in selected if t not in before]  # one term: the newest pick
-                then((added or list(selected))[-1] if selected else None)
+                try:
+                    then(selected[0] if single else list(selected) or None)
+                except ScreenerError as exc:
+                    self.notify(str(exc), severity="error", markup=False)
 
-            self.app.push_screen(
-                TermsModal(form_field.vocabulary, terms, before, vocabulary.open), chosen
+            self.app.ask(
+                TermsModal(form_field.vocabulary, terms, before, vocabulary.open, single=single),
+                chosen,
             )
             return
         hint = {
@@ -326,32 +333,32 @@ class ExtractionScreen(ScreenerScreen[None]):
         title = f"{form_field.label} ({hint})"
 
         def typed(text: str | None) -> None:
-            if text is None:
-                return
-            try:
+            """A value refused (not a number, a unit not listed, out of range) is raised to
+            the dialog, which stays open with the text and the message."""
+            if text is not None:
                 then(extraction.parse_text(form_field, text))
-            except ScreenerError as exc:
-                self.notify(str(exc), severity="error", markup=False)
 
-        self.app.push_screen(PromptModal(title, format_value(current), form_field.help), typed)
+        self.app.ask(PromptModal(title, format_value(current), form_field.help), typed)
+
+    def _try_save(self, form_field: ExtractionField, value: object, *, consensus: bool) -> None:
+        try:
+            self._save(form_field, value, consensus=consensus)
+        except ScreenerError as exc:
+            self.notify(str(exc), severity="error", markup=False)
 
     def _save(self, form_field: ExtractionField, value: object, *, consensus: bool) -> None:
         """Commit the value, then show it as saved: the project has it before the screen
-        moves on."""
+        moves on. A value the project refuses raises ScreenerError."""
         study = self.study
         if study is None:
             return
-        try:
-            (event,) = extraction.record_values(
-                self.project,
-                study.study_id,
-                self.reviewer,
-                {form_field.name: value},
-                consensus=consensus,
-            )
-        except ScreenerError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        (event,) = extraction.record_values(
+            self.project,
+            study.study_id,
+            self.reviewer,
+            {form_field.name: value},
+            consensus=consensus,
+        )
         what = " consensus" if consensus else ""
         shown = format_value(event.value) or "cleared"
         self.status_text = Text.assemble(

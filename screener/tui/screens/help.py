@@ -9,7 +9,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screener.tui.screens.conflicts import ConflictsScreen
 from screener.tui.screens.dashboard import DashboardScreen
@@ -18,8 +18,9 @@ from screener.tui.screens.extraction import ExtractionScreen
 from screener.tui.screens.history import HistoryScreen
 from screener.tui.screens.screening import ScreeningScreen
 from screener.tui.screens.search import SearchScreen
-from screener.tui.session import ScreenerScreen
+from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
+from screener.tui.widgets.footer import KeysFooter
 
 SECTIONS: tuple[tuple[str, type[ScreenerScreen[None]]], ...] = (
     ("Dashboard", DashboardScreen),
@@ -32,18 +33,29 @@ SECTIONS: tuple[tuple[str, type[ScreenerScreen[None]]], ...] = (
 )
 
 
-def _described(bindings: Iterable[object]) -> list[Binding]:
-    return [b for b in bindings if isinstance(b, Binding) and b.description]
+def _described(bindings: Iterable[object], *, screen: bool = True) -> list[Binding]:
+    """The bindings to list: a screen's own, without the Help and Quit every screen has
+    (listed once, under Everywhere)."""
+    everywhere = {b.id for b in SESSION_KEYS} if screen else set()
+    return [
+        b for b in bindings if isinstance(b, Binding) and b.description and b.id not in everywhere
+    ]
 
 
 class HelpScreen(ScreenerScreen[None]):
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="help-back")]
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="help-back"),
+        Binding("j,down", "scroll(1)", "Down", show=False),
+        Binding("k,up", "scroll(-1)", "Up", show=False),
+        Binding("pagedown,space", "scroll(10)", "Page down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with VerticalScroll(id="help"):
             yield Static(id="keys")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = "Keys"
@@ -57,7 +69,7 @@ class HelpScreen(ScreenerScreen[None]):
             table.add_column("key", width=16)
             table.add_column("does")
             table.add_column(literal("binding id (remap in protocol.toml [keys])"), style="dim")
-            for binding in _described(bindings):
+            for binding in _described(bindings, screen=title != "Everywhere"):
                 keys = app.key_label(binding)
                 table.add_row(
                     literal(keys), literal(binding.description), literal(binding.id or "")
@@ -69,3 +81,7 @@ class HelpScreen(ScreenerScreen[None]):
             "~/.config/screener/config.toml."
         )
         self.query_one("#keys", Static).update(Group(*tables, note))
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the keys (they are longer than a small terminal)."""
+        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)

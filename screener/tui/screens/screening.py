@@ -2,53 +2,51 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import threading
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.widgets import Header, ProgressBar, Static
 
 from screener.dedup.service import study_of, study_records
 from screener.errors import ScreenerError
-from screener.models import Decision, NewDecision, Retrieval, RetrievalStatus, Stage, Verdict
-from screener.project import Project, open_project
+from screener.models import Decision, NewDecision, Retrieval, Stage, Verdict
+from screener.project import Project
 from screener.screening import decisions as review
 from screener.screening import studies
+from screener.screening.decisions import ReportNotRetrievedError
+from screener.screening.find import DecisionFilter, filter_queue
 from screener.screening.queue import screening_queue
-from screener.screening.ranking import (
-    ProjectFeatures,
-    Ranking,
-    cold_start_scores,
-    project_features,
-    rank,
-)
+from screener.screening.tags import tags_text
+from screener.tui.limit import HINT, describe, parse_limit
 from screener.tui.modals.choice import ChoiceModal
 from screener.tui.modals.prompt import PromptModal
-from screener.tui.modals.terms import TermsModal
-from screener.tui.session import ScreenerScreen
+from screener.tui.modals.study import StudyModal
+from screener.tui.modals.terms import ask_tags
+from screener.tui.ranking import RankedOrder
+from screener.tui.screens.full_text import FullTextActions
+from screener.tui.session import SESSION_KEYS, in_order
 from screener.tui.text import STAGE_LABELS, literal
+from screener.tui.widgets.footer import KeysFooter
 from screener.tui.widgets.study import (
     StudyView,
     criteria_text,
     decision_text,
     relevance_text,
     retrieval_text,
+    saved_text,
 )
 
 
-class ScreeningScreen(ScreenerScreen[None]):
+class ScreeningScreen(FullTextActions):
     """Shows the reviewer's queue at one stage; each decision is committed before the next
     study is shown."""
 
-    BINDINGS = [
+    BINDINGS = in_order(
+        *SESSION_KEYS,
         Binding("i,right", "decide('include')", "Include", id="include"),
         Binding("e,left", "decide('exclude')", "Exclude", id="exclude"),
         Binding("m", "decide('maybe')", "Maybe", id="maybe"),
@@ -59,16 +57,35 @@ class ScreeningScreen(ScreenerScreen[None]):
         Binding("j,down", "move(1)", "Next", id="next"),
         Binding("k,up", "move(-1)", "Previous", id="previous"),
         Binding("f", "retrieval", "Retrieval", id="retrieval"),
+        Binding("v", "view", "Study", id="view-study"),
+        Binding("l", "limit", "Limit", id="limit"),
         Binding("o", "open_pdf", "Open PDF", show=False, id="open-pdf"),
-        Binding("pagedown,space", "scroll(1)", "Scroll down", show=False, id="scroll-down"),
+        Binding(
+            "pagedown,space",
+            "scroll(1)",
+            "Scroll down",
+            show=False,
+            id="scroll-down",
+            priority=True,
+        ),
         Binding("pageup", "scroll(-1)", "Scroll up", show=False, id="scroll-up"),
         Binding("slash", "app.open_screen('search')", "Search", id="search"),
-        Binding("h", "app.open_screen('history')", "History", show=False, id="history"),
-        Binding("d", "app.open_screen('dashboard')", "Dashboard", show=False, id="dashboard"),
+        Binding(
+            "h", "app.open_screen('history')", "History", show=False, id="history", priority=True
+        ),
+        Binding(
+            "d",
+            "app.open_screen('dashboard')",
+            "Dashboard",
+            show=False,
+            id="dashboard",
+            priority=True,
+        ),
         Binding("escape", "app.open_screen('dashboard')", "Dashboard", show=False),
-    ]
+    )
 
     position: reactive[int] = reactive(0, init=False)
+    WARM_GRACE = 1.0  # seconds the first study waits for the model's ranking
 
     def __init__(self, stage: Stage = Stage.TITLE_ABSTRACT) -> None:
         super().__init__()
@@ -80,11 +97,10 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.retrievals: dict[int, Retrieval] = {}
         self.status_text = ""
         self.decided = 0  # how many of ``ids`` this reviewer has decided (kept, not counted)
-        # Ranked order: the latest ranking, and the features it reuses (built once, on the
-        # ranking worker's thread; the lock keeps two workers from building them at once).
-        self.ranking: Ranking | None = None
-        self._features: ProjectFeatures | None = None
-        self._ranking_lock = threading.Lock()
+        self.order: RankedOrder | None = None  # ranked order: the ranking the queue follows
+        self._warm: RankedOrder | None = None  # the highlight-term order, while warming up
+        self.limit: DecisionFilter | None = None  # l: only the studies that pass
+        self.limit_line = ""  # the limit as typed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide what the stage has not got: maybe at full text, retrieval at title/abstract."""
@@ -121,40 +137,49 @@ class ScreeningScreen(ScreenerScreen[None]):
             with VerticalScroll(id="criteria", can_focus=False):
                 yield Static(id="criteria-text")
         yield Static(id="decision")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
+        self._take_latest_ranking()
         self.title = f"{STAGE_LABELS[self.stage]} screening"
         self.query_one("#criteria-text", Static).update(criteria_text(self.project.protocol))
         self.reload()
 
+    def reread(self) -> None:
+        self._take_latest_ranking()
+        self.reload(keep=self.current)
+
+    def _take_latest_ranking(self) -> None:
+        latest = self.app.ranking.latest.get(self.stage)
+        if latest is not None and latest.final:
+            self.order = latest
+
     # -- the queue -------------------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study."""
+        """Rebuild the queue (still-to-decide first) and show ``keep`` or the first study.
+        In ranked order the scores come from the session's ranking worker, never from this
+        thread: until the first ranking arrives the screen says that it is ranking."""
         app = self.app
-        seed = app.seed
-        scores = None
-        if self.ranked:  # the last ranking, else the cold start; never trained here
-            scores = (
-                self.ranking.scores
-                if self.ranking
-                else cold_start_scores(
-                    self.project, self.project.protocol.seed if seed is None else seed
-                )
-            )
+        if self.ranked and self.order is None:
+            self.ids, self.mine, self.decided = [], {}, 0
+            self.show_position(0)
+            app.request_ranking(self.stage)
+            return
         try:
             self.ids = screening_queue(
                 self.project,
                 self.reviewer,
                 self.stage,
                 order=app.order,
-                seed=seed,
-                scores=scores,
+                seed=app.seed,
+                scores=self.order.ranking.scores if self.order else None,
             )
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             self.ids = []
+        if self.limit is not None:
+            self.ids = filter_queue(self.project, self.reviewer, self.stage, self.ids, self.limit)
         self.mine = studies.my_decisions(self.project, self.reviewer, self.stage)
         self.decided = sum(1 for s in self.ids if s in self.mine)
         if self.stage is Stage.FULL_TEXT:
@@ -162,39 +187,41 @@ class ScreeningScreen(ScreenerScreen[None]):
         target = keep if keep in self.ids else self._next_undecided(-1)
         self.show_position(self.ids.index(target) if target in self.ids else 0)
         if self.ranked:
-            self.retrain()
+            app.request_ranking(self.stage)
 
     # -- the ranking -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="ranking")
-    def retrain(self) -> None:
-        """Retrain the ranking on the reviewer's own decisions, on this thread's own
-        connection; the screen never waits for it (it re-orders when the scores arrive)."""
-        app = self.app
-        with self._ranking_lock, open_project(app.project_path) as project:
-            if get_current_worker().is_cancelled:
-                return  # a newer decision started a newer run
-            if self._features is None:
-                self._features = project_features(project)
-            ranking = rank(
-                project, self.reviewer, self.stage, features=self._features, seed=app.seed
-            )
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self.apply_ranking, ranking)
-
-    def apply_ranking(self, ranking: Ranking) -> None:
-        """Re-order the studies not yet shown (after the current one) by the new scores;
-        what is on screen stays."""
-        self.ranking = ranking
+    def apply_ranking(self, order: RankedOrder) -> None:
+        """A new ranking from the worker. The model's first one fills the queue (its top
+        study is shown); the highlight-term order shown while the model warms up does so only
+        if the model takes longer than :attr:`WARM_GRACE` seconds. Later ones re-order the
+        studies not yet shown: what is on screen stays."""
+        if self.order is None:
+            if order.final:
+                self.order = order
+                self.reload()
+            elif self._warm is None:
+                self._warm = order
+                self.set_timer(self.WARM_GRACE, self._show_warm)
+            return
+        if self.order.final and not order.final:
+            return  # the features are being built again: keep the model's order meanwhile
+        self.order = order
+        scores = order.ranking.scores
         head, rest = self.ids[: self.position + 1], self.ids[self.position + 1 :]
         undecided = [s for s in rest if s not in self.mine]
-        undecided.sort(key=lambda s: -ranking.scores.get(s, 0.0))
+        undecided.sort(key=lambda s: -scores.get(s, 0.0))
         self.ids = head + undecided + [s for s in rest if s in self.mine]
         if self.current is not None:
             self.query_one(StudyView).show_relevance(self._relevance(self.current))
 
+    def _show_warm(self) -> None:
+        if self.order is None and self._warm is not None:
+            self.order = self._warm
+            self.reload()
+
     def _relevance(self, study: int) -> Text:
-        return relevance_text(self.ranking if self.ranked else None, study)
+        return relevance_text(self.order if self.ranked else None, study)
 
     def _next_undecided(self, after: int) -> int | None:
         n = len(self.ids)
@@ -225,21 +252,28 @@ class ScreeningScreen(ScreenerScreen[None]):
             (f"{STAGE_LABELS[self.stage]} ", "bold"),
             literal(f"· {self.reviewer} · {decided}/{total} decided"),
             literal(f" · study {self.position + 1} of {total}" if total else ""),
+            (f" · limited to {describe(self.limit)} (l)" if self.limit else "", "bold yellow"),
+            (" · ranking warming up" if self.order and self.order.warming_up else "", "yellow"),
         )
         self.query_one("#progress-label", Static).update(label)
         self.query_one(ProgressBar).update(total=max(total, 1), progress=decided)
         view = self.query_one(StudyView)
         study = self.current
         if study is None:
-            view.show_message(
-                "Nothing to screen at this stage yet."
-                if self.stage is Stage.FULL_TEXT
-                else "No studies to screen: import records first."
-            )
+            view.show_message(self._empty_message())
         else:
             records = study_records(self.project, study)
             view.show(records, self.project.protocol, self._relevance(study))
         self._show_decision()
+
+    def _empty_message(self) -> str:
+        if self.ranked and self.order is None:
+            return "Ranking the studies… the top-ranked one shows as soon as the ranking is ready."
+        if self.limit is not None:
+            return f"No study passes the limit ({describe(self.limit)}): l to change it."
+        if self.stage is Stage.FULL_TEXT:
+            return "Nothing to screen at this stage yet."
+        return "No studies to screen: import records first."
 
     def _show_decision(self) -> None:
         study = self.current
@@ -272,14 +306,26 @@ class ScreeningScreen(ScreenerScreen[None]):
             return
         self._save_and_advance(Verdict(verdict), reasons)
 
-    def _save_and_advance(self, verdict: Verdict, reasons: Sequence[str]) -> None:
+    def _save_and_advance(
+        self, verdict: Verdict, reasons: Sequence[str], *, mark_retrieved: bool = False
+    ) -> None:
         study = self.current
         if study is None:
             return
         made = self.mine.get(study)
         tags = self.pending_tags.get(study, made.tags if made else {})
         note = self.pending_note.get(study, made.note if made else "")
-        if self._save(study, verdict, reasons, tags, note):
+        try:
+            saved = self._save(study, verdict, reasons, tags, note, mark_retrieved=mark_retrieved)
+        except ReportNotRetrievedError as exc:
+            self.confirm_retrieved(
+                study,
+                f"The report of study {study} is not marked retrieved: {verdict} it all the same?",
+                lambda: self._save_and_advance(verdict, reasons, mark_retrieved=True),
+            )
+            self.status_text = str(exc)
+            return
+        if saved:
             following = self._next_undecided(self.position)
             if following is None:
                 self.status_text += " · every study at this stage is decided"
@@ -294,13 +340,19 @@ class ScreeningScreen(ScreenerScreen[None]):
         reasons: Sequence[str],
         tags: Mapping[str, Sequence[str]],
         note: str,
+        *,
+        mark_retrieved: bool = False,
     ) -> bool:
-        """Commit a decision event; only then is anything shown as saved."""
+        """Commit a decision event; only then is anything shown as saved. A full-text
+        decision on a report not marked retrieved raises ReportNotRetrievedError."""
         try:
             made = review.decide(
                 self.project,
                 NewDecision(study, self.stage, self.reviewer, verdict, reasons, tags, note),
+                mark_retrieved=mark_retrieved,
             )
+        except ReportNotRetrievedError:
+            raise
         except ScreenerError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return False
@@ -309,9 +361,11 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.mine[study] = made
         self.pending_tags.pop(study, None)
         self.pending_note.pop(study, None)
-        self.status_text = f"Saved: {made.verdict} study {study}"
+        if mark_retrieved:
+            self.retrievals = studies.current_retrievals(self.project)
+        self.status_text = saved_text(study, made, self._reason_labels())
         if self.ranked:  # the decision is committed: learn from it in the background
-            self.retrain()
+            self.app.request_ranking(self.stage)
         return True
 
     def action_exclude_with_reason(self) -> None:
@@ -327,50 +381,37 @@ class ScreeningScreen(ScreenerScreen[None]):
             if code:
                 self.action_decide("exclude", (code,))
 
-        self.app.push_screen(ChoiceModal("Exclusion reason", options), picked)
+        self.app.ask(ChoiceModal("Exclusion reason", options), picked)
 
     def _resave(self, study: int) -> None:
         """A tag or note changed on a study already decided: a new event with the same
         verdict keeps the audit trail and the decision together."""
         made = self.mine.get(study)
         if made is None:
+            noted = tags_text(self.pending_tags.get(study, {})) or "none"
+            self.status_text = f"Noted for study {study}: tags {noted} (saved with your decision)"
             self._show_decision()
             return
         tags = self.pending_tags.get(study, made.tags)
         note = self.pending_note.get(study, made.note)
-        self._save(study, made.verdict, made.reasons, tags, note)
+        try:
+            self._save(study, made.verdict, made.reasons, tags, note)
+        except ReportNotRetrievedError as exc:
+            self.notify(str(exc), severity="error", markup=False)
         self._show_decision()
 
     def action_tag(self) -> None:
         study = self.current
         if study is None:
             return
-        vocabularies = self.project.protocol.vocabularies
         made = self.mine.get(study)
         current = dict(self.pending_tags.get(study, made.tags if made else {}))
-        options = []
-        for name in vocabularies:
-            chosen = current.get(name, ())
-            options.append((name, f"{name}" + (f" ({', '.join(chosen)})" if chosen else "")))
 
-        def picked_vocabulary(name: str | None) -> None:
-            if not name:
-                return
-            terms = review.vocabulary_terms(self.project)[name]
+        def tagged(tags: dict[str, tuple[str, ...]]) -> None:
+            self.pending_tags[study] = tags
+            self._resave(study)
 
-            def picked_terms(selected: tuple[str, ...] | None) -> None:
-                if selected is None:
-                    return
-                current[name] = selected
-                self.pending_tags[study] = {k: v for k, v in current.items() if v}
-                self._resave(study)
-
-            self.app.push_screen(
-                TermsModal(name, terms, current.get(name, ()), vocabularies[name].open),
-                picked_terms,
-            )
-
-        self.app.push_screen(ChoiceModal("Tag: which vocabulary?", options), picked_vocabulary)
+        ask_tags(self.app, "Tag: which vocabulary?", current, tagged)
 
     def action_note(self) -> None:
         study = self.current
@@ -384,7 +425,30 @@ class ScreeningScreen(ScreenerScreen[None]):
                 self.pending_note[study] = text.strip()
                 self._resave(study)
 
-        self.app.push_screen(PromptModal(f"Note on study {study}", note), saved)
+        self.app.ask(PromptModal(f"Note on study {study}", note), saved)
+
+    def action_view(self) -> None:
+        """The whole study (v): its records, and everyone's decisions once unblinded."""
+        study = self.current
+        if study is not None:
+            self.app.ask(StudyModal(study), lambda split: self.reread() if split else None)
+
+    def action_limit(self) -> None:
+        """Limit the queue (l) to my maybes, a tag, a reason, words; empty: everything."""
+        protocol = self.project.protocol
+        reasons = {r.code for r in protocol.stages[self.stage].reasons}
+
+        def limit(line: str | None) -> None:
+            if line is None:
+                return
+            wanted = parse_limit(line, set(protocol.vocabularies), reasons)  # refusal: shown
+            self.limit = wanted if line.strip() else None
+            self.limit_line = line.strip()
+            self.status_text = f"Limited to {describe(wanted)}" if self.limit else "No limit"
+            self.reload()
+
+        shown = "" if self.limit is None else self.limit_line
+        self.app.ask(PromptModal("Limit the queue", shown, HINT), limit)
 
     def action_undo(self) -> None:
         try:
@@ -401,7 +465,7 @@ class ScreeningScreen(ScreenerScreen[None]):
         self.status_text = f"Undone: {undone.verdict} on study {study}"
         self.show_study(study)
         if self.ranked:
-            self.retrain()
+            self.app.request_ranking(self.stage)
 
     def action_move(self, step: int) -> None:
         if self.ids:
@@ -414,58 +478,3 @@ class ScreeningScreen(ScreenerScreen[None]):
             record.scroll_page_down(animate=False)
         else:
             record.scroll_page_up(animate=False)
-
-    # -- full text -------------------------------------------------------------------------
-
-    def action_retrieval(self) -> None:
-        study = self.current
-        if study is None:
-            return
-        options = [
-            (RetrievalStatus.SOUGHT.value, "Sought (requested, not yet here)"),
-            (RetrievalStatus.RETRIEVED.value, "Retrieved: give the PDF's path"),
-            (RetrievalStatus.NOT_RETRIEVED.value, "Not retrieved: give the reason"),
-        ]
-
-        def save(status: RetrievalStatus, reason: str = "", pdf: str = "") -> None:
-            try:
-                made = review.set_retrieval(
-                    self.project, study, status, self.reviewer, reason=reason, pdf_path=pdf
-                )
-            except ScreenerError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.retrievals[study] = made
-            self.status_text = f"Saved: full text {status.value.replace('_', ' ')}"
-            self._show_decision()
-
-        def picked(value: str | None) -> None:
-            if value is None:
-                return
-            status = RetrievalStatus(value)
-            if status is RetrievalStatus.SOUGHT:
-                save(status)
-            elif status is RetrievalStatus.RETRIEVED:
-                self.app.push_screen(
-                    PromptModal("PDF path (relative to the project folder)"),
-                    lambda path: save(status, pdf=path) if path is not None else None,
-                )
-            else:
-                self.app.push_screen(
-                    PromptModal("Why could the report not be retrieved?"),
-                    lambda reason: save(status, reason=reason) if reason is not None else None,
-                )
-
-        self.app.push_screen(ChoiceModal(f"Full text of study {study}", options), picked)
-
-    def action_open_pdf(self) -> None:
-        study = self.current
-        path = review.pdf_file(self.project, self.retrievals.get(study)) if study else None
-        if path is None:
-            self.notify("No PDF recorded for this study (f to record one)")
-            return
-        viewer = shutil.which("xdg-open") or shutil.which("open")
-        if viewer is None:
-            self.notify(f"No system viewer found; the PDF is at {path}", markup=False)
-            return
-        subprocess.Popen([viewer, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

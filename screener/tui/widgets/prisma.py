@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -26,6 +27,9 @@ def prisma_table(prisma: dict[str, Any]) -> Table:
     table = Table(
         title="PRISMA 2020 (live; export with x)",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
         show_edge=False,
         header_style="bold",
         expand=True,

@@ -14,7 +14,7 @@ from screener.dedup.links import MergedStudy, merged_study
 from screener.models import Decision, Retrieval, StoredRecord
 from screener.protocol import Protocol
 from screener.screening.highlight import HighlightKind, find_highlights
-from screener.screening.ranking import Ranking
+from screener.tui.ranking import RankedOrder
 from screener.tui.text import HIGHLIGHT_STYLES, VERDICT_STYLES, highlighted, literal
 
 AUTHORS_SHOWN = 8
@@ -97,17 +97,23 @@ def citation_lines(merged: MergedStudy, record_count: int, relevance: Text) -> T
     return Text("\n", end="").join([head, *[line for line in lines if line.plain]])
 
 
-def relevance_text(ranking: Ranking | None, study: int) -> Text:
-    """Where the ranking puts a study ("top 3%") and what it has learnt from."""
-    if ranking is None or study not in ranking.percentiles:
+def relevance_text(order: RankedOrder | None, study: int) -> Text:
+    """Where the ranking puts a study ("top 3%") and what it has learnt from; while the
+    model is still being trained, plainly that the order is the highlight terms' for now."""
+    if order is None or study not in order.ranking.percentiles:
         return Text("")
+    ranking = order.ranking
     share = 1 - ranking.percentiles[study] + 1 / len(ranking.percentiles)
     top = max(1, round(100 * share))
-    basis = (
-        f"learnt from your {ranking.relevant} incl., {ranking.irrelevant} excl."
-        if ranking.learnt
-        else "by highlight terms"  # until the reviewer's first include and exclude
-    )
+    if order.warming_up:
+        basis = (
+            f"by highlight terms: the ranking is warming up (learning from your "
+            f"{ranking.relevant} incl., {ranking.irrelevant} excl.)"
+        )
+    elif ranking.learnt:
+        basis = f"learnt from your {ranking.relevant} incl., {ranking.irrelevant} excl."
+    else:
+        basis = "by highlight terms"  # until the reviewer's first include and exclude
     return Text.assemble((" · relevance ", "dim"), (f"top {top}%", "bold"), (f" {basis}", "dim"))
 
 
@@ -149,6 +155,18 @@ def decision_text(
     if note:
         parts += [" · note ", literal(note)]
     return Text.assemble(*parts)
+
+
+def saved_text(study: int, made: Decision, reason_labels: Mapping[str, str]) -> str:
+    """What was just saved: the verdict, its reasons and tags, the note."""
+    parts = [f"Saved: {made.verdict}"]
+    if made.reasons:
+        parts.append(", ".join(reason_labels.get(r, r) for r in made.reasons))
+    if made.tags:
+        parts.append("tags " + "; ".join(f"{v}: {', '.join(t)}" for v, t in made.tags.items()))
+    if made.note:
+        parts.append("with a note")
+    return " · ".join(parts) + f" · study {study}"
 
 
 def retrieval_text(retrieval: Retrieval | None) -> Text:

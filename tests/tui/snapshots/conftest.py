@@ -1,5 +1,6 @@
 """The project every snapshot shows: the demo with decisions by two reviewers (conflicts
-among them) and a duplicate pair awaiting review."""
+among them, a tag conflict) and a duplicate pair awaiting review; each snapshot is taken at
+80x24 and at 160x48."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import demo_copy, seed_snapshot_project
+from tests.tui.helpers import SNAPSHOT_SIZES, demo_copy, seed_snapshot_project
 
 
 @pytest.fixture
@@ -15,3 +16,8 @@ def demo(tmp_path: Path) -> Path:
     path = demo_copy(tmp_path)
     seed_snapshot_project(path)
     return path
+
+
+@pytest.fixture(params=list(SNAPSHOT_SIZES.values()), ids=list(SNAPSHOT_SIZES))
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    return request.param  # type: ignore[no-any-return]

@@ -1,12 +1,26 @@
-"""Snapshot of the conflicts screen: both reviewers' decisions side by side."""
+"""Snapshots of the conflicts screen: a verdict conflict (both reviewers side by side, the
+reasons by their labels), a tag conflict (their tags side by side) and the consensus tags
+dialog."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.tui.helpers import SNAPSHOT_SIZE, make_app, settle
+from tests.tui.helpers import make_app, settle
+
+Size = tuple[int, int]
 
 
-def test_conflicts_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_conflicts_screen(demo: Path, size: Size, snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo, start="conflicts")
-    assert snap_compare(app, terminal_size=SNAPSHOT_SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+def test_tag_conflict(demo: Path, size: Size, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo, start="conflicts")
+    assert snap_compare(app, terminal_size=size, press=["j", "j"], run_before=settle)
+
+
+def test_consensus_tags_dialog(demo: Path, size: Size, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(demo, start="conflicts")
+    assert snap_compare(app, terminal_size=size, press=["j", "j", "t"], run_before=settle)

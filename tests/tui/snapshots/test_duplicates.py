@@ -1,12 +1,14 @@
-"""Snapshot of the duplicate review screen: a pair side by side."""
+"""Snapshot of the duplicates screen: a pair side by side with each record's database."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.tui.helpers import SNAPSHOT_SIZE, make_app, settle
+from tests.tui.helpers import make_app, settle
+
+Size = tuple[int, int]
 
 
-def test_duplicates_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_duplicates_screen(demo: Path, size: Size, snap_compare) -> None:  # type: ignore[no-untyped-def]
     app = make_app(demo, start="duplicates")
-    assert snap_compare(app, terminal_size=SNAPSHOT_SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

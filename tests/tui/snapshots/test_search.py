@@ -1,4 +1,4 @@
-"""Snapshot of the search screen with the results of a search."""
+"""Snapshot of the search screen with the results of a search and the reviewer's status."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tests.tui.helpers import SNAPSHOT_SIZE, make_app, settle
+from tests.tui.helpers import make_app, settle
+
+Size = tuple[int, int]
 
 
-def test_search_screen(demo: Path, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_search_screen(demo: Path, size: Size, snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def search(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press(*"exosomes", "enter")
         await pilot.pause()
 
     app = make_app(demo, start="search")
-    assert snap_compare(app, terminal_size=SNAPSHOT_SIZE, run_before=search)
+    assert snap_compare(app, terminal_size=size, run_before=search)
