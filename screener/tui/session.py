@@ -87,6 +87,7 @@ class SessionApp(App[None]):
         self._held_keys: list[events.Key] = []
 
     def on_unmount(self) -> None:
+        self.ranking.close()
         self.project.close()
 
     # -- keys, in the order typed -----------------------------------------------------------

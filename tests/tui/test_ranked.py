@@ -3,8 +3,13 @@ reviewer's own decisions, the rest of the queue re-ordered; the dashboard's stop
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,8 +23,25 @@ from screener.tui.screens.dashboard import DashboardScreen
 from screener.tui.screens.screening import ScreeningScreen
 from tests.tui.helpers import demo_copy, make_app, shown
 
+T = TypeVar("T")
+
 SIZE = (100, 32)
 TA = Stage.TITLE_ABSTRACT
+
+
+class InProcess:
+    """The ranking functions run in this process (on the app's worker thread), so that a
+    test can slow them down with a monkeypatch."""
+
+    def call(self, function: Callable[..., T], *args: Any) -> T:
+        return function(*args)
+
+    def close(self) -> None:
+        pass
+
+
+def ranking_processes() -> list[multiprocessing.process.BaseProcess]:
+    return [p for p in multiprocessing.active_children() if p.name == "screener-ranking"]
 
 
 @pytest.fixture
@@ -158,6 +180,7 @@ async def test_a_slow_model_shows_the_highlight_order_plainly_labelled(
         return features(project)  # type: ignore[arg-type]
 
     monkeypatch.setattr("screener.tui.ranking.project_features", slow_features)
+    monkeypatch.setattr("screener.tui.ranking.ranking_process", InProcess)  # sees the patch
     monkeypatch.setattr(ScreeningScreen, "WARM_GRACE", 0.05)
     app = make_app(demo, order="ranked")
     async with app.run_test(size=SIZE) as pilot:
@@ -174,3 +197,34 @@ async def test_a_slow_model_shows_the_highlight_order_plainly_labelled(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "learnt from your 1 incl., 1 excl." in shown(app, "#meta")
+
+
+async def test_the_ranking_runs_in_its_own_process_stopped_with_the_app(demo: Path) -> None:
+    with open_project(demo) as project:
+        ids = project.store.links.study_ids()
+        review.decide(project, NewDecision(ids[0], TA, "alice", Verdict.INCLUDE))
+        review.decide(project, NewDecision(ids[1], TA, "alice", Verdict.EXCLUDE))
+    app = make_app(demo, order="ranked")
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (process,) = ranking_processes()
+        assert process.pid != os.getpid()
+        assert app.ranking.latest[TA].final and app.ranking.latest[TA].ranking.learnt
+        screen = app.screen
+        assert isinstance(screen, ScreeningScreen) and screen.current is not None
+        # a ranking process that dies (killed, out of memory) is started again by the next
+        # retrain; the screen keeps its order meanwhile and goes on taking decisions
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(5)
+        shown_before = screen.current
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.current != shown_before
+        (again,) = ranking_processes()
+        assert again.pid != process.pid and app.ranking.latest[TA].final
+    assert ranking_processes() == []  # quitting stops it
+    assert len(mine(demo)) == 4
