@@ -124,8 +124,9 @@ class SessionApp(App[None]):
         self.push_screen(dialog)
 
     def request_ranking(self, stage: Stage) -> None:
-        """Retrain the ranking of ``stage`` on a worker thread (one more run if one is under
-        way); each result arrives as a :class:`RankingReady` message."""
+        """Retrain the ranking of ``stage`` in the ranking process, waited for on a worker
+        thread (one more run if one is under way); each result arrives as a
+        :class:`RankingReady` message."""
         if self.ranking.want(stage):
             self.run_worker(
                 partial(self.ranking.retrain, stage, self._ranking_ready),
