@@ -234,12 +234,13 @@ def _ranking(scores: dict[int, float], labels: dict[int, int]) -> Ranking:
 
 
 def _percentiles(scores: dict[int, float]) -> dict[int, float]:
+    """Per study, the share of studies scored at or below it (ties take the highest rank).
+    NumPy's sort and search, not scipy.stats (whose import alone takes seconds)."""
     if not scores:
         return {}
-    from scipy.stats import rankdata
-
     studies = list(scores)
-    ranks = rankdata([scores[s] for s in studies], method="max") / len(studies)
+    values = np.array([scores[s] for s in studies])
+    ranks = np.searchsorted(np.sort(values), values, side="right") / len(studies)
     return dict(zip(studies, ranks.tolist(), strict=True))
 
 

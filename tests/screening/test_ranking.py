@@ -120,3 +120,11 @@ def test_features_have_one_row_per_study(demo: Project) -> None:
     features = project_features(demo)
     assert list(features.study_ids) == demo.store.links.study_ids()
     assert features.matrix.shape[0] == len(features.study_ids)
+
+
+def test_percentiles_give_ties_the_highest_rank() -> None:
+    from screener.screening.ranking import _percentiles
+
+    scores = {10: 0.5, 11: 0.9, 12: 0.5, 13: 0.1}
+    assert _percentiles(scores) == {10: 0.75, 11: 1.0, 12: 0.75, 13: 0.25}
+    assert _percentiles({}) == {}
