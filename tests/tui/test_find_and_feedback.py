@@ -170,6 +170,21 @@ async def test_at_80x24_the_footer_keeps_help_and_quit_and_help_scrolls(demo: Pa
         assert "Everywhere" in all_text(app)
 
 
+async def test_at_80x24_a_long_tag_list_scrolls_inside_its_dialog_and_keeps_the_hint(
+    demo: Path,
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t", "1")  # the demo's tissue vocabulary: more terms than fit
+        await settle(pilot)
+        hint = app.screen.query_one("#terms-hint")
+        terms = app.screen.query_one("#terms")
+        assert hint.region.height == 1 and hint.region.bottom <= 24
+        assert terms.region.bottom <= hint.region.y
+        assert terms.option_count > terms.region.height  # it scrolls instead
+
+
 async def test_the_command_palette_lists_export_and_keys_once(demo: Path) -> None:
     app = make_app(demo, start="dashboard")
     async with app.run_test(size=SIZE) as pilot:
