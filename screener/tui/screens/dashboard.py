@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -20,7 +19,7 @@ from screener.project import open_project
 from screener.tui.session import SESSION_KEYS, ScreenerScreen
 from screener.tui.text import literal
 from screener.tui.widgets.footer import KeysFooter
-from screener.tui.widgets.prisma import prisma_table
+from screener.tui.widgets.prisma import figures_table, prisma_table
 from screener.tui.widgets.stopping import StoppingAid
 
 STAGES = (("title_abstract", "Title/abstract"), ("full_text", "Full text"))
@@ -39,16 +38,7 @@ def _number(value: float | None, digits: int = 2) -> str:
 def _table(title: str, columns: tuple[str, ...], text_columns: int) -> Table:
     """A dashboard table: the first ``text_columns`` columns are text, the rest numbers. No
     lines between the columns and headers never cut, so that 80 columns show them whole."""
-    table = Table(
-        title=title,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-        show_edge=False,
-        header_style="bold",
-        expand=True,
-    )
+    table = figures_table(title)
     for i, column in enumerate(columns):
         justify: Literal["left", "right"] = "left" if i < text_columns else "right"
         table.add_column(column, justify=justify, no_wrap=True, min_width=len(column))

@@ -11,6 +11,21 @@ from rich.text import Text
 from screener.tui.text import literal
 
 
+def figures_table(title: str) -> Table:
+    """A table of figures as the dashboard shows them: no lines between the columns, so that
+    80 columns show every header whole."""
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        show_edge=False,
+        header_style="bold",
+        expand=True,
+    )
+
+
 def _names(counts: dict[str, int]) -> Text:
     """'PubMed 120 · Embase 80' for the identification row (names are citation-side data)."""
     return literal(" · ".join(f"{name} {n}" for name, n in counts.items()), "dim")
@@ -24,16 +39,7 @@ def prisma_table(prisma: dict[str, Any]) -> Table:
     main = prisma["databases_and_registers"]
     other = prisma["other_methods"]
     show_other = bool(other["records"])
-    table = Table(
-        title="PRISMA 2020 (live; export with x)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-        show_edge=False,
-        header_style="bold",
-        expand=True,
-    )
+    table = figures_table("PRISMA 2020 (live; export with x)")
     table.add_column("", no_wrap=True)
     table.add_column("databases & registers", justify="right", no_wrap=True)
     if show_other:
