@@ -24,7 +24,7 @@ from screener.models import Decision, Stage, TagResolution, Verdict
 from screener.project import Project
 from screener.screening.decisions import resolve
 from screener.screening.state import StageState
-from screener.screening.studies import conflicts
+from screener.screening.studies import conflicts, review_state
 from screener.screening.tags import StageTags, resolve_tags, tag_conflicts, tags_text
 
 
@@ -125,8 +125,9 @@ def conflicts_command(project: Path, stage: Stage | None, as_json: bool) -> None
       screener conflicts projects/my-review --stage ta --json
     """
     with opened_project(project) as opened:
-        verdicts = conflicts(opened, stage)
-        tagged = tag_conflicts(opened, stage)
+        state = review_state(opened)  # once, for both kinds
+        verdicts = conflicts(opened, stage, state)
+        tagged = tag_conflicts(opened, stage, state)
         if as_json:
             print_json(
                 [_state_dict(opened, s) for s in verdicts]

@@ -158,9 +158,12 @@ def study_state(project: Project, study: int, stage: Stage) -> StageState | None
     return stage_states([study], stage, decisions, resolutions, needed.__getitem__)[study]
 
 
-def conflicts(project: Project, stage: Stage | None = None) -> list[StageState]:
-    """Studies whose reviewers disagree and that nobody has resolved, by stage and id."""
-    state = review_state(project)
+def conflicts(
+    project: Project, stage: Stage | None = None, state: ReviewState | None = None
+) -> list[StageState]:
+    """Studies whose reviewers disagree and that nobody has resolved, by stage and id
+    (from ``state`` when the caller has it already)."""
+    state = state or review_state(project)
     stages = [stage] if stage else list(Stage)
     return [
         s for st in stages for s in state.states[st].values() if s.status is StudyStatus.CONFLICT

@@ -293,12 +293,14 @@ def included_tag_states(project: Project, studies: Sequence[int]) -> dict[int, S
     return {s: found[s] for s in studies if s in found}
 
 
-def tag_conflicts(project: Project, stage: Stage | None = None) -> list[StageTags]:
+def tag_conflicts(
+    project: Project, stage: Stage | None = None, state: ReviewState | None = None
+) -> list[StageTags]:
     """Studies still in the review whose reviewers' tags disagree and that no resolution
     settles, by stage and id: what the conflicts screen and `screener conflicts` list
     beside the verdict conflicts. A study excluded at full text, or whose report was not
     retrieved, is out of the review: its tags no longer matter."""
-    state = review_state(project)
+    state = state or review_state(project)
     full_text = state.states[Stage.FULL_TEXT]
     found = []
     for study, tags in _tag_states(project, state, None).items():

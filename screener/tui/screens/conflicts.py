@@ -95,8 +95,14 @@ class ConflictsScreen(ScreenerScreen[None]):
         return True
 
     def reload(self, index: int = 0) -> None:
-        found = [Conflict(s.study_id, s.stage, verdicts=s) for s in studies.conflicts(self.project)]
-        found += [Conflict(t.study_id, t.stage, tags=t) for t in tag_conflicts(self.project)]
+        state = studies.review_state(self.project)  # once, for both kinds
+        found = [
+            Conflict(s.study_id, s.stage, verdicts=s)
+            for s in studies.conflicts(self.project, state=state)
+        ]
+        found += [
+            Conflict(t.study_id, t.stage, tags=t) for t in tag_conflicts(self.project, state=state)
+        ]
         self.conflicts = found
         options = self.query_one(OptionList)
         options.clear_options()
