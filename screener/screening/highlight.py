@@ -116,11 +116,35 @@ def _term_scanners(terms: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
     A single alternation cannot serve here: at each position it reports the first
     alternative that matches, not the longest, and it never reports overlapping matches.
-    The lookahead makes each match zero-width, so finditer tries every position.
+    Each pattern consumes only the character a match can start with (group 1 is the term's
+    match from there, looked at from one character back), so finditer tries every position;
+    that character as a case-sensitive class first lets the regex engine skip in C to the
+    positions where the term can start, instead of trying the whole term at every one.
     """
-    return tuple(
-        re.compile(f"(?=({_term_source(term)}))", re.IGNORECASE) for term in _distinct(terms)
+    return tuple(_scanner(term) for term in _distinct(terms))
+
+
+def _scanner(term: str) -> re.Pattern[str]:
+    source = _term_source(term)
+    if term.startswith("*"):  # any word character may start it: nothing to skip
+        return re.compile(f"(?=({source}))", re.IGNORECASE)
+    first = _starting_characters(term[0])
+    return re.compile(f"(?-i:{first})(?<=(?=({source}))[\\s\\S])", re.IGNORECASE)
+
+
+@cache
+def _starting_characters(char: str) -> str:
+    """A case-sensitive class of every character that the term character ``char`` matches
+    (its cases, accented forms and typographic variants), found by trying the term's own
+    pattern on each character of the Basic Multilingual Plane; characters beyond it are all
+    let through, to be tried."""
+    pattern = re.compile(_char_source(char), re.IGNORECASE)
+    found = (
+        chr(code)
+        for code in range(0x10000)
+        if not 0xD800 <= code < 0xE000 and pattern.match(chr(code))
     )
+    return "[" + "".join(re.escape(c) for c in found) + "\\U00010000-\\U0010ffff]"
 
 
 def _distinct(terms: tuple[str, ...]) -> list[str]:

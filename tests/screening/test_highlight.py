@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from screener.errors import ScreenerError
@@ -234,3 +234,24 @@ def test_many_wildcards_against_long_words_give_the_right_answer() -> None:
 def test_one_word_terms_match_as_a_plain_glob_would(term: str, word: str) -> None:
     found = find_highlights(f"({word})", [term], [])
     assert (found == [Span(1, 1 + len(word), INCLUDE)]) == _glob(term, word)
+
+
+# The scanners skip to the characters a term can start with; each must find exactly what the
+# term's whole pattern, tried at every position, finds.
+_TERM_CHARS = st.sampled_from(list("aeiosSkKnN-'*öÖéßſ\u212a3 "))
+_TEXT_CHARS = st.sampled_from(list("aeiosSkKnN-'öÖéß\u2010\u2019ſ\u212a\u0308\u0301 3.\n\u00a0"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    term=st.text(_TERM_CHARS, min_size=1, max_size=8).filter(lambda t: t.replace("*", "").strip()),
+    text=st.text(_TEXT_CHARS, max_size=60),
+)
+def test_scanners_find_what_the_whole_pattern_finds_at_every_position(term: str, text: str) -> None:
+    from screener.screening.highlight import _distinct, _term_scanners, _term_source
+
+    (normalised,) = _distinct((term,))
+    everywhere = re.compile(f"(?=({_term_source(normalised)}))", re.IGNORECASE)
+    (scanner,) = _term_scanners((normalised,))
+    found = [(m.start(1), m.end(1)) for m in scanner.finditer(text)]
+    assert found == [(m.start(1), m.end(1)) for m in everywhere.finditer(text)]
