@@ -135,16 +135,17 @@ def _scanner(term: str) -> re.Pattern[str]:
 @cache
 def _starting_characters(char: str) -> str:
     """A case-sensitive class of every character that the term character ``char`` matches
-    (its cases, accented forms and typographic variants), found by trying the term's own
-    pattern on each character of the Basic Multilingual Plane; characters beyond it are all
-    let through, to be tried."""
-    pattern = re.compile(_char_source(char), re.IGNORECASE)
-    found = (
-        chr(code)
-        for code in range(0x10000)
-        if not 0xD800 <= code < 0xE000 and pattern.match(chr(code))
-    )
-    return "[" + "".join(re.escape(c) for c in found) + "\\U00010000-\\U0010ffff]"
+    (its cases, accented forms and typographic variants), found by running the term's own
+    pattern over the Basic Multilingual Plane; characters beyond it are all let through, to
+    be tried."""
+    found = {m.group()[0] for m in re.finditer(_char_source(char), _bmp(), re.IGNORECASE)}
+    return "[" + "".join(re.escape(c) for c in sorted(found)) + "\\U00010000-\\U0010ffff]"
+
+
+@cache
+def _bmp() -> str:
+    """Every character of the Basic Multilingual Plane but the surrogates, once each."""
+    return "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000)
 
 
 def _distinct(terms: tuple[str, ...]) -> list[str]:
