@@ -163,7 +163,8 @@ def conflicts(
 ) -> list[StageState]:
     """Studies whose reviewers disagree and that nobody has resolved, by stage and id
     (from ``state`` when the caller has it already)."""
-    state = state or review_state(project)
+    if state is None:
+        state = review_state(project)
     stages = [stage] if stage else list(Stage)
     return [
         s for st in stages for s in state.states[st].values() if s.status is StudyStatus.CONFLICT

@@ -300,7 +300,8 @@ def tag_conflicts(
     settles, by stage and id: what the conflicts screen and `screener conflicts` list
     beside the verdict conflicts. A study excluded at full text, or whose report was not
     retrieved, is out of the review: its tags no longer matter."""
-    state = state or review_state(project)
+    if state is None:
+        state = review_state(project)
     full_text = state.states[Stage.FULL_TEXT]
     found = []
     for study, tags in _tag_states(project, state, None).items():
